@@ -1,0 +1,15 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.UserListView.as_view(), name="user_list"),
+    path("inviter/", views.InviteView.as_view(), name="user_invite"),
+    path(
+        "invitation/<str:uidb64>/<str:token>/",
+        views.AcceptInvitationView.as_view(),
+        name="invitation_accept",
+    ),
+]

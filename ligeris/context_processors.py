@@ -1,0 +1,39 @@
+"""The navigation a role sees (the views still check access themselves)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ligeris.lib.roles import ADMINS, SIGNED_IN, STAFF, Role, role_of
+
+_ITEMS = (
+    ("home", _("Accueil"), SIGNED_IN),
+    ("partners:consortium", _("Groupement"), SIGNED_IN),
+    ("partners:partner_list", _("Partenaires"), STAFF),
+    ("partners:tenant_list", _("Tenants"), SIGNED_IN),
+    ("accounts:user_list", _("Utilisateurs"), ADMINS),
+    ("admin:index", _("Administration"), ADMINS),
+)
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    role = role_of(user)
+    items = [(reverse(name), label) for name, label, roles in _ITEMS if role in roles]
+    if role == Role.PARTNER:
+        items.insert(
+            2, (reverse("partners:partner_detail", args=[user.partner_id]), _("Mon partenaire"))
+        )
+    current = request.path
+    nav = [
+        {
+            "url": url,
+            "label": label,
+            "current": url == current or (url != "/" and current.startswith(url)),
+        }
+        for url, label in items
+    ]
+    return {
+        "nav_items": nav,
+        "user_role": role,
+        "user_role_label": Role(role).label if role in Role.values else "",
+    }

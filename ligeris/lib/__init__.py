@@ -1,0 +1,1 @@
+"""Helpers that know nothing of the domain: the only part of `ligeris` the apps import."""

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnersConfig(AppConfig):
+    name = "partners"
+    verbose_name = _("Partenaires et tenants")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from partners import models
+
+        for model in (
+            models.Consortium,
+            models.Convention,
+            models.Amendment,
+            models.Partner,
+            models.Tenant,
+            models.Holding,
+            models.Person,
+        ):
+            auditlog.register(model)

@@ -1,0 +1,87 @@
+"""Reads, scoped to what the user may see: a partner user sees its own partner and tenants."""
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from ligeris.lib.roles import STAFF, Role, role_of
+from partners.models import Consortium, Holding, Partner, Person, Tenant
+
+
+def acting_partner_id(user) -> int | None:
+    """The partner a partner user acts for; None for coordinator staff."""
+    return user.partner_id if role_of(user) == Role.PARTNER else None
+
+
+def _sees_everything(user) -> bool:
+    return role_of(user) in STAFF
+
+
+def partners_visible_to(user) -> QuerySet[Partner]:
+    partners = Partner.objects.select_related("consortium").order_by("name")
+    if _sees_everything(user):
+        return partners
+    return partners.filter(pk=acting_partner_id(user))
+
+
+def partners_with_counts(user) -> QuerySet[Partner]:
+    return partners_visible_to(user).annotate(
+        tenant_count=Count("holdings", distinct=True),
+        paid_count=Count("holdings", filter=Q(holdings__is_payer=True), distinct=True),
+    )
+
+
+def tenants_visible_to(user) -> QuerySet[Tenant]:
+    tenants = Tenant.objects.select_related("consortium")
+    if not _sees_everything(user):
+        tenants = tenants.filter(holdings__partner_id=acting_partner_id(user))
+    holdings = Holding.objects.select_related("partner").order_by("-is_payer", "partner__name")
+    return tenants.prefetch_related(Prefetch("holdings", queryset=holdings)).distinct()
+
+
+def tenant_payer(tenant: Tenant) -> Partner | None:
+    for holding in tenant.holdings.all():
+        if holding.is_payer:
+            return holding.partner
+    return None
+
+
+def holdings_of_partner(partner: Partner) -> QuerySet[Holding]:
+    return partner.holdings.select_related("tenant").order_by("tenant__code")
+
+
+def people_of_partner(partner: Partner) -> QuerySet[Person]:
+    return partner.people.order_by("role", "last_name")
+
+
+def current_consortium() -> Consortium | None:
+    """The consortium this installation runs (one per deployment)."""
+    return Consortium.objects.select_related("coordinator").order_by("pk").first()
+
+
+def _entries(condition: Q) -> QuerySet[LogEntry]:
+    return LogEntry.objects.filter(condition).select_related("actor").order_by("-timestamp", "-pk")
+
+
+def _of(model, **additional) -> Q:
+    content_type = ContentType.objects.get_for_model(model)
+    return Q(
+        content_type=content_type, **{f"additional_data__{k}": v for k, v in additional.items()}
+    )
+
+
+def history_of(obj) -> QuerySet[LogEntry]:
+    """Audit entries of one object, newest first."""
+    content_type = ContentType.objects.get_for_model(type(obj))
+    return _entries(Q(content_type=content_type, object_pk=str(obj.pk)))
+
+
+def history_of_partner(partner: Partner) -> QuerySet[LogEntry]:
+    """The partner's own changes, and those of its holdings and people (removed ones too)."""
+    own = Q(content_type=ContentType.objects.get_for_model(Partner), object_pk=str(partner.pk))
+    return _entries(own | _of(Holding, partner_id=partner.pk) | _of(Person, partner_id=partner.pk))
+
+
+def history_of_tenant(tenant: Tenant) -> QuerySet[LogEntry]:
+    own = Q(content_type=ContentType.objects.get_for_model(Tenant), object_pk=str(tenant.pk))
+    return _entries(own | _of(Holding, tenant_id=tenant.pk))

@@ -1,0 +1,115 @@
+"""Every URL pattern of our own code × every role, with the status it must answer.
+
+Adding a URL pattern without a row here fails `test_every_url_pattern_has_a_row`.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts import services as account_services
+from ligeris.lib.permissions import RoleRequiredMixin
+from ligeris.lib.roles import Role
+
+ROLES = ("anonymous", "finance", "secretary", "partner_a", "partner_b", "admin")
+LOGIN = 302  # anonymous users are sent to the login page
+
+# Statuses in ROLES order.
+MANAGERS_ONLY = (LOGIN, 200, 403, 403, 403, 200)
+SIGNED_IN = (LOGIN, 200, 200, 200, 200, 200)
+OWN_TO_A = (LOGIN, 200, 200, 200, 404, 200)  # an object of partner A's
+STAFF_ONLY_VIEW = SIGNED_IN
+ADMIN_ONLY = (LOGIN, 403, 403, 403, 403, 200)
+POST_MANAGERS = (LOGIN, 302, 403, 403, 403, 302)
+
+# url name -> (method, argument builder, expected statuses)
+MATRIX = {
+    "home": ("get", None, SIGNED_IN),
+    "partners:consortium": ("get", None, SIGNED_IN),
+    "partners:convention_create": ("get", None, MANAGERS_ONLY),
+    "partners:convention_update": ("get", "convention", MANAGERS_ONLY),
+    "partners:amendment_create": ("get", "convention", MANAGERS_ONLY),
+    "partners:partner_list": ("get", None, STAFF_ONLY_VIEW),
+    "partners:partner_create": ("get", None, MANAGERS_ONLY),
+    "partners:partner_detail": ("get", "partner_a", OWN_TO_A),
+    "partners:partner_update": ("get", "partner_a", MANAGERS_ONLY),
+    "partners:person_create": ("get", "partner_a", MANAGERS_ONLY),
+    "partners:tenant_list": ("get", None, SIGNED_IN),
+    "partners:tenant_create": ("get", None, MANAGERS_ONLY),
+    "partners:tenant_detail": ("get", "tenant_a", OWN_TO_A),
+    "partners:tenant_update": ("get", "tenant_a", MANAGERS_ONLY),
+    "partners:holding_create": ("get", "tenant_a", MANAGERS_ONLY),
+    "partners:holding_make_payer": ("post", "holding_shared_a", POST_MANAGERS),
+    "partners:holding_remove": ("post", "holding_shared_a", POST_MANAGERS),
+    "accounts:user_list": ("get", None, ADMIN_ONLY),
+    "accounts:user_invite": ("get", None, ADMIN_ONLY),
+    "accounts:invitation_accept": ("get", "invitation", (200, 200, 200, 200, 200, 200)),
+    "set_language": ("post", None, (302, 302, 302, 302, 302, 302)),
+    # Library views we route to, checked here too.
+    "admin:index": ("get", None, (302, 302, 302, 302, 302, 200)),
+    "admin:login": ("get", None, (LOGIN, 403, 403, 403, 403, 302)),
+    "account_login": ("get", None, (200, 302, 302, 302, 302, 302)),
+    "account_signup": ("get", None, (200, 302, 302, 302, 302, 302)),
+}
+
+
+def _our_patterns(patterns=None, namespace=""):
+    """(name, pattern) of every pattern whose view is ours, not a library's."""
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _our_patterns(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            module = getattr(entry.callback, "__module__", "")
+            # Library views: allauth's, and the admin's (all behind admin_site.admin_view).
+            if module.startswith(("allauth.", "django.contrib.")) or namespace.startswith("admin:"):
+                continue
+            yield f"{namespace}{entry.name}", entry
+
+
+def test_every_url_pattern_has_a_row():
+    names = {name for name, _ in _our_patterns()}
+    missing = names - MATRIX.keys()
+    assert not missing, f"URL patterns without a permission row: {sorted(missing)}"
+
+
+def test_every_view_of_ours_declares_its_roles():
+    for name, pattern in _our_patterns():
+        view_class = getattr(pattern.callback, "view_class", None)
+        if name == "set_language":
+            continue
+        assert view_class is not None and issubclass(view_class, RoleRequiredMixin), name
+        assert view_class.allowed_roles, name
+
+
+def _args(world, users, key):
+    if key is None:
+        return []
+    if key == "convention":
+        return [world.consortium.conventions.get().pk]
+    if key == "holding_shared_a":
+        return [world.holding(world.tenant_shared, world.partner_a).pk]
+    if key == "invitation":
+        invited = account_services.user_create(email="new@example.org", role=Role.FINANCE)
+        path = account_services.invitation_path(invited)
+        return path
+    return [getattr(world, key).pk]
+
+
+CASES = [
+    (name, role, expected[i])
+    for name, (_, _, expected) in MATRIX.items()
+    for i, role in enumerate(ROLES)
+]
+
+
+@pytest.mark.parametrize(("name", "role", "expected"), CASES, ids=[f"{n}-{r}" for n, r, _ in CASES])
+def test_permission_matrix(name, role, expected, world, users, client_for):
+    method, key, _ = MATRIX[name]
+    args = _args(world, users, key)
+    url = args if isinstance(args, str) else reverse(name, args=args)
+    client = client_for(role)
+    data = {"language": "fr", "next": "/"} if name == "set_language" else {}
+    response = getattr(client, method)(url, data)
+    assert response.status_code == expected, f"{role} {method.upper()} {url}"
+    if expected == LOGIN and role == "anonymous" and name not in ("set_language", "admin:index"):
+        assert "/comptes/login/" in response["Location"]
