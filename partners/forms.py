@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Amendment, Convention, Holding, Partner, Person, Tenant
-from partners.validators import normalise_siret
+from partners.validators import normalise_siret, validate_siret
 
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -34,6 +34,14 @@ class AmendmentForm(DateInputsMixin, forms.ModelForm):
 
 
 class PartnerForm(DateInputsMixin, forms.ModelForm):
+    # Wider than 14: people paste SIRETs with spaces ("223 700 018 00011").
+    siret = forms.CharField(
+        label=_("SIRET"),
+        max_length=20,
+        help_text=_("14 chiffres, clé de contrôle vérifiée."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
     class Meta:
         model = Partner
         fields = [
@@ -53,14 +61,9 @@ class PartnerForm(DateInputsMixin, forms.ModelForm):
         ]
 
     def clean_siret(self) -> str:
-        # People paste SIRETs with spaces ("223 700 018 00011"); the check is on the digits.
-        return normalise_siret(self.cleaned_data["siret"])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["siret"].widget.attrs.update(inputmode="numeric", autocomplete="off")
-        self.fields["siret"].max_length = 20
-        self.fields["siret"].widget.attrs["maxlength"] = 20
+        siret = normalise_siret(self.cleaned_data["siret"])
+        validate_siret(siret)
+        return siret
 
 
 class PersonForm(forms.ModelForm):
