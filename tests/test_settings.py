@@ -67,3 +67,16 @@ def test_security_headers_are_sent(client, db):
     assert response["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_french_by_default_whatever_the_browser_says(client, db):
+    response = client.get("/comptes/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="fr">' in response.text
+    assert "Connexion" in response.text
+
+
+def test_english_when_the_user_chooses_it(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/comptes/login/")
+    assert '<html lang="en">' in response.text
+    assert "Password" in response.text
