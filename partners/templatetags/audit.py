@@ -19,6 +19,12 @@ def _readable(value: str) -> str:
 
 
 @register.filter
+def audit_action(entry) -> str:
+    labels = {0: _("création"), 1: _("modification"), 2: _("suppression")}
+    return labels.get(entry.action, entry.get_action_display())
+
+
+@register.filter
 def audit_changes(entry) -> list[tuple[str, str, str]]:
     rows = []
     for field, values in entry.changes_display_dict.items():
