@@ -100,3 +100,13 @@ def client_for(client, users):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _french(settings):
+    """Each test starts in the product's language, whatever a previous request activated."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
