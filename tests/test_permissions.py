@@ -113,3 +113,13 @@ def test_permission_matrix(name, role, expected, world, users, client_for):
     assert response.status_code == expected, f"{role} {method.upper()} {url}"
     if expected == LOGIN and role == "anonymous" and name not in ("set_language", "admin:index"):
         assert "/comptes/login/" in response["Location"]
+
+
+def test_not_found_and_forbidden_pages_are_french(world, client_for):
+    client = client_for("partner_b")
+    response = client.get(reverse("partners:partner_detail", args=[world.partner_a.pk]))
+    assert response.status_code == 404
+    assert "Page introuvable" in response.text
+    response = client.get(reverse("partners:partner_create"))
+    assert response.status_code == 403
+    assert "Accès refusé" in response.text

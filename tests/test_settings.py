@@ -1,5 +1,6 @@
 """Settings come from the environment, fail loudly, and production passes `check --deploy`."""
 
+import gettext
 import os
 import subprocess
 import sys
@@ -80,3 +81,14 @@ def test_english_when_the_user_chooses_it(client, db):
     response = client.get("/comptes/login/")
     assert '<html lang="en">' in response.text
     assert "Password" in response.text
+
+
+def test_english_catalogue_is_complete_and_compiled():
+    po = (ROOT / "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    entries = po.split("\n\n")[1:]  # the first entry is the header
+    untranslated = [e for e in entries if e.rstrip().endswith('msgstr ""') or "#, fuzzy" in e]
+    assert untranslated == []
+    with (ROOT / "locale/en/LC_MESSAGES/django.mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    # Every entry compiled (the catalogue also holds the header and both plural forms).
+    assert len(compiled._catalog) >= len(entries)
