@@ -1,5 +1,6 @@
 """Audit entries as people read them: oui/non, a dash for nothing, no technical fields."""
 
+from auditlog.models import LogEntry
 from django import template
 from django.utils.translation import gettext as _
 
@@ -9,7 +10,8 @@ _HIDDEN_FIELDS = {"id", "ID"}
 
 
 def _readable(value: str) -> str:
-    if value in ("None", "", None) or str(value).endswith(".None"):
+    # Empty reverse relations are rendered by auditlog as "app.Model.None".
+    if value in ("None", "") or value.endswith(".None"):
         return "—"
     if value == "True":
         return _("oui")
@@ -20,7 +22,11 @@ def _readable(value: str) -> str:
 
 @register.filter
 def audit_action(entry) -> str:
-    labels = {0: _("création"), 1: _("modification"), 2: _("suppression")}
+    labels = {
+        LogEntry.Action.CREATE: _("création"),
+        LogEntry.Action.UPDATE: _("modification"),
+        LogEntry.Action.DELETE: _("suppression"),
+    }
     return labels.get(entry.action, entry.get_action_display())
 
 
