@@ -10,6 +10,10 @@ _ITEMS = (
     ("partners:consortium", _("Groupement"), SIGNED_IN),
     ("partners:partner_list", _("Partenaires"), STAFF),
     ("partners:tenant_list", _("Tenants"), SIGNED_IN),
+    ("governance:meeting_list", _("Séances"), SIGNED_IN),
+    ("governance:decision_list", _("Décisions"), SIGNED_IN),
+    ("governance:action_list", _("Actions"), STAFF),
+    ("governance:frequency", _("Fréquence"), STAFF),
     ("accounts:user_list", _("Utilisateurs"), ADMINS),
     ("admin:index", _("Administration"), ADMINS),
 )

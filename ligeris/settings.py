@@ -9,6 +9,7 @@ ImproperlyConfigured at start-up rather than running half-configured.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -224,7 +225,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # From 1 October, remind the coordinator of bodies behind their yearly minimum of meetings.
+    "governance-meeting-frequency": {
+        "task": "governance.tasks.check_meeting_frequency",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # --- Security -------------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
@@ -264,4 +271,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports every rendering step at INFO: only its warnings are worth reading.
+    "loggers": {"weasyprint": {"level": "WARNING"}},
 }

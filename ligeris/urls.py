@@ -13,6 +13,7 @@ admin.site.site_title = "Ligeris"
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("partners.urls")),
+    path("gouvernance/", include("governance.urls")),
     path("comptes/", include("allauth.urls")),
     path("utilisateurs/", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

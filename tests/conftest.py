@@ -1,3 +1,5 @@
+pytest_plugins = ["tests.governance_fixtures"]
+
 import datetime
 import os
 from dataclasses import dataclass
@@ -100,6 +102,12 @@ def client_for(client, users):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)

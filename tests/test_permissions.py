@@ -3,10 +3,16 @@
 Adding a URL pattern without a row here fails `test_every_url_pattern_has_a_row`.
 """
 
+import datetime
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts import services as account_services
+from governance.models import AttendanceStatus
+from governance.services import meetings as meeting_services
+from governance.services.meetings import AttendanceEntry
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import Role
 
@@ -20,6 +26,9 @@ OWN_TO_A = (LOGIN, 200, 200, 200, 404, 200)  # an object of partner A's
 STAFF_ONLY_VIEW = SIGNED_IN
 ADMIN_ONLY = (LOGIN, 403, 403, 403, 403, 200)
 POST_MANAGERS = (LOGIN, 302, 403, 403, 403, 302)
+RECORDERS_ONLY = (LOGIN, 403, 200, 403, 403, 200)  # secretaries and administrators record
+POST_RECORDERS = (LOGIN, 403, 302, 403, 403, 302)
+STAFF_ONLY = (LOGIN, 200, 200, 403, 403, 200)
 
 # url name -> (method, argument builder, expected statuses)
 MATRIX = {
@@ -40,6 +49,33 @@ MATRIX = {
     "partners:holding_create": ("get", "tenant_a", MANAGERS_ONLY),
     "partners:holding_make_payer": ("post", "holding_shared_a", POST_MANAGERS),
     "partners:holding_remove": ("post", "holding_shared_a", POST_MANAGERS),
+    # Governance: "cotech…" objects belong to a COTECH where partner A sits and partner B does not.
+    "governance:body_list": ("get", None, SIGNED_IN),
+    "governance:body_create": ("get", None, RECORDERS_ONLY),
+    "governance:body_detail": ("get", "cotech", OWN_TO_A),
+    "governance:body_update": ("get", "cotech", RECORDERS_ONLY),
+    "governance:seat_create": ("get", "cotech", RECORDERS_ONLY),
+    "governance:seat_end": ("post", "cotech_seat", POST_RECORDERS),
+    "governance:meeting_create": ("get", "cotech", RECORDERS_ONLY),
+    "governance:meeting_list": ("get", None, SIGNED_IN),
+    "governance:meeting_detail": ("get", "cotech_meeting", OWN_TO_A),
+    "governance:meeting_update": ("get", "cotech_meeting", RECORDERS_ONLY),
+    "governance:item_create": ("get", "cotech_meeting", RECORDERS_ONLY),
+    "governance:attendance": ("get", "cotech_meeting", RECORDERS_ONLY),
+    "governance:convocation_send": ("post", "cotech_meeting", POST_RECORDERS),
+    "governance:minutes_close": ("post", "cotech_meeting", POST_RECORDERS),
+    "governance:minutes_pdf": ("get", "closed_cotech_meeting", OWN_TO_A),
+    "governance:item_update": ("get", "copil_item", RECORDERS_ONLY),
+    "governance:votes": ("get", "copil_item", RECORDERS_ONLY),
+    "governance:document_create": ("get", "copil_item", RECORDERS_ONLY),
+    "governance:document_download": ("get", "cotech_document", OWN_TO_A),
+    "governance:action_create": ("get", "copil_item", RECORDERS_ONLY),
+    "governance:decision_list": ("get", None, SIGNED_IN),
+    "governance:working_group_create": ("get", "copil_decision", RECORDERS_ONLY),
+    "governance:action_list": ("get", None, STAFF_ONLY),
+    "governance:action_update": ("get", "action", RECORDERS_ONLY),
+    "governance:frequency": ("get", None, STAFF_ONLY),
+    "governance:year_close": ("post", None, POST_RECORDERS),
     "accounts:user_list": ("get", None, ADMIN_ONLY),
     "accounts:user_invite": ("get", None, ADMIN_ONLY),
     "accounts:invitation_accept": ("get", "invitation", (200, 200, 200, 200, 200, 200)),
@@ -81,9 +117,43 @@ def test_every_view_of_ours_declares_its_roles():
         assert view_class.allowed_roles, name
 
 
-def _args(world, users, key):
+def _governance_args(world, copil, key):
+    if key in ("cotech", "cotech_meeting", "copil_item", "copil_decision"):
+        return [
+            {
+                "cotech": copil.cotech,
+                "cotech_meeting": copil.cotech_meeting,
+                "copil_item": copil.item,
+                "copil_decision": copil.decision,
+            }[key].pk
+        ]
+    meeting = copil.cotech_meeting
+    if key == "cotech_seat":
+        return [copil.cotech.seats.first().pk]
+    if key == "closed_cotech_meeting":
+        seats = list(copil.cotech.seats.all())
+        entries = [AttendanceEntry(seat, AttendanceStatus.PRESENT) for seat in seats]
+        meeting_services.attendance_record(meeting=meeting, entries=entries)
+        meeting = meeting_services.meeting_update(meeting=meeting, secretary=seats[0].person)
+        return [meeting_services.minutes_close(meeting=meeting).pk]
+    if key == "cotech_document":
+        upload = SimpleUploadedFile("planning.pdf", b"%PDF-1.4 planning", "application/pdf")
+        item = meeting.items.first()
+        return [meeting_services.document_add(item=item, title="Planning", file=upload).pk]
+    if key == "action":
+        owner = copil.people[world.partner_a.pk]
+        action = meeting_services.action_create(
+            item=copil.item, title="Rédiger", owner=owner, due_on=datetime.date(2026, 6, 1)
+        )
+        return [action.pk]
+    return None
+
+
+def _args(world, users, key, copil=None):
     if key is None:
         return []
+    if copil is not None and (args := _governance_args(world, copil, key)) is not None:
+        return args
     if key == "convention":
         return [world.consortium.conventions.get().pk]
     if key == "holding_shared_a":
@@ -103,9 +173,10 @@ CASES = [
 
 
 @pytest.mark.parametrize(("name", "role", "expected"), CASES, ids=[f"{n}-{r}" for n, r, _ in CASES])
-def test_permission_matrix(name, role, expected, world, users, client_for):
+def test_permission_matrix(name, role, expected, world, users, client_for, request):
     method, key, _ = MATRIX[name]
-    args = _args(world, users, key)
+    copil = request.getfixturevalue("copil") if name.startswith("governance:") else None
+    args = _args(world, users, key, copil)
     url = args if isinstance(args, str) else reverse(name, args=args)
     client = client_for(role)
     data = {"language": "fr", "next": "/"} if name == "set_language" else {}

@@ -1,0 +1,280 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import (
+    Action,
+    ActionStatus,
+    AgendaItem,
+    AttendanceStatus,
+    Body,
+    BodyKind,
+    DecisionKind,
+    ItemKind,
+    Meeting,
+    VoteChoice,
+)
+from governance.selectors import TenantVoter
+from partners.forms import DateInputsMixin
+from partners.models import Partner, Person, PersonRole
+
+DATETIME_INPUT = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
+
+#: Agenda documents: office and PDF files only, 20 Mo at most.
+DOCUMENT_EXTENSIONS = (
+    "pdf",
+    "odt",
+    "ods",
+    "odp",
+    "docx",
+    "xlsx",
+    "pptx",
+    "csv",
+    "txt",
+    "png",
+    "jpg",
+)
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _persons(consortium):
+    return (
+        Person.objects.filter(partner__consortium=consortium, is_active=True)
+        .select_related("partner")
+        .order_by("last_name", "first_name")
+    )
+
+
+class BodyForm(forms.ModelForm):
+    class Meta:
+        model = Body
+        fields = [
+            "kind",
+            "name",
+            "short_name",
+            "minimum_meetings",
+            "max_proxies",
+            "quorum",
+            "quorum_counts_proxies",
+            "majority_base",
+            "abstention_breaks_consensus",
+            "notice_days",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["kind"]
+        else:
+            # Working groups are born from a COTECH decision, not from this form.
+            self.fields["kind"].choices = [
+                (value, label)
+                for value, label in BodyKind.choices
+                if value != BodyKind.WORKING_GROUP
+            ]
+            self.fields["minimum_meetings"].required = False
+            self.fields["minimum_meetings"].help_text = _(
+                "Vide : 1 pour le COPIL, 3 pour le COTECH (article 6)."
+            )
+
+
+class SeatForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Personne"), queryset=Person.objects.none())
+    role = forms.ChoiceField(
+        label=_("Fonction dans l'instance"),
+        choices=[("", _("Sa fonction habituelle")), *PersonRole.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, body: Body, **kwargs):
+        super().__init__(*args, **kwargs)
+        seated = body.seats.filter(is_active=True).values("person_id")
+        self.fields["person"].queryset = _persons(body.consortium).exclude(pk__in=seated)
+        self.fields["person"].label_from_instance = lambda p: f"{p} — {p.partner.short_name}"
+
+
+class MeetingForm(forms.ModelForm):
+    video_link = forms.URLField(
+        label=_("Lien de visioconférence"), required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["starts_at", "place", "video_link", "chair", "secretary"]
+        widgets = {"starts_at": DATETIME_INPUT}
+
+    def __init__(self, *args, body: Body, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+        for name in ("chair", "secretary"):
+            self.fields[name].queryset = _persons(body.consortium)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("place") and not data.get("video_link"):
+            raise forms.ValidationError(_("Indiquez un lieu ou un lien de visioconférence."))
+        return data
+
+
+class ItemForm(forms.Form):
+    title = forms.CharField(label=_("Intitulé"), max_length=300)
+    kind = forms.ChoiceField(label=_("Nature"), choices=ItemKind.choices)
+    summary = forms.CharField(
+        label=_("Compte rendu des échanges"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    motion = forms.CharField(
+        label=_("Proposition soumise au vote"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Pour un point pour décision."),
+    )
+    decision_kind = forms.ChoiceField(
+        label=_("Objet de la décision"),
+        choices=[("", "—"), *DecisionKind.choices],
+        required=False,
+    )
+    concerned_partner = forms.ModelChoiceField(
+        label=_("Partenaire concerné (admission, exclusion)"),
+        queryset=Partner.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, consortium, item: AgendaItem | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["concerned_partner"].queryset = consortium.partners.order_by("name")
+        if item is not None:
+            del self.fields["kind"]
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    file = forms.FileField(label=_("Fichier"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if extension not in DOCUMENT_EXTENSIONS:
+            raise forms.ValidationError(
+                _("Format refusé : joignez un fichier %(formats)s.")
+                % {"formats": ", ".join(DOCUMENT_EXTENSIONS)}
+            )
+        if upload.size > DOCUMENT_MAX_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse 20 Mo."))
+        return upload
+
+
+class AttendanceForm(forms.Form):
+    """One status and one optional proxy holder per seat of the body."""
+
+    def __init__(self, *args, seats, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seats = list(seats)
+        holders = [("", "—"), *((str(s.pk), str(s)) for s in self.seats)]
+        for seat in self.seats:
+            row = current.get(seat.pk)
+            self.fields[f"status_{seat.pk}"] = forms.ChoiceField(
+                label=str(seat),
+                choices=AttendanceStatus.choices,
+                initial=row.status if row else AttendanceStatus.PRESENT,
+            )
+            self.fields[f"proxy_{seat.pk}"] = forms.ChoiceField(
+                label=_("Pouvoir donné à (pour %(seat)s)") % {"seat": seat},
+                choices=holders,
+                required=False,
+                initial=str(row.proxy_to_id) if row and row.proxy_to_id else "",
+            )
+
+    def rows(self):
+        for seat in self.seats:
+            yield seat, self[f"status_{seat.pk}"], self[f"proxy_{seat.pk}"]
+
+    def entries(self):
+        from governance.services.meetings import AttendanceEntry
+
+        by_pk = {s.pk: s for s in self.seats}
+        for seat in self.seats:
+            proxy = self.cleaned_data.get(f"proxy_{seat.pk}")
+            yield AttendanceEntry(
+                seat=seat,
+                status=self.cleaned_data[f"status_{seat.pk}"],
+                proxy_to=by_pk.get(int(proxy)) if proxy else None,
+            )
+
+
+class VoteSheetForm(forms.Form):
+    """One row per tenant: its vote (or none) and who expressed it."""
+
+    def __init__(self, *args, voters: list[TenantVoter], current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.voters = voters
+        for voter in voters:
+            pk = voter.tenant.pk
+            vote = current.get(pk)
+            self.fields[f"choice_{pk}"] = forms.ChoiceField(
+                label=_("Vote du tenant %(tenant)s") % {"tenant": voter.tenant.code},
+                choices=[("", _("Pas de vote")), *VoteChoice.choices],
+                required=False,
+                initial=vote.choice if vote else "",
+            )
+            voices = [
+                (
+                    str(v.cast_by.pk),
+                    f"{v.cast_by}"
+                    + (f" (pouvoir de {v.proxy_from.person})" if v.proxy_from else ""),
+                )
+                for v in voter.voices
+            ]
+            self.fields[f"voice_{pk}"] = forms.ChoiceField(
+                label=_("Exprimé par (tenant %(tenant)s)") % {"tenant": voter.tenant.code},
+                choices=voices or [("", _("Personne ne le représente"))],
+                required=False,
+                initial=str(vote.cast_by_id) if vote else None,
+            )
+
+    def rows(self):
+        for voter in self.voters:
+            pk = voter.tenant.pk
+            yield voter, self[f"choice_{pk}"], self[f"voice_{pk}"]
+
+    def entries(self, seats: dict):
+        from governance.services.votes import BallotEntry
+
+        for voter in self.voters:
+            pk = voter.tenant.pk
+            choice = self.cleaned_data.get(f"choice_{pk}")
+            if not choice:
+                continue
+            voice = self.cleaned_data.get(f"voice_{pk}")
+            yield BallotEntry(
+                tenant=voter.tenant, choice=choice, cast_by=seats.get(int(voice)) if voice else None
+            )
+
+
+class ActionForm(DateInputsMixin, forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["title", "owner", "due_on", "status", "done_on"]
+
+    def __init__(self, *args, consortium, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _persons(consortium)
+        if not self.instance.pk:
+            del self.fields["status"], self.fields["done_on"]
+        else:
+            self.fields["status"].choices = ActionStatus.choices
+
+
+class WorkingGroupForm(DateInputsMixin, forms.Form):
+    name = forms.CharField(label=_("Nom du groupe de travail"), max_length=200)
+    short_name = forms.CharField(label=_("Sigle"), max_length=40)
+    mandate = forms.CharField(label=_("Mandat (objet)"), widget=forms.Textarea(attrs={"rows": 3}))
+    mandate_ends_on = forms.DateField(label=_("Fin du mandat"))
+    members = forms.ModelMultipleChoiceField(
+        label=_("Membres"), queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, consortium, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = _persons(consortium)
+        self.fields["members"].label_from_instance = lambda p: f"{p} — {p.partner.short_name}"

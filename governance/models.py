@@ -1,0 +1,495 @@
+"""Committees, their seats and meetings, attendance and proxies, decisions and tenant votes.
+
+Rules across rows live in `governance.services`; the models hold the data and what one row can
+check by itself. Once a meeting's minutes are closed its record is history: the services refuse
+any change, and the rows below refuse to be saved or deleted again.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from governance import voting
+from partners.models import Consortium, Partner, Person, PersonRole, Tenant
+
+
+class BodyKind(models.TextChoices):
+    STEERING = "steering", _("Comité de pilotage (COPIL)")
+    TECHNICAL = "technical", _("Comité technique (COTECH)")
+    WORKING_GROUP = "working_group", _("Groupe de travail")
+
+
+class MajorityBase(models.TextChoices):
+    CAST = voting.BASE_CAST, _("Suffrages exprimés")
+    PRESENT = voting.BASE_PRESENT, _("Tenants délibérants présents ou représentés")
+    ALL = voting.BASE_ALL, _("Tous les tenants délibérants")
+
+
+#: Article 6: the COPIL meets at least once a year, the COTECH at least three times.
+DEFAULT_MINIMUM_MEETINGS = {BodyKind.STEERING: 1, BodyKind.TECHNICAL: 3, BodyKind.WORKING_GROUP: 0}
+
+
+class Body(models.Model):
+    consortium = models.ForeignKey(
+        Consortium, on_delete=models.PROTECT, related_name="bodies", verbose_name=_("groupement")
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=BodyKind.choices)
+    name = models.CharField(_("nom"), max_length=200)
+    short_name = models.CharField(_("sigle"), max_length=40)
+    minimum_meetings = models.PositiveSmallIntegerField(_("séances minimales par an"), default=0)
+    max_proxies = models.PositiveSmallIntegerField(
+        _("pouvoirs par mandataire au plus"),
+        default=1,
+        help_text=_("CGCT L2121-20 : un membre ne détient qu'un pouvoir."),
+    )
+    quorum = models.DecimalField(
+        _("quorum (part des tenants délibérants)"),
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Vide : pas de quorum. 0,5 : la moitié des tenants délibérants."),
+    )
+    quorum_counts_proxies = models.BooleanField(
+        _("les pouvoirs comptent pour le quorum"), default=True
+    )
+    majority_base = models.CharField(
+        _("base des deux tiers"),
+        max_length=10,
+        choices=MajorityBase.choices,
+        default=MajorityBase.CAST,
+    )
+    abstention_breaks_consensus = models.BooleanField(
+        _("une abstention rompt le consensus"), default=False
+    )
+    notice_days = models.PositiveSmallIntegerField(_("délai de convocation (jours)"), default=15)
+    # A working group exists by a COTECH decision that sets its mandate.
+    created_by = models.ForeignKey(
+        "Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="working_groups",
+        verbose_name=_("créé par la décision"),
+    )
+    mandate = models.TextField(_("mandat"), blank=True)
+    mandate_ends_on = models.DateField(_("fin du mandat"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("instance")
+        verbose_name_plural = _("instances")
+        ordering = ("kind", "name")
+        constraints = [
+            models.UniqueConstraint(fields=("consortium", "name"), name="body_unique_name"),
+            models.CheckConstraint(
+                condition=Q(kind=BodyKind.WORKING_GROUP) | Q(created_by__isnull=True),
+                name="body_only_working_groups_created_by_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:body_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.kind == BodyKind.WORKING_GROUP and not (self.mandate and self.mandate_ends_on):
+            raise ValidationError(
+                _("Un groupe de travail a un mandat : son objet et sa date de fin.")
+            )
+
+
+class Seat(models.Model):
+    """Which person represents which partner in a body, in which role."""
+
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="seats", verbose_name=_("instance")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="seats", verbose_name=_("personne")
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="seats", verbose_name=_("partenaire")
+    )
+    role = models.CharField(_("fonction"), max_length=20, choices=PersonRole.choices)
+    is_active = models.BooleanField(_("siège actif"), default=True)
+
+    class Meta:
+        verbose_name = _("siège")
+        verbose_name_plural = _("sièges")
+        ordering = ("partner__name", "person__last_name")
+        constraints = [
+            models.UniqueConstraint(fields=("body", "person"), name="seat_unique_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.partner.short_name})"
+
+    def clean(self) -> None:
+        if self.person_id and self.partner_id and self.person.partner_id != self.partner_id:
+            raise ValidationError({"person": _("Cette personne ne représente pas ce partenaire.")})
+
+
+class ClosedYear(models.Model):
+    """A calendar year the coordinator has closed: no meeting may be dated in it any more."""
+
+    consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("année"))
+    closed_at = models.DateTimeField(_("close le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("année close")
+        verbose_name_plural = _("années closes")
+        constraints = [
+            models.UniqueConstraint(fields=("consortium", "year"), name="closed_year_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class Meeting(models.Model):
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("instance")
+    )
+    starts_at = models.DateTimeField(_("date et heure"))
+    place = models.CharField(_("lieu"), max_length=300, blank=True)
+    video_link = models.URLField(_("lien de visioconférence"), blank=True)
+    chair = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("président de séance"),
+    )
+    secretary = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("secrétaire de séance"),
+    )
+    convened_at = models.DateTimeField(_("convocation envoyée le"), null=True, blank=True)
+    minutes_closed_at = models.DateTimeField(_("procès-verbal clos le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("séance")
+        verbose_name_plural = _("séances")
+        ordering = ("-starts_at",)
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(place="") | ~Q(video_link=""), name="meeting_has_place_or_link"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} — {self.starts_at:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:meeting_detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.minutes_closed_at is not None
+
+
+class ClosedMinutesGuard(models.Model):
+    """Refuses to save or delete a row of a meeting whose minutes are closed.
+
+    The services check first and explain; this is the last line, for any other code path.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_closed()
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_closed()
+        return super().delete(*args, **kwargs)
+
+    def _meeting_id(self) -> int | None:
+        raise NotImplementedError
+
+    def _refuse_if_closed(self) -> None:
+        meeting_id = self._meeting_id()
+        if (
+            meeting_id
+            and Meeting.objects.filter(pk=meeting_id, minutes_closed_at__isnull=False).exists()
+        ):
+            raise ValidationError(_("Le procès-verbal de cette séance est clos : rien n'y change."))
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Présent")
+    EXCUSED = "excused", _("Excusé")
+    PROXY = "proxy", _("Excusé, a donné pouvoir")
+    ABSENT = "absent", _("Absent")
+
+
+class Attendance(ClosedMinutesGuard):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="attendances")
+    status = models.CharField(_("présence"), max_length=10, choices=AttendanceStatus.choices)
+    proxy_to = models.ForeignKey(
+        Seat,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proxies_held",
+        verbose_name=_("pouvoir donné à"),
+    )
+
+    class Meta:
+        verbose_name = _("présence")
+        verbose_name_plural = _("présences")
+        constraints = [
+            models.UniqueConstraint(fields=("meeting", "seat"), name="attendance_unique_seat"),
+            models.CheckConstraint(
+                condition=Q(status=AttendanceStatus.PROXY, proxy_to__isnull=False)
+                | (~Q(status=AttendanceStatus.PROXY) & Q(proxy_to__isnull=True)),
+                name="attendance_proxy_iff_holder",
+            ),
+            models.CheckConstraint(
+                condition=~Q(proxy_to=models.F("seat")), name="attendance_no_proxy_to_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seat} : {self.get_status_display()}"
+
+    def _meeting_id(self):
+        return self.meeting_id
+
+
+class ItemKind(models.TextChoices):
+    INFORMATION = "information", _("Pour information")
+    DECISION = "decision", _("Pour décision")
+
+
+class AgendaItem(ClosedMinutesGuard):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="items", verbose_name=_("séance")
+    )
+    position = models.PositiveSmallIntegerField(_("rang"))
+    title = models.CharField(_("intitulé"), max_length=300)
+    kind = models.CharField(_("nature"), max_length=12, choices=ItemKind.choices)
+    summary = models.TextField(_("compte rendu des échanges"), blank=True)
+
+    class Meta:
+        verbose_name = _("point de l'ordre du jour")
+        verbose_name_plural = _("points de l'ordre du jour")
+        ordering = ("meeting", "position")
+        constraints = [
+            models.UniqueConstraint(fields=("meeting", "position"), name="item_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+    def _meeting_id(self):
+        return self.meeting_id
+
+
+def _document_path(instance: "AgendaDocument", filename: str) -> str:
+    return f"governance/meetings/{instance.item.meeting_id}/{filename}"
+
+
+class AgendaDocument(ClosedMinutesGuard):
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("titre"), max_length=200)
+    file = models.FileField(_("fichier"), upload_to=_document_path)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document joint")
+        verbose_name_plural = _("documents joints")
+        ordering = ("uploaded_at",)
+
+    def __str__(self) -> str:
+        return self.title
+
+    def _meeting_id(self):
+        return self.item.meeting_id
+
+
+class DecisionKind(models.TextChoices):
+    STRATEGY = "strategy", _("Orientation stratégique")
+    EVOLUTION = "evolution", _("Évolution technique ou organisationnelle")
+    ADMISSION = "admission", _("Admission d'un membre")
+    EXCLUSION = "exclusion", _("Exclusion d'un membre")
+    OTHER = "other", _("Autre")
+
+
+class DecisionResult(models.TextChoices):
+    PENDING = "pending", _("Non votée")
+    CONSENSUS = voting.CONSENSUS, _("Adoptée par consensus")
+    ADOPTED = voting.ADOPTED, _("Adoptée à la majorité des deux tiers")
+    REJECTED = voting.REJECTED, _("Rejetée")
+
+
+class Decision(ClosedMinutesGuard):
+    item = models.OneToOneField(
+        AgendaItem, on_delete=models.CASCADE, related_name="decision", verbose_name=_("point")
+    )
+    kind = models.CharField(_("objet"), max_length=12, choices=DecisionKind.choices)
+    motion = models.TextField(_("proposition soumise au vote"))
+    concerned_partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partenaire concerné"),
+        help_text=_("Admission ou exclusion : ce partenaire ne prend pas part au vote."),
+    )
+    result = models.CharField(
+        _("résultat"), max_length=10, choices=DecisionResult.choices, default="pending"
+    )
+    votes_for = models.PositiveSmallIntegerField(_("pour"), default=0)
+    votes_against = models.PositiveSmallIntegerField(_("contre"), default=0)
+    abstentions = models.PositiveSmallIntegerField(_("abstentions"), default=0)
+    base = models.PositiveSmallIntegerField(_("base des deux tiers"), default=0)
+    rule = models.CharField(_("règle appliquée"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("décision")
+        verbose_name_plural = _("décisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=("admission", "exclusion"), concerned_partner__isnull=False)
+                | (~Q(kind__in=("admission", "exclusion")) & Q(concerned_partner__isnull=True)),
+                name="decision_concerned_partner_iff_membership",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.item.title
+
+    def _meeting_id(self):
+        return self.item.meeting_id
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.result in (DecisionResult.CONSENSUS, DecisionResult.ADOPTED)
+
+
+class VoteChoice(models.TextChoices):
+    FOR = voting.FOR, _("Pour")
+    AGAINST = voting.AGAINST, _("Contre")
+    ABSTAIN = voting.ABSTAIN, _("Abstention")
+
+
+class Vote(ClosedMinutesGuard):
+    """One tenant's vote on a decision, cast by a seat present (or holding a proxy)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="votes")
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(_("vote"), max_length=10, choices=VoteChoice.choices)
+    is_advisory = models.BooleanField(_("voix consultative"), default=False)
+    cast_by = models.ForeignKey(
+        Seat, on_delete=models.PROTECT, related_name="+", verbose_name=_("exprimé par")
+    )
+    proxy_from = models.ForeignKey(
+        Seat,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("au titre du pouvoir de"),
+    )
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ("tenant__code",)
+        constraints = [
+            models.UniqueConstraint(fields=("decision", "tenant"), name="vote_one_per_tenant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant.code} : {self.get_choice_display()}"
+
+    def _meeting_id(self):
+        return self.decision.item.meeting_id
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("À faire")
+    IN_PROGRESS = "in_progress", _("En cours")
+    DONE = "done", _("Faite")
+    CANCELLED = "cancelled", _("Abandonnée")
+
+
+class Action(models.Model):
+    """An action of the plan, arising from an agenda item."""
+
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, related_name="actions", verbose_name=_("point")
+    )
+    title = models.CharField(_("action"), max_length=300)
+    owner = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsable")
+    )
+    due_on = models.DateField(_("échéance"))
+    status = models.CharField(
+        _("état"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    done_on = models.DateField(_("réalisée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ("due_on", "pk")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+class ConvocationDelivery(models.Model):
+    """The convocation e-mail sent to one seat: recorded once, never sent twice."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="deliveries")
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("meeting", "seat"), name="delivery_unique_seat"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} → {self.email}"
+
+
+class FrequencyAlert(models.Model):
+    """A reminder that a body is behind its yearly minimum: at most one per body and month."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("body", "year", "month"), name="alert_unique_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.month:02d}/{self.year}"

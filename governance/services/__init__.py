@@ -1,0 +1,1 @@
+"""Writes on governance. Each function validates, then writes in one transaction."""

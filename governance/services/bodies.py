@@ -1,0 +1,94 @@
+"""Bodies, their seats and working groups; closing a year."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from governance.models import DEFAULT_MINIMUM_MEETINGS, Body, BodyKind, ClosedYear, Decision, Seat
+from governance.services.common import save
+from partners.models import Consortium, Person
+
+
+@transaction.atomic
+def body_create(*, consortium: Consortium, kind: str, **fields) -> Body:
+    fields.setdefault("minimum_meetings", DEFAULT_MINIMUM_MEETINGS[BodyKind(kind)])
+    if kind == BodyKind.WORKING_GROUP and not fields.get("created_by"):
+        raise ValidationError(
+            _(
+                "Un groupe de travail est créé par une décision du COTECH : partez de cette décision."
+            )
+        )
+    return save(Body(consortium=consortium, kind=kind), **fields)
+
+
+@transaction.atomic
+def body_update(*, body: Body, **fields) -> Body:
+    return save(body, **fields)
+
+
+@transaction.atomic
+def seat_add(*, body: Body, person: Person, role: str | None = None) -> Seat:
+    if person.partner.consortium_id != body.consortium_id:
+        raise ValidationError({"person": _("Cette personne n'appartient pas au groupement.")})
+    existing = body.seats.filter(person=person).first()
+    if existing is not None:
+        if existing.is_active:
+            raise ValidationError({"person": _("%(person)s siège déjà.") % {"person": person}})
+        return save(existing, is_active=True, role=role or existing.role)
+    return save(Seat(body=body, person=person, partner=person.partner), role=role or person.role)
+
+
+@transaction.atomic
+def seat_deactivate(*, seat: Seat) -> Seat:
+    """A seat that has sat keeps its history: it is ended, never deleted."""
+    return save(seat, is_active=False)
+
+
+@transaction.atomic
+def working_group_create(
+    *,
+    decision: Decision,
+    name: str,
+    short_name: str,
+    mandate: str,
+    mandate_ends_on: datetime.date,
+    members: list[Person],
+) -> Body:
+    """A working group mandated by an adopted COTECH decision, with its members seated."""
+    body = decision.item.meeting.body
+    if body.kind != BodyKind.TECHNICAL:
+        raise ValidationError(_("Seul le COTECH crée et mandate un groupe de travail."))
+    if not decision.is_adopted:
+        raise ValidationError(
+            _("La décision doit être adoptée avant de créer le groupe de travail.")
+        )
+    if not members:
+        raise ValidationError({"members": _("Désignez au moins un membre.")})
+    group = body_create(
+        consortium=body.consortium,
+        kind=BodyKind.WORKING_GROUP,
+        name=name,
+        short_name=short_name,
+        mandate=mandate,
+        mandate_ends_on=mandate_ends_on,
+        created_by=decision,
+        notice_days=body.notice_days,
+    )
+    for person in members:
+        seat_add(body=group, person=person)
+    return group
+
+
+@transaction.atomic
+def year_close(*, consortium: Consortium, year: int) -> ClosedYear:
+    try:
+        with transaction.atomic():
+            return ClosedYear.objects.create(consortium=consortium, year=year)
+    except IntegrityError:
+        raise ValidationError(_("L'année %(year)s est déjà close.") % {"year": year}) from None
+
+
+def year_is_closed(consortium_id: int, year: int) -> bool:
+    return ClosedYear.objects.filter(consortium_id=consortium_id, year=year).exists()

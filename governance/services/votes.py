@@ -1,0 +1,186 @@
+"""Tenant votes on a decision, and the outcome they give."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from governance import voting
+from governance.models import Decision, DecisionResult, MajorityBase, Seat, Vote
+from governance.selectors import TenantVoter, quorum, voters
+from governance.services.common import refuse_if_closed, save
+from partners.models import Tenant
+
+
+@dataclass(frozen=True)
+class BallotEntry:
+    tenant: Tenant
+    choice: str
+    cast_by: Seat
+
+
+def _voice_for(voter: TenantVoter, cast_by: Seat):
+    """The voice through which `cast_by` speaks for this tenant, or None."""
+    own = [v for v in voter.voices if v.cast_by.pk == cast_by.pk and v.proxy_from is None]
+    by_proxy = [v for v in voter.voices if v.cast_by.pk == cast_by.pk and v.proxy_from]
+    return (own or by_proxy or [None])[0]
+
+
+def _check(decision: Decision, entries: list[BallotEntry]) -> list[tuple[BallotEntry, bool, Seat]]:
+    meeting = decision.item.meeting
+    body_seats = set(meeting.body.seats.values_list("pk", flat=True))
+    by_tenant = {v.tenant.pk: v for v in voters(meeting, decision)}
+    errors, checked, seen = [], [], set()
+    for entry in entries:
+        tenant = entry.tenant
+        if entry.choice not in voting.CHOICES:
+            errors.append(_("%(tenant)s : vote inconnu.") % {"tenant": tenant.code})
+            continue
+        if tenant.pk in seen:
+            errors.append(_("Le tenant %(tenant)s a déjà voté.") % {"tenant": tenant.code})
+            continue
+        seen.add(tenant.pk)
+        if entry.cast_by is None or entry.cast_by.pk not in body_seats:
+            errors.append(
+                _("%(tenant)s : le votant ne siège pas dans cette instance, son vote est refusé.")
+                % {"tenant": tenant.code}
+            )
+            continue
+        voter = by_tenant.get(tenant.pk)
+        if voter is None:
+            errors.append(
+                _("Le tenant %(tenant)s ne vote pas dans cette instance à cette date.")
+                % {"tenant": tenant.code}
+            )
+            continue
+        voice = _voice_for(voter, entry.cast_by)
+        if voice is None:
+            if voter.recused:
+                message = _(
+                    "%(tenant)s : son détenteur est concerné par la décision et ne prend pas part "
+                    "au vote."
+                )
+            else:
+                message = _(
+                    "%(tenant)s : %(seat)s n'est ni présent pour l'un de ses détenteurs ni "
+                    "porteur de leur pouvoir."
+                )
+            errors.append(message % {"tenant": tenant.code, "seat": entry.cast_by})
+            continue
+        checked.append((entry, not voter.deliberative, voice.proxy_from))
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def _refuse_without_quorum(decision: Decision) -> None:
+    state = quorum(decision.item.meeting)
+    if state.applies and not state.met:
+        raise ValidationError(_("Vote impossible. %(quorum)s.") % {"quorum": state.describe()})
+
+
+@transaction.atomic
+def votes_record(*, decision: Decision, entries: list[BallotEntry]) -> Decision:
+    """Record the whole vote sheet of a decision (replacing an earlier one) and its outcome."""
+    refuse_if_closed(decision.item.meeting)
+    _refuse_without_quorum(decision)
+    checked = _check(decision, entries)
+    decision.votes.all().delete()
+    for entry, advisory, proxy_from in checked:
+        save(
+            Vote(decision=decision, tenant=entry.tenant),
+            choice=entry.choice,
+            is_advisory=advisory,
+            cast_by=entry.cast_by,
+            proxy_from=proxy_from,
+        )
+    return decision_tally(decision=decision)
+
+
+@transaction.atomic
+def vote_cast(*, decision: Decision, tenant: Tenant, choice: str, cast_by: Seat) -> Vote:
+    """Add one tenant's vote; a second vote for the same tenant is refused."""
+    refuse_if_closed(decision.item.meeting)
+    _refuse_without_quorum(decision)
+    if decision.votes.filter(tenant=tenant).exists():
+        raise ValidationError(_("Le tenant %(tenant)s a déjà voté.") % {"tenant": tenant.code})
+    ((_entry, advisory, proxy_from),) = _check(
+        decision, [BallotEntry(tenant=tenant, choice=choice, cast_by=cast_by)]
+    )
+    vote = save(
+        Vote(decision=decision, tenant=tenant),
+        choice=choice,
+        is_advisory=advisory,
+        cast_by=cast_by,
+        proxy_from=proxy_from,
+    )
+    decision_tally(decision=decision)
+    return vote
+
+
+def rule_text(outcome: voting.Outcome, base_rule: str) -> str:
+    counts = {
+        "for": outcome.votes_for,
+        "against": outcome.votes_against,
+        "abstain": outcome.abstentions,
+        "base": outcome.base,
+        "base_label": MajorityBase(base_rule).label.lower(),
+        "lhs": outcome.votes_for * 3,
+        "rhs": outcome.base * 2,
+    }
+    if outcome.result == voting.CONSENSUS:
+        if outcome.unanimous:
+            return _("Consensus, à l'unanimité : %(for)s voix pour.") % counts
+        return (
+            _("Consensus : %(for)s voix pour, aucune contre, %(abstain)s abstention(s).") % counts
+        )
+    if outcome.result == voting.ADOPTED:
+        return (
+            _(
+                "Majorité des deux tiers (base : %(base_label)s, %(base)s) : %(for)s pour × 3 = "
+                "%(lhs)s ≥ %(base)s × 2 = %(rhs)s ; %(against)s contre, %(abstain)s abstention(s)."
+            )
+            % counts
+        )
+    if outcome.votes_for == 0:
+        return (
+            _("Rejetée : aucune voix pour ; %(against)s contre, %(abstain)s abstention(s).")
+            % counts
+        )
+    return (
+        _(
+            "Rejetée, deux tiers non atteints (base : %(base_label)s, %(base)s) : %(for)s pour × 3 = "
+            "%(lhs)s < %(base)s × 2 = %(rhs)s ; %(against)s contre, %(abstain)s abstention(s)."
+        )
+        % counts
+    )
+
+
+@transaction.atomic
+def decision_tally(*, decision: Decision) -> Decision:
+    """Compute and store the outcome from the recorded votes, with the rule applied."""
+    meeting = decision.item.meeting
+    body = meeting.body
+    ballots = [
+        voting.Ballot(tenant=str(v.tenant_id), choice=v.choice, advisory=v.is_advisory)
+        for v in decision.votes.all()
+    ]
+    deliberative = [v for v in voters(meeting, decision) if v.deliberative]
+    outcome = voting.count(
+        ballots,
+        base_rule=body.majority_base,
+        present=sum(1 for v in deliberative if v.represented),
+        deliberative=len(deliberative),
+        abstention_breaks_consensus=body.abstention_breaks_consensus,
+    )
+    has_votes = bool(ballots)
+    return save(
+        decision,
+        result=outcome.result if has_votes else DecisionResult.PENDING,
+        votes_for=outcome.votes_for,
+        votes_against=outcome.votes_against,
+        abstentions=outcome.abstentions,
+        base=outcome.base,
+        rule=rule_text(outcome, body.majority_base) if has_votes else "",
+    )

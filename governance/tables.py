@@ -1,0 +1,43 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Action, Decision
+
+
+class DecisionTable(tables.Table):
+    date = tables.DateColumn(
+        accessor="item__meeting__starts_at", verbose_name=_("Séance"), format="d/m/Y"
+    )
+    body = tables.Column(accessor="item__meeting__body__short_name", verbose_name=_("Instance"))
+    item = tables.Column(
+        accessor="item__title",
+        verbose_name=_("Point"),
+        linkify=lambda record: record.item.meeting.get_absolute_url(),
+    )
+    votes_for = tables.Column(attrs={"td": {"class": "num"}})
+    votes_against = tables.Column(attrs={"td": {"class": "num"}})
+    abstentions = tables.Column(attrs={"td": {"class": "num"}})
+
+    class Meta:
+        model = Decision
+        fields = ["kind", "motion", "result", "votes_for", "votes_against", "abstentions", "rule"]
+        sequence = ["date", "body", "item", *fields]
+        order_by = ("-date",)
+        empty_text = _("Aucune décision ne correspond à ces critères.")
+
+
+class ActionTable(tables.Table):
+    title = tables.Column(linkify=("governance:action_update", {"pk": tables.A("pk")}))
+    owner = tables.Column(verbose_name=_("Responsable"))
+    partner = tables.Column(accessor="owner__partner__short_name", verbose_name=_("Partenaire"))
+    meeting = tables.Column(
+        accessor="item__meeting",
+        verbose_name=_("Séance"),
+        linkify=lambda record: record.item.meeting.get_absolute_url(),
+    )
+
+    class Meta:
+        model = Action
+        fields = ["title", "owner", "due_on", "status", "done_on"]
+        sequence = ["title", "owner", "partner", "meeting", "due_on", "status", "done_on"]
+        empty_text = _("Aucune action.")

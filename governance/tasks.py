@@ -1,0 +1,99 @@
+"""Background work of governance: convocations and the frequency reminder. Tasks take ids."""
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from governance import selectors
+from governance.calendar import meeting_ics
+from governance.models import ConvocationDelivery, FrequencyAlert, Meeting
+from governance.services.meetings import meeting_mark_convened
+from ligeris.lib.email import send_templated_email
+from ligeris.lib.roles import Role
+
+#: The frequency reminder starts on 1 October: before it, a body still has time.
+ALERT_FROM_MONTH = 10
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_convocation(self, meeting_id: int) -> int:
+    """E-mail the convocation to every seat holder once; a retry sends only what is missing."""
+    meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
+    if meeting is None:
+        return 0
+    sent = 0
+    for seat in selectors.active_seats(meeting.body):
+        if _send_one(meeting, seat):
+            sent += 1
+    meeting_mark_convened(meeting_id=meeting.pk)
+    return sent
+
+
+def _send_one(meeting: Meeting, seat) -> bool:
+    with transaction.atomic():
+        delivery, _created = ConvocationDelivery.objects.get_or_create(
+            meeting=meeting, seat=seat, defaults={"email": seat.person.email}
+        )
+        delivery = ConvocationDelivery.objects.select_for_update().get(pk=delivery.pk)
+        if delivery.sent_at:
+            return False
+        # Recorded in the same transaction as the send: a failed send rolls the record back.
+        delivery.sent_at = timezone.now()
+        delivery.save(update_fields=["sent_at"])
+        link = settings.LIGERIS_BASE_URL.rstrip("/") + meeting.get_absolute_url()
+        send_templated_email(
+            "convocation",
+            to=[delivery.email],
+            context={"meeting": meeting, "seat": seat, "items": meeting.items.all(), "link": link},
+            attachments=[
+                (
+                    "convocation.ics",
+                    meeting_ics(meeting, attendee_email=delivery.email),
+                    "text/calendar",
+                ),
+            ],
+        )
+        return True
+
+
+@shared_task
+def check_meeting_frequency() -> int:
+    """From 1 October, e-mail the coordinator's staff about bodies behind their yearly minimum.
+
+    Run daily by Celery beat; at most one reminder per body and month.
+    """
+    today = timezone.localdate()
+    if today.month < ALERT_FROM_MONTH:
+        return 0
+    behind = [f for f in selectors.frequency(today.year) if f.behind]
+    recipients = list(
+        User.objects.filter(is_active=True, role__in=(Role.ADMIN, Role.SECRETARY))
+        .values_list("email", flat=True)
+        .order_by("email")
+    )
+    if not recipients:
+        return 0
+    sent = 0
+    for row in behind:
+        with transaction.atomic():
+            alert, _created = FrequencyAlert.objects.get_or_create(
+                body=row.body, year=today.year, month=today.month
+            )
+            alert = FrequencyAlert.objects.select_for_update().get(pk=alert.pk)
+            if alert.sent_at:
+                continue
+            alert.sent_at = timezone.now()
+            alert.save(update_fields=["sent_at"])
+            send_templated_email(
+                "frequency_alert",
+                to=recipients,
+                context={
+                    "row": row,
+                    "year": today.year,
+                    "link": settings.LIGERIS_BASE_URL.rstrip("/") + "/gouvernance/frequence/",
+                },
+            )
+            sent += 1
+    return sent

@@ -1,0 +1,1 @@
+"""Governance views: thin, each declaring who may use it."""

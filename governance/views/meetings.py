@@ -1,0 +1,286 @@
+"""Meetings: agenda, attendance, votes, convocation, minutes."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView, View
+from django.views.generic.detail import SingleObjectMixin
+
+from governance import selectors
+from governance.forms import AttendanceForm, DocumentForm, ItemForm, MeetingForm, VoteSheetForm
+from governance.minutes import minutes_filename, minutes_pdf
+from governance.models import AgendaDocument, AgendaItem, Body, ItemKind, Meeting
+from governance.services import meetings as services
+from governance.services import votes as vote_services
+from governance.views.common import RecorderContextMixin
+from ligeris.lib.permissions import RoleRequiredMixin
+from ligeris.lib.roles import RECORDERS, SIGNED_IN, STAFF, role_of
+from ligeris.lib.views import ServiceFormMixin
+
+
+class MeetingListView(RoleRequiredMixin, RecorderContextMixin, ListView):
+    allowed_roles = SIGNED_IN
+    template_name = "governance/meeting_list.html"
+    context_object_name = "meetings"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.meetings_visible_to(self.request.user).order_by("-starts_at")
+
+
+class MeetingDetailView(RoleRequiredMixin, RecorderContextMixin, DetailView):
+    allowed_roles = SIGNED_IN
+    template_name = "governance/meeting_detail.html"
+
+    def get_queryset(self):
+        return selectors.meetings_visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        meeting = self.object
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.meeting_record(meeting))
+        context["is_staff_role"] = role_of(self.request.user) in STAFF
+        context["shows_outcomes"] = meeting.is_closed or context["is_staff_role"]
+        context["notice_days"] = selectors.notice_days(meeting)
+        context["notice_is_short"] = selectors.notice_is_short(meeting)
+        return context
+
+
+class _MeetingFormView(RoleRequiredMixin, ServiceFormMixin):
+    allowed_roles = RECORDERS
+    form_class = MeetingForm
+    template_name = "partners/form.html"
+    success_message = _("La séance a été enregistrée.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "body": self.body}
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class MeetingCreateView(_MeetingFormView, CreateView):
+    @cached_property
+    def body(self):
+        return get_object_or_404(Body, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        title = _("Nouvelle séance : %(body)s") % {"body": self.body.name}
+        return {**super().get_context_data(**kwargs), "title": title}
+
+    def perform(self, form):
+        return services.meeting_schedule(body=self.body, **form.cleaned_data)
+
+
+class MeetingUpdateView(_MeetingFormView, UpdateView):
+    model = Meeting
+    extra_context = {"title": _("Modifier la séance")}
+
+    @cached_property
+    def body(self):
+        return self.get_object().body
+
+    def perform(self, form):
+        return services.meeting_update(meeting=self.get_object(), **form.cleaned_data)
+
+
+class _MeetingChildFormView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """A form on something of one meeting (an item, a document, the attendance, the votes)."""
+
+    allowed_roles = RECORDERS
+    template_name = "partners/form.html"
+
+    def get_success_url(self):
+        return self.meeting.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "meeting": self.meeting,
+            "cancel_url": self.meeting.get_absolute_url(),
+        }
+
+
+class ItemCreateView(_MeetingChildFormView):
+    form_class = ItemForm
+    extra_context = {"title": _("Nouveau point de l'ordre du jour")}
+    success_message = _("Le point a été ajouté à l'ordre du jour.")
+
+    @cached_property
+    def meeting(self):
+        return get_object_or_404(Meeting, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "consortium": self.meeting.body.consortium}
+
+    def perform(self, form):
+        return services.item_add(meeting=self.meeting, **form.cleaned_data)
+
+
+class ItemUpdateView(_MeetingChildFormView):
+    form_class = ItemForm
+    extra_context = {"title": _("Modifier le point")}
+    success_message = _("Le point a été enregistré.")
+
+    @cached_property
+    def item(self):
+        return get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=self.kwargs["pk"])
+
+    @property
+    def meeting(self):
+        return self.item.meeting
+
+    def get_form_kwargs(self):
+        kwargs = {**super().get_form_kwargs(), "consortium": self.meeting.body.consortium}
+        decision = getattr(self.item, "decision", None)
+        kwargs["initial"] = {
+            "title": self.item.title,
+            "summary": self.item.summary,
+            "motion": decision.motion if decision else "",
+            "decision_kind": decision.kind if decision else "",
+            "concerned_partner": decision.concerned_partner if decision else None,
+        }
+        return {**kwargs, "item": self.item}
+
+    def perform(self, form):
+        return services.item_update(item=self.item, **form.cleaned_data)
+
+
+class DocumentCreateView(ItemUpdateView):
+    form_class = DocumentForm
+    extra_context = {"title": _("Joindre un document")}
+    success_message = _("Le document a été joint.")
+
+    def get_form_kwargs(self):
+        return FormView.get_form_kwargs(self)
+
+    def perform(self, form):
+        return services.document_add(item=self.item, **form.cleaned_data)
+
+
+class DocumentDownloadView(RoleRequiredMixin, View):
+    allowed_roles = SIGNED_IN
+
+    def get(self, request, pk):
+        meetings = selectors.meetings_visible_to(request.user)
+        document = get_object_or_404(AgendaDocument, pk=pk, item__meeting__in=meetings)
+        response = FileResponse(document.file.open("rb"), as_attachment=True)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class AttendanceView(_MeetingChildFormView):
+    form_class = AttendanceForm
+    template_name = "governance/attendance.html"
+    success_message = _("Les présences ont été enregistrées.")
+
+    @cached_property
+    def meeting(self):
+        return get_object_or_404(Meeting.objects.select_related("body"), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        seats = selectors.active_seats(self.meeting.body).order_by("partner__name")
+        current = selectors.attendance_of(self.meeting)
+        return {**super().get_form_kwargs(), "seats": seats, "current": current}
+
+    def perform(self, form):
+        services.attendance_record(meeting=self.meeting, entries=list(form.entries()))
+        return self.meeting
+
+
+class VoteSheetView(_MeetingChildFormView):
+    form_class = VoteSheetForm
+    template_name = "governance/votes.html"
+    success_message = _("Les votes ont été enregistrés et le résultat calculé.")
+
+    @cached_property
+    def item(self):
+        item = get_object_or_404(
+            AgendaItem.objects.select_related("meeting__body", "decision"),
+            pk=self.kwargs["pk"],
+            kind=ItemKind.DECISION,
+        )
+        return item
+
+    @property
+    def meeting(self):
+        return self.item.meeting
+
+    @cached_property
+    def voters(self):
+        return selectors.voters(self.meeting, self.item.decision)
+
+    def get_form_kwargs(self):
+        current = {v.tenant_id: v for v in self.item.decision.votes.all()}
+        return {**super().get_form_kwargs(), "voters": self.voters, "current": current}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "item": self.item,
+            "decision": self.item.decision,
+            "quorum": selectors.quorum(self.meeting),
+        }
+
+    def perform(self, form):
+        seats = {s.pk: s for s in self.meeting.body.seats.all()}
+        vote_services.votes_record(decision=self.item.decision, entries=list(form.entries(seats)))
+        return self.item
+
+
+class _MeetingActionView(RoleRequiredMixin, SingleObjectMixin, View):
+    """A button on the meeting page: call a service, report its refusal as a message."""
+
+    allowed_roles = RECORDERS
+    http_method_names = ["post"]
+    model = Meeting
+
+    def post(self, request, pk):
+        meeting = self.get_object()
+        try:
+            self.perform(meeting)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, self.success_message)
+        return HttpResponseRedirect(meeting.get_absolute_url())
+
+
+class ConvocationSendView(_MeetingActionView):
+    success_message = _("Les convocations partent à chaque membre de l'instance.")
+
+    def perform(self, meeting):
+        services.convocation_send(meeting=meeting)
+        if selectors.notice_is_short(meeting):
+            messages.warning(
+                self.request,
+                _(
+                    "Attention : le délai de convocation (%(days)s jours) est plus court que celui "
+                    "de l'instance (%(min)s jours)."
+                )
+                % {"days": selectors.notice_days(meeting), "min": meeting.body.notice_days},
+            )
+
+
+class MinutesCloseView(_MeetingActionView):
+    success_message = _("Le procès-verbal est clos et publié aux partenaires.")
+
+    def perform(self, meeting):
+        services.minutes_close(meeting=meeting)
+
+
+class MinutesPdfView(RoleRequiredMixin, View):
+    allowed_roles = SIGNED_IN
+
+    def get(self, request, pk):
+        meeting = get_object_or_404(selectors.meetings_visible_to(request.user), pk=pk)
+        if not selectors.minutes_visible_to(request.user, meeting):
+            raise Http404(_("Le procès-verbal de cette séance n'est pas encore publié."))
+        response = HttpResponse(minutes_pdf(meeting), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{minutes_filename(meeting)}"'
+        response["Cache-Control"] = "private, no-store"
+        return response

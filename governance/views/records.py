@@ -1,0 +1,122 @@
+"""Across meetings: the decision register, the action plan, the frequency dashboard."""
+
+import datetime
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from governance import selectors
+from governance.filters import ActionFilter, DecisionFilter
+from governance.forms import ActionForm
+from governance.models import Action, AgendaItem
+from governance.services import meetings as services
+from governance.tables import ActionTable, DecisionTable
+from governance.views.common import RecorderContextMixin
+from governance.views.meetings import _MeetingChildFormView
+from ligeris.lib.permissions import RoleRequiredMixin
+from ligeris.lib.roles import RECORDERS, SIGNED_IN, STAFF
+from ligeris.lib.views import ServiceFormMixin, TableExportMixin
+
+
+class DecisionListView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
+    allowed_roles = SIGNED_IN
+    table_class = DecisionTable
+    filterset_class = DecisionFilter
+    template_name = "governance/decision_list.html"
+    paginate_by = 25
+    export_name = "registre-des-decisions"
+
+    def get_queryset(self):
+        return selectors.decisions_visible_to(self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        bodies = selectors.bodies_visible_to(self.request.user)
+        return {**super().get_filterset_kwargs(filterset_class), "bodies": bodies}
+
+
+class ActionListView(
+    RoleRequiredMixin, RecorderContextMixin, TableExportMixin, SingleTableMixin, FilterView
+):
+    allowed_roles = STAFF
+    table_class = ActionTable
+    filterset_class = ActionFilter
+    template_name = "governance/action_list.html"
+    paginate_by = 50
+    export_name = "plan-d-actions"
+
+    def get_queryset(self):
+        return selectors.actions_all()
+
+    def get_filterset_kwargs(self, filterset_class):
+        today = timezone.localdate()
+        return {**super().get_filterset_kwargs(filterset_class), "today": today}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "overdue": selectors.actions_overdue()}
+
+
+class ActionCreateView(_MeetingChildFormView):
+    form_class = ActionForm
+    extra_context = {"title": _("Nouvelle action")}
+    success_message = _("L'action a été ajoutée au plan d'actions.")
+
+    @cached_property
+    def item(self):
+        return get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=self.kwargs["pk"])
+
+    @property
+    def meeting(self):
+        return self.item.meeting
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "consortium": self.meeting.body.consortium}
+
+    def perform(self, form):
+        return services.action_create(item=self.item, **form.cleaned_data)
+
+
+class ActionUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
+    allowed_roles = RECORDERS
+    model = Action
+    form_class = ActionForm
+    template_name = "partners/form.html"
+    extra_context = {"title": _("Suivi de l'action")}
+    success_message = _("L'action a été enregistrée.")
+
+    def get_form_kwargs(self):
+        consortium = self.object.item.meeting.body.consortium
+        return {**super().get_form_kwargs(), "consortium": consortium}
+
+    def perform(self, form):
+        return services.action_update(action=self.get_object(), **form.cleaned_data)
+
+    def get_success_url(self):
+        from django.urls import reverse
+
+        return reverse("governance:action_list")
+
+
+class FrequencyView(RoleRequiredMixin, RecorderContextMixin, TemplateView):
+    allowed_roles = STAFF
+    template_name = "governance/frequency.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        try:
+            year = int(self.request.GET.get("annee", today.year))
+        except ValueError:
+            year = today.year
+        year = min(max(year, 2000), today.year + 5)
+        return {
+            **super().get_context_data(**kwargs),
+            "year": year,
+            "rows": selectors.frequency(year),
+            "years": range(today.year - 3, today.year + 2),
+            "checks_from": datetime.date(year, 10, 1),
+            "closed_years": selectors.closed_years(),
+        }
