@@ -166,7 +166,8 @@ def decision_tally(*, decision: Decision) -> Decision:
         voting.Ballot(tenant=str(v.tenant_id), choice=v.choice, advisory=v.is_advisory)
         for v in decision.votes.all()
     ]
-    deliberative = [v for v in voters(meeting, decision) if v.deliberative]
+    # A tenant recused from this decision (its holder is concerned) is outside every base.
+    deliberative = [v for v in voters(meeting, decision) if v.deliberative and not v.recused]
     outcome = voting.count(
         ballots,
         base_rule=body.majority_base,

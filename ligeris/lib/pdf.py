@@ -1,5 +1,6 @@
 """PDF rendering: Django templates through WeasyPrint, fetching only our own static files."""
 
+import mimetypes
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -25,7 +26,10 @@ class StaticOnlyFetcher(URLFetcher):
         if not found:
             raise ValueError(f"Fichier statique introuvable : {relative}")
         path = Path(found).resolve()
-        return URLFetcherResponse(path.as_uri(), path.read_bytes())
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            path.as_uri(), path.read_bytes(), headers={"Content-Type": content_type}
+        )
 
 
 def render_pdf(template_name: str, context: dict, *, variant: str | None = None) -> bytes:

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accounts import services
 from accounts.models import User
+from governance.demo import load_demo_governance
 from ligeris.lib.roles import Role
 from partners.demo import load_demo_consortium
 from partners.models import Partner
@@ -25,6 +26,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         consortium = load_demo_consortium()
+        load_demo_governance(consortium)
         self.stdout.write(
             f"Groupement : {consortium.name} ({consortium.partners.count()} partenaires)"
         )
