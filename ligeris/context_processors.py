@@ -10,6 +10,7 @@ _ITEMS = (
     ("partners:consortium", _("Groupement"), SIGNED_IN),
     ("partners:partner_list", _("Partenaires"), STAFF),
     ("partners:tenant_list", _("Tenants"), SIGNED_IN),
+    ("governance:body_list", _("Instances"), SIGNED_IN),
     ("governance:meeting_list", _("Séances"), SIGNED_IN),
     ("governance:decision_list", _("Décisions"), SIGNED_IN),
     ("governance:action_list", _("Actions"), STAFF),
