@@ -229,6 +229,9 @@ class VoteSheetForm(forms.Form):
                 label=_("Exprimé par (tenant %(tenant)s)") % {"tenant": voter.tenant.code},
                 choices=voices or [("", _("Personne ne le représente"))],
                 required=False,
+                error_messages={
+                    "invalid_choice": _("Ce membre ne peut exprimer la voix de ce tenant.")
+                },
                 initial=str(vote.cast_by_id) if vote else None,
             )
 

@@ -64,10 +64,12 @@ def check_meeting_frequency() -> int:
 
     Run daily by Celery beat; at most one reminder per body and month.
     """
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     if today.month < ALERT_FROM_MONTH:
         return 0
-    behind = [f for f in selectors.frequency(today.year) if f.behind]
+    # The same instant decides the month and which meetings are already held.
+    behind = [f for f in selectors.frequency(today.year, now=now) if f.behind]
     recipients = list(
         User.objects.filter(is_active=True, role__in=(Role.ADMIN, Role.SECRETARY))
         .values_list("email", flat=True)
