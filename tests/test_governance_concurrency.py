@@ -1,0 +1,98 @@
+"""Secretaries recording at the same moment: one vote per tenant, nothing lands after closing."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from governance.models import Decision, Meeting, Seat, Vote
+from governance.selectors import voters
+from governance.services import meetings as meeting_services
+from governance.services import votes as vote_services
+from governance.services.votes import BallotEntry
+from tests.conftest import ON_POSTGRES
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        not ON_POSTGRES, reason="row locks are PostgreSQL's (run by the PostgreSQL half)"
+    ),
+]
+
+
+def _race(count: int, work) -> list[str]:
+    """Run `work(i)` for i in range(count) at the same moment; each one's outcome, by i."""
+    barrier = threading.Barrier(count)
+    outcomes = [""] * count
+
+    def run(index):
+        try:
+            barrier.wait(timeout=10)
+            work(index)
+            outcomes[index] = "ok"
+        except Exception as error:
+            outcomes[index] = type(error).__name__
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+def test_concurrent_votes_for_one_tenant_record_exactly_one(transactional_db, copil, world):
+    seat_pk = copil.seats[world.partner_a.pk].pk
+    decision_pk, tenant = copil.decision.pk, world.tenant_a
+
+    def cast(index):
+        vote_services.vote_cast(
+            decision=Decision.objects.get(pk=decision_pk),
+            tenant=tenant,
+            choice=("for", "against", "abstain")[index % 3],
+            cast_by=Seat.objects.get(pk=seat_pk),
+        )
+
+    outcomes = _race(6, cast)
+    assert outcomes.count("ok") == 1
+    assert set(outcomes) - {"ok"} == {"ValidationError"}
+    assert Vote.objects.filter(decision_id=decision_pk, tenant=tenant).count() == 1
+    decision = Decision.objects.get(pk=decision_pk)
+    assert decision.votes_for + decision.votes_against + decision.abstentions == 1
+
+
+def test_votes_racing_the_closing_of_the_minutes_never_land_after_it(
+    transactional_db, copil, world
+):
+    def sheet(choice):
+        return [
+            BallotEntry(tenant=v.tenant, choice=choice, cast_by=v.voices[0].cast_by)
+            for v in voters(copil.meeting, copil.decision)
+            if v.voices
+        ]
+
+    vote_services.votes_record(decision=copil.decision, entries=sheet("for"))
+    against = sheet("against")
+    meeting_pk, decision_pk = copil.meeting.pk, copil.decision.pk
+
+    def work(index):
+        if index == 0:
+            meeting_services.minutes_close(meeting=Meeting.objects.get(pk=meeting_pk))
+        else:
+            decision = Decision.objects.get(pk=decision_pk)
+            vote_services.votes_record(decision=decision, entries=against)
+
+    closing, recording = _race(2, work)
+    assert closing == "ok"
+    assert recording in ("ok", "ValidationError")
+    assert Meeting.objects.get(pk=meeting_pk).is_closed
+    decision = Decision.objects.get(pk=decision_pk)
+    stored = {
+        c for c, advisory in decision.votes.values_list("choice", "is_advisory") if not advisory
+    }
+    # Recorded before the closing: the new sheet stands; after it: refused, the old one stands.
+    assert stored == ({"against"} if recording == "ok" else {"for"})
+    expected = "rejected" if recording == "ok" else "consensus"
+    assert decision.result == expected
