@@ -1,5 +1,3 @@
-pytest_plugins = ["tests.governance_fixtures"]
-
 import datetime
 import os
 from dataclasses import dataclass
@@ -10,6 +8,8 @@ from ligeris.lib.roles import Role
 from partners import services
 from partners.models import Consortium, Holding, Partner, Tenant
 from tests.factories import ConventionFactory, PartnerFactory, PersonFactory, UserFactory
+
+pytest_plugins = ["tests.governance_fixtures"]
 
 PASSWORD = "mot-de-passe-de-test"
 ON_POSTGRES = bool(os.environ.get("DATABASE_URL"))

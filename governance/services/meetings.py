@@ -152,7 +152,13 @@ def attendance_record(*, meeting: Meeting, entries: list[AttendanceEntry]) -> li
     seats = {seat.pk: seat for seat in meeting.body.seats.filter(is_active=True)}
     status_of = {entry.seat.pk: entry.status for entry in entries}
     errors = []
+    listed = Counter(entry.seat.pk for entry in entries)
     for entry in entries:
+        if listed[entry.seat.pk] > 1:
+            errors.append(
+                _("%(seat)s figure deux fois sur la feuille de présence.") % {"seat": entry.seat}
+            )
+            listed[entry.seat.pk] = 1  # say it once
         if entry.seat.pk not in seats:
             errors.append(_("%(seat)s ne siège pas dans cette instance.") % {"seat": entry.seat})
         if entry.status != AttendanceStatus.PROXY:
