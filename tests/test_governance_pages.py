@@ -298,3 +298,13 @@ def test_partner_meeting_list_shows_only_bodies_where_it_sits(copil, world, clie
     assert "Comité technique" not in response.text
     response = client_for("partner_a").get(reverse("governance:meeting_list"))
     assert "Comité technique" in response.text
+
+
+@pytest.mark.parametrize("name", ["attendance", "item_create", "meeting_update"])
+def test_forms_of_a_closed_meeting_send_back_to_it(copil, world, client_for, name):
+    _close(copil, world)
+    response = client_for("secretary").get(
+        reverse(f"governance:{name}", args=[copil.meeting.pk]), follow=True
+    )
+    assert response.redirect_chain[-1][0] == copil.meeting.get_absolute_url()
+    assert "elle ne peut plus changer" in response.text

@@ -49,7 +49,21 @@ class MeetingDetailView(RoleRequiredMixin, RecorderContextMixin, DetailView):
         return context
 
 
-class _MeetingFormView(RoleRequiredMixin, ServiceFormMixin):
+class OpenMeetingMixin:
+    """Forms that change a meeting's record are closed with its minutes: back to the meeting."""
+
+    only_while_open = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.only_while_open and self.meeting.is_closed:
+            messages.error(
+                request, _("Le procès-verbal de cette séance est clos : elle ne peut plus changer.")
+            )
+            return HttpResponseRedirect(self.meeting.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+
+class _MeetingFormView(RoleRequiredMixin, OpenMeetingMixin, ServiceFormMixin):
     allowed_roles = RECORDERS
     form_class = MeetingForm
     template_name = "partners/form.html"
@@ -63,6 +77,8 @@ class _MeetingFormView(RoleRequiredMixin, ServiceFormMixin):
 
 
 class MeetingCreateView(_MeetingFormView, CreateView):
+    meeting = Meeting()  # a meeting being created is open
+
     @cached_property
     def body(self):
         return get_object_or_404(Body, pk=self.kwargs["pk"])
@@ -80,14 +96,18 @@ class MeetingUpdateView(_MeetingFormView, UpdateView):
     extra_context = {"title": _("Modifier la séance")}
 
     @cached_property
+    def meeting(self):
+        return get_object_or_404(Meeting, pk=self.kwargs["pk"])
+
+    @property
     def body(self):
-        return self.get_object().body
+        return self.meeting.body
 
     def perform(self, form):
         return services.meeting_update(meeting=self.get_object(), **form.cleaned_data)
 
 
-class _MeetingChildFormView(RoleRequiredMixin, ServiceFormMixin, FormView):
+class _MeetingChildFormView(RoleRequiredMixin, OpenMeetingMixin, ServiceFormMixin, FormView):
     """A form on something of one meeting (an item, a document, the attendance, the votes)."""
 
     allowed_roles = RECORDERS

@@ -61,6 +61,9 @@ class ActionListView(
 
 
 class ActionCreateView(_MeetingChildFormView):
+    """Actions are followed after the minutes are closed: this form stays open."""
+
+    only_while_open = False
     form_class = ActionForm
     extra_context = {"title": _("Nouvelle action")}
     success_message = _("L'action a été ajoutée au plan d'actions.")
