@@ -250,6 +250,7 @@ def meeting_record(meeting: Meeting) -> dict:
         "absent": by_status[AttendanceStatus.ABSENT],
         "quorum": quorum(meeting),
         "actions": Action.objects.filter(item__meeting=meeting).select_related("owner", "item"),
+        "convocations_sent": meeting.deliveries.filter(sent_at__isnull=False).count(),
     }
 
 

@@ -82,7 +82,7 @@ def count(
     consensus = votes_for > 0 and against == 0 and not (abstention_breaks_consensus and abstain)
     if consensus:
         result = CONSENSUS
-    elif votes_for > 0 and votes_for * 3 > base * 2:
+    elif votes_for > 0 and votes_for * 3 >= base * 2:
         result = ADOPTED
     else:
         result = REJECTED
