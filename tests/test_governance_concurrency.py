@@ -96,3 +96,31 @@ def test_votes_racing_the_closing_of_the_minutes_never_land_after_it(
     assert stored == ({"against"} if recording == "ok" else {"for"})
     expected = "rejected" if recording == "ok" else "consensus"
     assert decision.result == expected
+
+
+def test_database_refuses_raw_sql_on_votes_and_decisions_of_closed_minutes(copil, world):
+    from django.db import IntegrityError, transaction
+
+    entries = [
+        BallotEntry(tenant=v.tenant, choice="for", cast_by=v.voices[0].cast_by)
+        for v in voters(copil.meeting, copil.decision)
+        if v.voices
+    ]
+    vote_services.votes_record(decision=copil.decision, entries=entries)
+    meeting_services.minutes_close(meeting=copil.meeting)
+    vote = Vote.objects.filter(decision=copil.decision).first()
+    statements = [
+        ("UPDATE governance_vote SET choice = 'against' WHERE id = %s", [vote.pk]),
+        ("DELETE FROM governance_vote WHERE id = %s", [vote.pk]),
+        ("UPDATE governance_decision SET result = 'rejected' WHERE id = %s", [copil.decision.pk]),
+        ("DELETE FROM governance_decision WHERE id = %s", [copil.decision.pk]),
+    ]
+    for sql, params in statements:
+        with (
+            pytest.raises(IntegrityError, match="clos"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, params)
+    assert Vote.objects.get(pk=vote.pk).choice == "for"
+    assert Decision.objects.get(pk=copil.decision.pk).result == "consensus"
