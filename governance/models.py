@@ -187,7 +187,9 @@ class Meeting(models.Model):
         ordering = ("-starts_at",)
         constraints = [
             models.CheckConstraint(
-                condition=~Q(place="") | ~Q(video_link=""), name="meeting_has_place_or_link"
+                condition=~Q(place="") | ~Q(video_link=""),
+                name="meeting_has_place_or_link",
+                violation_error_message=_("Indiquez un lieu ou un lien de visioconférence."),
             ),
         ]
 

@@ -215,7 +215,9 @@ def build_committee(
     committee = Committee(consortium=consortium, body=body, members=members, outsider=outsider)
     if meeting_at is None:
         return committee
-    committee.meeting = meeting_schedule(body=body, starts_at=meeting_at, place="Hôtel du Département, Tours")
+    committee.meeting = meeting_schedule(
+        body=body, starts_at=meeting_at, place="Hôtel du Département, Tours"
+    )
     meeting_update(meeting=committee.meeting, secretary=members[0].person, chair=members[0].person)
     concerned_partner = None
     if concerned is not None:
@@ -282,9 +284,7 @@ def copil(world) -> Copil:
         person = PersonFactory(partner=partner, last_name=last_name, role="dgs")
         people[partner.pk] = person
         seats[partner.pk] = seat_add(body=body, person=person)
-    meeting = meeting_schedule(
-        body=body, starts_at=MEETING_AT, place="Hôtel du Département, Tours"
-    )
+    meeting = meeting_schedule(body=body, starts_at=MEETING_AT, place="Hôtel du Département, Tours")
     meeting = meeting_update(
         meeting=meeting,
         chair=people[world.coordinator.pk],
@@ -317,7 +317,9 @@ def copil(world) -> Copil:
     for partner in (world.coordinator, world.partner_a):
         seat_add(body=cotech, person=PersonFactory(partner=partner, role="dsi"))
     cotech_meeting = meeting_schedule(
-        body=cotech, starts_at=MEETING_AT + datetime.timedelta(days=7), video_link="https://visio.example.org/cotech"
+        body=cotech,
+        starts_at=MEETING_AT + datetime.timedelta(days=7),
+        video_link="https://visio.example.org/cotech",
     )
     item_add(meeting=cotech_meeting, title="Planning des travaux", kind=ItemKind.INFORMATION)
     return Copil(

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from governance.models import BodyKind, Decision, Meeting, Vote
 from governance.services.bodies import body_create, seat_add
 from governance.services.meetings import item_add, meeting_schedule
+from tests.browser_fixtures import ARTIFACTS, log_in
 from tests.factories import PersonFactory
-from tests.test_browser import ARTIFACTS, browser, log_in, page  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def bodies(world):
 
 
 def test_secretary_records_a_copil_and_a_partner_reads_the_minutes(
-    transactional_db, live_server, world, users, bodies, page, browser
+    transactional_db, live_server, world, users, bodies, page
 ):
     copil, cotech_meeting, people = bodies
     base = live_server.url

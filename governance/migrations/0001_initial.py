@@ -231,7 +231,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('place', ''), _negated=True), models.Q(('video_link', ''), _negated=True), _connector='OR'), name='meeting_has_place_or_link'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('place', ''), _negated=True), models.Q(('video_link', ''), _negated=True), _connector='OR'), name='meeting_has_place_or_link', violation_error_message='Indiquez un lieu ou un lien de visioconférence.'),
         ),
         migrations.AddConstraint(
             model_name='agendaitem',
