@@ -14,6 +14,8 @@ from governance.models import (
     VoteChoice,
 )
 from governance.selectors import TenantVoter
+from governance.services.meetings import AttendanceEntry
+from governance.services.votes import BallotEntry
 from partners.forms import DateInputsMixin
 from partners.models import Partner, Person, PersonRole
 
@@ -190,8 +192,6 @@ class AttendanceForm(forms.Form):
             yield seat, self[f"status_{seat.pk}"], self[f"proxy_{seat.pk}"]
 
     def entries(self):
-        from governance.services.meetings import AttendanceEntry
-
         by_pk = {s.pk: s for s in self.seats}
         for seat in self.seats:
             proxy = self.cleaned_data.get(f"proxy_{seat.pk}")
@@ -241,8 +241,6 @@ class VoteSheetForm(forms.Form):
             yield voter, self[f"choice_{pk}"], self[f"voice_{pk}"]
 
     def entries(self, seats: dict):
-        from governance.services.votes import BallotEntry
-
         for voter in self.voters:
             pk = voter.tenant.pk
             choice = self.cleaned_data.get(f"choice_{pk}")

@@ -15,6 +15,7 @@ from governance.models import (
     Attendance,
     AttendanceStatus,
     Body,
+    ClosedYear,
     Decision,
     Meeting,
     Seat,
@@ -300,6 +301,4 @@ def frequency(year: int, *, now: datetime.datetime | None = None) -> list[Freque
 
 
 def closed_years() -> list[int]:
-    from governance.models import ClosedYear
-
     return list(ClosedYear.objects.order_by("-year").values_list("year", flat=True))

@@ -140,10 +140,8 @@ class ItemCreateView(_MeetingChildFormView):
         return services.item_add(meeting=self.meeting, **form.cleaned_data)
 
 
-class ItemUpdateView(_MeetingChildFormView):
-    form_class = ItemForm
-    extra_context = {"title": _("Modifier le point")}
-    success_message = _("Le point a été enregistré.")
+class _ItemFormView(_MeetingChildFormView):
+    """A form on one agenda item."""
 
     @cached_property
     def item(self):
@@ -153,29 +151,36 @@ class ItemUpdateView(_MeetingChildFormView):
     def meeting(self):
         return self.item.meeting
 
+
+class ItemUpdateView(_ItemFormView):
+    form_class = ItemForm
+    extra_context = {"title": _("Modifier le point")}
+    success_message = _("Le point a été enregistré.")
+
     def get_form_kwargs(self):
-        kwargs = {**super().get_form_kwargs(), "consortium": self.meeting.body.consortium}
         decision = getattr(self.item, "decision", None)
-        kwargs["initial"] = {
+        initial = {
             "title": self.item.title,
             "summary": self.item.summary,
             "motion": decision.motion if decision else "",
             "decision_kind": decision.kind if decision else "",
             "concerned_partner": decision.concerned_partner if decision else None,
         }
-        return {**kwargs, "item": self.item}
+        return {
+            **super().get_form_kwargs(),
+            "initial": initial,
+            "consortium": self.meeting.body.consortium,
+            "item": self.item,
+        }
 
     def perform(self, form):
         return services.item_update(item=self.item, **form.cleaned_data)
 
 
-class DocumentCreateView(ItemUpdateView):
+class DocumentCreateView(_ItemFormView):
     form_class = DocumentForm
     extra_context = {"title": _("Joindre un document")}
     success_message = _("Le document a été joint.")
-
-    def get_form_kwargs(self):
-        return FormView.get_form_kwargs(self)
 
     def perform(self, form):
         return services.document_add(item=self.item, **form.cleaned_data)

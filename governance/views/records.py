@@ -2,9 +2,8 @@
 
 import datetime
 
-from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, UpdateView
 from django_filters.views import FilterView
@@ -13,11 +12,11 @@ from django_tables2 import SingleTableMixin
 from governance import selectors
 from governance.filters import ActionFilter, DecisionFilter
 from governance.forms import ActionForm
-from governance.models import Action, AgendaItem
+from governance.models import Action
 from governance.services import meetings as services
 from governance.tables import ActionTable, DecisionTable
 from governance.views.common import RecorderContextMixin
-from governance.views.meetings import _MeetingChildFormView
+from governance.views.meetings import _ItemFormView
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import RECORDERS, SIGNED_IN, STAFF
 from ligeris.lib.views import ServiceFormMixin, TableExportMixin
@@ -60,21 +59,13 @@ class ActionListView(
         return {**super().get_context_data(**kwargs), "overdue": selectors.actions_overdue()}
 
 
-class ActionCreateView(_MeetingChildFormView):
+class ActionCreateView(_ItemFormView):
     """Actions are followed after the minutes are closed: this form stays open."""
 
     only_while_open = False
     form_class = ActionForm
     extra_context = {"title": _("Nouvelle action")}
     success_message = _("L'action a été ajoutée au plan d'actions.")
-
-    @cached_property
-    def item(self):
-        return get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=self.kwargs["pk"])
-
-    @property
-    def meeting(self):
-        return self.item.meeting
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "consortium": self.meeting.body.consortium}
@@ -99,8 +90,6 @@ class ActionUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
         return services.action_update(action=self.get_object(), **form.cleaned_data)
 
     def get_success_url(self):
-        from django.urls import reverse
-
         return reverse("governance:action_list")
 
 
