@@ -22,26 +22,25 @@ from governance.models import (
     Meeting,
     Vote,
 )
+from governance.selectors import voters
 from governance.services import meetings as meeting_services
 from governance.services import votes as vote_services
 from governance.services.bodies import year_close
 from governance.services.votes import BallotEntry
 
 
-def _vote_all_for(copil, world):
-    """Votes for every tenant that has a voice, then returns the decision."""
-    from governance.selectors import voters
-
+def _vote_all_for(meeting, decision):
+    """Every tenant that has a voice votes for; returns the decision with its outcome."""
     entries = [
         BallotEntry(tenant=v.tenant, choice="for", cast_by=v.voices[0].cast_by)
-        for v in voters(copil.meeting, copil.decision)
+        for v in voters(meeting, decision)
         if v.voices
     ]
-    return vote_services.votes_record(decision=copil.decision, entries=entries)
+    return vote_services.votes_record(decision=decision, entries=entries)
 
 
 def _close(copil, world):
-    _vote_all_for(copil, world)
+    _vote_all_for(copil.meeting, copil.decision)
     return meeting_services.minutes_close(meeting=copil.meeting)
 
 
@@ -220,14 +219,7 @@ def test_working_group_is_created_by_an_adopted_cotech_decision(copil, world, cl
         meeting=cotech_meeting,
         entries=[meeting_services.AttendanceEntry(s, "present") for s in seats],
     )
-    from governance.selectors import voters
-
-    entries = [
-        BallotEntry(tenant=v.tenant, choice="for", cast_by=v.voices[0].cast_by)
-        for v in voters(cotech_meeting, item.decision)
-        if v.voices
-    ]
-    vote_services.votes_record(decision=item.decision, entries=entries)
+    _vote_all_for(cotech_meeting, item.decision)
     member = seats[0].person
     response = client_for("secretary").post(
         reverse("governance:working_group_create", args=[item.decision.pk]),
