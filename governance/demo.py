@@ -132,7 +132,7 @@ def load_demo_governance(consortium: Consortium) -> None:
         kind=ItemKind.DECISION,
         motion="Le comité approuve la migration de la plateforme en version 3 au second semestre.",
         decision_kind=DecisionKind.EVOLUTION,
-        summary="Deux partenaires souhaitent attendre la fin de leurs versements en cours.",
+        summary="Trois partenaires souhaitent attendre la fin de leurs versements en cours.",
     )
     _attend(meeting, copil_seats, proxies=COPIL_PROXIES, excused=COPIL_EXCUSED, absent=COPIL_ABSENT)
     _vote(roadmap, {"tours": VoteChoice.ABSTAIN})
