@@ -120,3 +120,21 @@ def test_invitation_sent_once_by_a_real_worker(real_worker, mailoutbox):
     assert "invitation" in sent[0].subject.lower()
     user.refresh_from_db()
     assert user.invitation_sent_at is not None
+
+
+def test_convocation_sent_once_per_seat_by_a_real_worker(real_worker, mailoutbox, copil):
+    """The same convocation queued twice: every seat holder gets exactly one e-mail."""
+    from governance.tasks import send_convocation
+
+    meeting = copil.meeting
+    first = send_convocation.delay(meeting.pk)
+    second = send_convocation.apply_async(args=[meeting.pk])
+    results = [first.get(timeout=30), second.get(timeout=30)]
+
+    seats = list(copil.body.seats.filter(is_active=True).select_related("person"))
+    assert sum(results) == len(seats) == 3
+    recipients = sorted(address for message in mailoutbox for address in message.to)
+    assert recipients == sorted(seat.person.email for seat in seats)
+    assert all(m.attachments[0][2] == "text/calendar" for m in mailoutbox)
+    meeting.refresh_from_db()
+    assert meeting.convened_at is not None
