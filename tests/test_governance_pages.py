@@ -300,3 +300,20 @@ def test_forms_of_a_closed_meeting_send_back_to_it(copil, world, client_for, nam
     )
     assert response.redirect_chain[-1][0] == copil.meeting.get_absolute_url()
     assert "elle ne peut plus changer" in response.text
+
+
+def test_a_year_closes_only_once_finished_and_with_its_minutes_closed(copil, world):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError, match="qu'une fois terminée"):
+        year_close(consortium=world.consortium, year=timezone.localdate().year)
+    meeting_services.meeting_update(
+        meeting=copil.cotech_meeting,
+        starts_at=datetime.datetime(2024, 5, 2, 10, tzinfo=datetime.UTC),
+    )
+    with pytest.raises(
+        ValidationError, match="1 séance\\(s\\) de 2024 ont un procès-verbal non clos"
+    ):
+        year_close(consortium=world.consortium, year=2024)
+    assert not ClosedYear.objects.exists()

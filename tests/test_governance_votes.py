@@ -546,12 +546,12 @@ def meeting_scheduled_in_a_closed_year():
 
 
 def meeting_after_midnight_paris_time_in_a_closed_year():
-    # 1 January 2026 00:30 in Paris is still 31 December 2025 in UTC: the year is the local one.
+    # 1 January 2025 00:30 in Paris is still 31 December 2024 in UTC: the year is the local one.
     committee = build_committee(deliberative=2, meeting_at=None)
-    year_close(consortium=committee.consortium, year=2026)
+    year_close(consortium=committee.consortium, year=2025)
     return lambda: meeting_schedule(
         body=committee.body,
-        starts_at=datetime.datetime(2026, 1, 1, 0, 30, tzinfo=PARIS),
+        starts_at=datetime.datetime(2025, 1, 1, 0, 30, tzinfo=PARIS),
         place="Tours",
     )
 
@@ -670,7 +670,7 @@ REFUSAL_CASES = [
     (
         "meeting-after-midnight-paris-time-in-a-closed-year",
         meeting_after_midnight_paris_time_in_a_closed_year,
-        "L'année 2026 est close",
+        "L'année 2025 est close",
     ),
     (
         "meeting-moved-into-a-closed-year",

@@ -4,9 +4,18 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.models import DEFAULT_MINIMUM_MEETINGS, Body, BodyKind, ClosedYear, Decision, Seat
+from governance.models import (
+    DEFAULT_MINIMUM_MEETINGS,
+    Body,
+    BodyKind,
+    ClosedYear,
+    Decision,
+    Meeting,
+    Seat,
+)
 from governance.services.common import save
 from partners.models import Consortium, Person
 
@@ -83,6 +92,17 @@ def working_group_create(
 
 @transaction.atomic
 def year_close(*, consortium: Consortium, year: int) -> ClosedYear:
+    """Close a finished year whose minutes are all closed: it then accepts no meeting."""
+    if year >= timezone.localdate().year:
+        raise ValidationError(_("Une année ne se clôt qu'une fois terminée."))
+    open_minutes = Meeting.objects.filter(
+        body__consortium=consortium, starts_at__year=year, minutes_closed_at__isnull=True
+    ).count()
+    if open_minutes:
+        raise ValidationError(
+            _("%(count)s séance(s) de %(year)s ont un procès-verbal non clos : closez-les d'abord.")
+            % {"count": open_minutes, "year": year}
+        )
     try:
         with transaction.atomic():
             return ClosedYear.objects.create(consortium=consortium, year=year)
