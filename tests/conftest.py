@@ -12,6 +12,9 @@ from tests.factories import ConventionFactory, PartnerFactory, PersonFactory, Us
 PASSWORD = "mot-de-passe-de-test"
 ON_POSTGRES = bool(os.environ.get("DATABASE_URL"))
 
+# Fixtures of the billing app live apart, to keep this file stable.
+pytest_plugins = ["tests.billing_fixtures"]
+
 
 @dataclass
 class World:
