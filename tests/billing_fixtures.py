@@ -42,6 +42,10 @@ class BillingYear:
 
 @pytest.fixture
 def billing_year(world) -> BillingYear:
+    return build_billing_year(world)
+
+
+def build_billing_year(world) -> BillingYear:
     fiscal_year = grids.fiscal_year_create(consortium=world.consortium, year=2026)
     grid = fiscal_year.grid
     for code, label, kind, amount, unit in (
