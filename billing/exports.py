@@ -52,8 +52,15 @@ def _sheet(workbook, title: str, heading: str, headers: list[str], rows, money_c
     return sheet
 
 
-def _money(value: Decimal | None):
-    return float(value) if value is not None else None
+def _sum_or_none(values) -> Decimal | None:
+    values = list(values)
+    if not values or any(v is None for v in values):
+        return None
+    return sum(values, ZERO)
+
+
+def _money(value: Decimal | None) -> Decimal | None:
+    return value  # openpyxl writes a Decimal as a number, exactly
 
 
 def recap_xlsx(recap: Recap) -> bytes:
@@ -142,8 +149,8 @@ def recap_xlsx(recap: Recap) -> bytes:
             "",
             "",
             _money(sum((r.budget for r in recap.partners), ZERO)),
-            _money(recap.actual_total) if recap.partners else None,
-            _money(recap.difference_total) if recap.partners else None,
+            _money(_sum_or_none(r.actual for r in recap.partners)),
+            _money(_sum_or_none(r.difference for r in recap.partners)),
         ),
     )
     _sheet(
@@ -193,8 +200,9 @@ def partner_charts(recap: Recap) -> list[dict]:
         )
         bar["budget"] += line.billed or ZERO
         bar["actual"] += line.actual or ZERO
+    shown = {row.code for row in recap.partners}  # a partner user's own partner only
     charts = []
-    for code in sorted(by_partner):
+    for code in sorted(c for c in by_partner if c in shown):
         bars = [by_partner[code][pool] for pool in sorted(by_partner[code])]
         largest = max((abs(v) for b in bars for v in (b["budget"], b["actual"])), default=ZERO)
         for index, bar in enumerate(bars):
