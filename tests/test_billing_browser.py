@@ -10,7 +10,12 @@ import pytest
 from openpyxl import load_workbook
 
 from billing.models import AllocationRun, StorageVolume
-from tests.test_browser import browser, first_column, log_in, page  # noqa: F401 (fixtures)
+from tests import test_browser
+from tests.test_browser import log_in
+
+# The Chromium fixtures of tests/test_browser.py, shared.
+browser = test_browser.browser
+page = test_browser.page
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +40,7 @@ def test_finance_runs_the_year_and_partner_sees_its_own(
     users,
     browser,
     page,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     StorageVolume.objects.all().delete()
     base = live_server.url
