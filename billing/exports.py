@@ -16,7 +16,7 @@ from ligeris.lib.exports import neutralise
 EUROS = '#,##0.00 "€";-#,##0.00 "€"'
 HEADER_FILL = PatternFill("solid", fgColor="DCE3F0")
 TOTAL_FONT = Font(bold=True)
-CHART_WIDTH = 320  # pixels for the largest bar
+CHART_WIDTH = 300  # pixels (of a 640-wide chart) for the largest bar
 
 
 def _direction_label(direction: str) -> str:

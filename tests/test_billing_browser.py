@@ -66,11 +66,14 @@ def test_finance_runs_the_year_and_partner_sees_its_own(
     page.get_by_role("button", name="Calculer la répartition").click()
     run = AllocationRun.objects.get()
     page.wait_for_url(f"{base}{run.get_absolute_url()}")
+    test_browser.ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(test_browser.ARTIFACTS / "billing_run.png"), full_page=True)
     assert "Répartition calculée" in page.locator(".messages").inner_text()
 
     # Open the explanation of blois's storage share.
     share = run.shares.get(pool_code="vol", tenant=world.tenant_a)
     page.locator(f"a[href='/finances/quotes-parts/{share.pk}/']").click()
+    page.screenshot(path=str(test_browser.ARTIFACTS / "billing_share.png"), full_page=True)
     explanation = _text(page.locator("#explanation"))
     assert "1,25 To sur 14,30 To" in explanation
     assert "874,13 €" in explanation
@@ -78,6 +81,8 @@ def test_finance_runs_the_year_and_partner_sees_its_own(
     # Download the recap XLSX.
     page.goto(f"{base}/finances/exercices/2026/recapitulatif/")
     assert page.locator("figure.chart").count() == 3  # one chart per paying partner
+    test_browser.ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(test_browser.ARTIFACTS / "billing_recap.png"), full_page=True)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="XLSX").click()
     path = download_info.value.path()
