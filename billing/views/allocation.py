@@ -1,5 +1,7 @@
 """Volumes, allocation runs, shares and their explanations, true-up and the annual recap."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
@@ -145,10 +147,13 @@ class ShareDetailView(RoleRequiredMixin, DetailView):
             tenant = next(
                 (t for t in share.run.inputs["tenants"] if t["code"] == share.tenant.code), None
             )
+        if tenant:
+            tenant = {**tenant, "opened_on": datetime.date.fromisoformat(tenant["opened_on"])}
         return {
             **super().get_context_data(**kwargs),
             "pool_input": pool,
             "tenant_input": tenant,
+            "weight_percent": share.weight * 100,
             "is_staff_role": role_of(self.request.user) in STAFF,
         }
 
