@@ -63,6 +63,11 @@ class CostPoolForm(forms.ModelForm):
 
     def __init__(self, *args, consortium, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["budget_amount"].required = False
+        self.fields["budget_amount"].help_text = _(
+            "Laissé vide : le montant de la ligne de grille de même code (pour le temps RH, "
+            "le plafond annuel de la grille)."
+        )
         self.fields["direct_tenant"].queryset = consortium.tenants.order_by("code")
         self.fields["direct_partner"].queryset = consortium.partners.order_by("name")
 

@@ -253,3 +253,24 @@ def test_nothing_to_allocate(world):
         runs.run_create(fiscal_year=year, kind=RunKind.ACTUAL)
     with pytest.raises(ValidationError, match="existe déjà"):
         grids.fiscal_year_create(consortium=world.consortium, year=2030)
+
+
+def test_a_pool_without_budget_takes_it_from_the_grid(billing_year):
+    fiscal_year = billing_year.fiscal_year
+    install = costs.pool_save(
+        pool=CostPool(fiscal_year=fiscal_year),
+        code="install",
+        label="Installation",
+        key=AllocationKey.EQUAL_PER_MEMBER,
+        category=PoolCategory.SETUP,
+        budget_amount=None,
+    )
+    assert install.budget_amount == Decimal("1000.00")  # the grid's "install" line
+    staff = costs.pool_save(
+        pool=CostPool(fiscal_year=fiscal_year),
+        code="rh2",
+        label="Temps RH",
+        key=AllocationKey.STAFF_TIME,
+        budget_amount=None,
+    )
+    assert staff.budget_amount == Decimal("12000.00")  # the grid's annual cap

@@ -1,13 +1,42 @@
 """Cost pools, the vendor invoices charged to them and the staff time declared on them."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from billing.models import AllocationKey, CostPool, Expense, PoolCategory, StaffTime
+from billing.models import (
+    AllocationKey,
+    CostPool,
+    Expense,
+    PoolCategory,
+    StaffTime,
+    TariffLine,
+    TariffLineKind,
+)
 from billing.services._common import save
+
+#: Grid lines that give a pool its budget when the pool has the same code.
+BUDGET_LINE_KINDS = (
+    TariffLineKind.POOL_BUDGET,
+    TariffLineKind.SETUP,
+    TariffLineKind.WITHDRAWAL,
+    TariffLineKind.REVERSIBILITY,
+)
+
+
+def _grid_budget(pool: CostPool) -> Decimal:
+    """A pool left without budget takes it from the year's grid.
+
+    The grid line with the pool's code, or, for staff time, the grid's annual cap.
+    """
+    lines = TariffLine.objects.filter(grid__fiscal_year=pool.fiscal_year)
+    line = lines.filter(code=pool.code, kind__in=BUDGET_LINE_KINDS).first()
+    if line is None and pool.key == AllocationKey.STAFF_TIME:
+        line = lines.filter(kind=TariffLineKind.STAFF_CAP).first()
+    return line.amount if line is not None else Decimal(0)
 
 
 @transaction.atomic
@@ -20,6 +49,8 @@ def pool_save(*, pool: CostPool, **fields: Any) -> CostPool:
         raise ValidationError(
             _("L'imputation directe vise un tenant ou partenaire d'un autre groupement.")
         )
+    if not pool.budget_amount:
+        pool.budget_amount = _grid_budget(pool)
     if pool.pk and pool.key != AllocationKey.STAFF_TIME and pool.staff_times.exists():
         raise ValidationError(
             {"key": _("Ce poste porte du temps RH déclaré : sa clé reste « temps RH ».")}
