@@ -174,3 +174,16 @@ def test_partner_recap_xlsx_has_only_its_lines(world, two_runs, client_for):
     assert "blois" not in detail
     assert "cd37" not in detail
     assert datetime.date  # the module's imports stay used
+
+
+def test_recap_in_english_on_choice(world, two_runs, client_for):
+    client = client_for("finance")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(reverse("billing:recap", args=[2026]))
+    assert "Annual recap 2026" in page.text
+    assert "borne by the coordinator" in page.text
+    share = two_runs[0].shares.get(pool_code="heb", tenant=world.tenant_a)
+    page = client.get(reverse("billing:share_detail", args=[share.pk]))
+    assert "Explanation of a share" in page.text
+    # The base is part of the snapshot: stored, and shown, as computed (in French).
+    assert "12 mois facturables sur 57 mois-tenants" in page.text
