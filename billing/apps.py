@@ -21,8 +21,9 @@ class BillingConfig(AppConfig):
             models.Expense,
             models.StaffTime,
             models.StorageVolume,
-            models.AllocationRun,
         ):
             auditlog.register(model)
         # Shares are written once with their run, whose creation the audit trail records.
+        # Big payloads stay out of the audit entries: the rows and inputs are kept on the objects.
         auditlog.register(models.VolumeImport, exclude_fields=["rows"])
+        auditlog.register(models.AllocationRun, exclude_fields=["inputs"])

@@ -94,6 +94,15 @@ class VolumeUploadForm(forms.Form):
         % {"rows": f"{MAX_ROWS:,}".replace(",", "\u202f"), "size": MAX_BYTES // 1024**2},
     )
 
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("Le fichier dépasse %(size)s Mo : découpez-le.")
+                % {"size": max(1, MAX_BYTES // 1024**2)}
+            )
+        return upload
+
 
 class RunForm(forms.Form):
     kind = forms.ChoiceField(label=_("Répartition"), choices=RunKind.choices)

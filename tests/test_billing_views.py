@@ -187,3 +187,19 @@ def test_recap_in_english_on_choice(world, two_runs, client_for):
     assert "Explanation of a share" in page.text
     # The base is part of the snapshot: stored, and shown, as computed (in French).
     assert "12 mois facturables sur 57 mois-tenants" in page.text
+
+
+def test_an_oversized_upload_is_refused_before_reading(world, client_for, monkeypatch):
+    monkeypatch.setattr("billing.forms.MAX_BYTES", 10)
+    response = upload(client_for("finance"), "v.csv", b"tenant;date;volume\nblois;01/01/2026;1\n")
+    assert "Le fichier dépasse 1 Mo : découpez-le." in response.text
+    assert not StorageVolume.objects.exists()
+
+
+def test_money_changes_are_audited(world, billing_year, client_for):
+    from auditlog.models import LogEntry
+
+    run = runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.BUDGET)
+    entry = LogEntry.objects.get_for_object(run).get()
+    assert "inputs" not in entry.changes_dict
+    assert LogEntry.objects.get_for_object(billing_year.heb).exists()
