@@ -20,6 +20,13 @@ urlpatterns = [
         name="tariff_line_update",
     ),
     path(
+        "grille/lignes/<int:pk>/supprimer/",
+        setup.TariffLineDeleteView.as_view(),
+        name="tariff_line_delete",
+    ),
+    path("depenses/<int:pk>/modifier/", setup.ExpenseUpdateView.as_view(), name="expense_update"),
+    path("depenses/<int:pk>/supprimer/", setup.ExpenseDeleteView.as_view(), name="expense_delete"),
+    path(
         "exercices/<int:year>/postes/nouveau/",
         setup.CostPoolCreateView.as_view(),
         name="pool_create",

@@ -6,7 +6,7 @@ lines only (another partner's share is a 404).
 
 from billing.models import RunKind, VolumeImport
 from billing.services import runs
-from tests.billing_fixtures import build_billing_year
+from tests.billing_fixtures import build_billing_year, record_actuals
 
 LOGIN = 302
 MANAGERS_ONLY = (LOGIN, 200, 403, 403, 403, 200)
@@ -21,6 +21,9 @@ BILLING_MATRIX = {
     "billing:tariff_line_create": ("get", "billing_year", MANAGERS_ONLY),
     "billing:grid_copy": ("get", "billing_year", MANAGERS_ONLY),
     "billing:tariff_line_update": ("get", "billing_tariff_line", MANAGERS_ONLY),
+    "billing:tariff_line_delete": ("post", "billing_tariff_line", POST_MANAGERS),
+    "billing:expense_update": ("get", "billing_expense", MANAGERS_ONLY),
+    "billing:expense_delete": ("post", "billing_expense", POST_MANAGERS),
     "billing:pool_create": ("get", "billing_year", MANAGERS_ONLY),
     "billing:pool_detail": ("get", "billing_pool", MANAGERS_ONLY),
     "billing:pool_update": ("get", "billing_pool", MANAGERS_ONLY),
@@ -50,6 +53,9 @@ def billing_args(world, key: str) -> list:
         return [year.heb.pk]
     if key == "billing_staff_pool":
         return [year.rh.pk]
+    if key == "billing_expense":
+        record_actuals(year)
+        return [year.heb.expenses.get().pk]
     if key == "billing_volume_import":
         volume_import = VolumeImport.objects.create(
             consortium=world.consortium,

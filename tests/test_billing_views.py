@@ -203,3 +203,26 @@ def test_money_changes_are_audited(world, billing_year, client_for):
     entry = LogEntry.objects.get_for_object(run).get()
     assert "inputs" not in entry.changes_dict
     assert LogEntry.objects.get_for_object(billing_year.heb).exists()
+
+
+def test_correcting_expenses_and_grid_lines(world, billing_year, client_for):
+    from billing.models import Expense
+
+    record_actuals(billing_year)
+    client = client_for("finance")
+    expense = billing_year.heb.expenses.get()
+    response = client.post(
+        reverse("billing:expense_update", args=[expense.pk]),
+        {"invoice_date": "2025-12-31", "vendor": "V", "amount": "10"},
+    )
+    assert "La date doit appartenir à l&#x27;exercice 2026." in response.text
+    response = client.post(reverse("billing:expense_delete", args=[expense.pk]))
+    assert response.status_code == 302
+    assert not Expense.objects.filter(pk=expense.pk).exists()
+
+    run = runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.ACTUAL)
+    runs.run_lock(run=run)
+    line = billing_year.fiscal_year.grid.lines.get(code="tj")
+    response = client.post(reverse("billing:tariff_line_delete", args=[line.pk]), follow=True)
+    assert "est figée" in response.text
+    assert TariffLine.objects.filter(pk=line.pk).exists()

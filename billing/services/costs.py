@@ -97,3 +97,9 @@ def staff_time_save(*, staff_time: StaffTime, **fields: Any) -> StaffTime:
         raise ValidationError(_("Le temps RH se déclare sur un poste de clé « temps RH »."))
     _check_in_year(staff_time.pool, staff_time.period_end, "period_end")
     return save(staff_time)
+
+
+@transaction.atomic
+def expense_delete(*, expense: Expense) -> None:
+    """A mistaken invoice line goes; runs already computed keep the amounts they used."""
+    expense.delete()

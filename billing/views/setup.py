@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, FormView, TemplateView, UpdateView
+from django.views.generic import DetailView, FormView, TemplateView, UpdateView, View
 from django.views.generic.edit import CreateView
 
 from billing import selectors
@@ -247,3 +247,60 @@ class StaffTimeCreateView(RoleRequiredMixin, _PoolChildMixin, ServiceFormMixin, 
 
     def perform(self, form):
         return costs.staff_time_save(staff_time=StaffTime(pool=self.pool), **form.cleaned_data)
+
+
+class ExpenseUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
+    allowed_roles = MANAGERS
+    form_class = ExpenseForm
+    template_name = FORM_TEMPLATE
+    extra_context = {"title": _("Modifier la dépense")}
+    success_message = _("La dépense a été enregistrée.")
+    queryset = Expense.objects.select_related("pool__fiscal_year")
+
+    def perform(self, form):
+        return costs.expense_save(expense=self.get_object(), **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("billing:pool_detail", args=[self.object.pool_id])
+
+
+class _DeleteView(RoleRequiredMixin, View):
+    """POST-only removal through a service; a refusal comes back as a message."""
+
+    allowed_roles = MANAGERS
+    http_method_names = ["post"]
+    success_message = ""
+
+    def remove(self, pk) -> str:
+        """Remove the object; return the URL to go back to."""
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        try:
+            url = self.remove(pk)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(self.back_url)
+        messages.success(request, self.success_message)
+        return HttpResponseRedirect(url)
+
+
+class ExpenseDeleteView(_DeleteView):
+    success_message = _("La dépense a été supprimée.")
+
+    def remove(self, pk) -> str:
+        expense = get_object_or_404(Expense, pk=pk)
+        self.back_url = reverse("billing:pool_detail", args=[expense.pool_id])
+        costs.expense_delete(expense=expense)
+        return self.back_url
+
+
+class TariffLineDeleteView(_DeleteView):
+    success_message = _("La ligne de la grille a été supprimée.")
+
+    def remove(self, pk) -> str:
+        line = get_object_or_404(TariffLine.objects.select_related("grid__fiscal_year"), pk=pk)
+        self.back_url = line.grid.fiscal_year.get_absolute_url()
+        grids.tariff_line_delete(line=line)
+        return self.back_url
