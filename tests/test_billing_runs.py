@@ -119,6 +119,14 @@ def test_copy_grid_to_next_year_with_indexation(billing_year):
     assert amounts["tj"] == Decimal("450.00")  # its own rate
     with pytest.raises(ValidationError, match="déjà des lignes"):
         grids.grid_copy_to_next_year(grid=grid, rate=Decimal(1))
+    # The recurring pools come along, budgets from the new grid or indexed.
+    pools = {p.code: p.budget_amount for p in copy.fiscal_year.pools.all()}
+    assert pools == {
+        "heb": Decimal("10250.00"),  # the grid line "heb", indexed
+        "vol": Decimal("10250.00"),
+        "rh": Decimal("12300.00"),  # no "rh" line: its budget indexed
+        "inst": Decimal("1025.00"),  # the grid line "install" is not its code: indexed
+    }
 
 
 def test_one_day_rate_per_grid(billing_year):

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import FiscalYear, TariffGrid, TariffLine
+from billing.models import CostPool, FiscalYear, PoolCategory, TariffGrid, TariffLine
 from billing.money import round_money
 from billing.services._common import save
+from billing.services.costs import pool_save
 from partners.models import Consortium
 
 
@@ -92,4 +93,29 @@ def grid_copy_to_next_year(
             unit=line.unit,
             amount=round_money(line.amount * (1 + line_rate / 100)),
         )
+    _copy_recurring_pools(source_year, target_year, rate)
     return target
+
+
+def _copy_recurring_pools(source: FiscalYear, target: FiscalYear, rate: Decimal) -> None:
+    """The next year starts with this year's recurring pools (not one-off services or penalties).
+
+    A pool takes its budget from the new grid's line of the same code, else this year's budget
+    indexed by `rate`. Nothing is copied if the next year already has pools.
+    """
+    if target.pools.exists():
+        return
+    one_off = (PoolCategory.ADDITIONAL, PoolCategory.LITIGATION)
+    for pool in source.pools.exclude(category__in=one_off).order_by("code"):
+        has_line = target.grid.lines.filter(code=pool.code).exists()
+        pool_save(
+            pool=CostPool(fiscal_year=target),
+            code=pool.code,
+            label=pool.label,
+            category=pool.category,
+            key=pool.key,
+            budget_amount=None if has_line else round_money(pool.budget_amount * (1 + rate / 100)),
+            direct_tenant=pool.direct_tenant,
+            direct_partner=pool.direct_partner,
+            spread_on=pool.spread_on,
+        )
