@@ -8,21 +8,26 @@ from billing.allocation import ShareResult
 from billing.money import format_megabytes
 
 
-def share_base(result: ShareResult, key: str) -> str:
+def base_text(key: str, base: int, base_total: int, months: int | None) -> str:
+    """The base of a share in the active language, e.g. "1,25 To sur 14,30 To"."""
     if key == allocation.STORAGE_VOLUME:
         text = _("%(base)s sur %(total)s") % {
-            "base": format_megabytes(result.base, unit_of=result.base_total),
-            "total": format_megabytes(result.base_total),
+            "base": format_megabytes(base, unit_of=base_total),
+            "total": format_megabytes(base_total),
         }
-        if result.months is not None and result.months < 12:
-            text += _(", sur %(months)s/12 mois") % {"months": result.months}
+        if months is not None and months < 12:
+            text += _(", sur %(months)s/12 mois") % {"months": months}
         return text
     if key in (allocation.PER_TENANT, allocation.STAFF_TIME):
         return ngettext(
             "%(months)s mois facturable sur %(total)s mois-tenants",
             "%(months)s mois facturables sur %(total)s mois-tenants",
-            result.base,
-        ) % {"months": result.base, "total": result.base_total}
+            base,
+        ) % {"months": base, "total": base_total}
     if key == allocation.EQUAL_PER_MEMBER:
-        return _("1 membre sur %(total)s") % {"total": result.base_total}
+        return _("1 membre sur %(total)s") % {"total": base_total}
     return _("imputation directe")
+
+
+def share_base(result: ShareResult, key: str) -> str:
+    return base_text(key, result.base, result.base_total, result.months)

@@ -75,7 +75,7 @@ def true_up(
                     tenant=share.tenant,
                     partner=share.partner,
                     borne_by_coordinator=share.borne_by_coordinator,
-                    base=share.base,
+                    base=share.explanation(),
                     billed=None,
                     actual=ZERO if actual is not None else None,
                 )
@@ -83,7 +83,7 @@ def true_up(
                 line.billed = share.amount
             else:
                 line.actual = share.amount
-                line.base = share.base
+                line.base = share.explanation()
                 line.partner = share.partner
     return sorted(lines.values(), key=lambda x: (x.pool_code, x.recipient_code))
 

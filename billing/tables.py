@@ -31,6 +31,12 @@ class ShareTable(tables.Table):
         empty_text = _("Aucune quote-part.")
         attrs = {"class": "data-table"}
 
+    def render_base(self, record) -> str:
+        return record.explanation()
+
+    def value_base(self, record) -> str:
+        return record.explanation()
+
     def render_weight(self, value) -> str:
         return f"{value * 100:.4f}\u00a0%".replace(".", ",")
 

@@ -185,8 +185,8 @@ def test_recap_in_english_on_choice(world, two_runs, client_for):
     share = two_runs[0].shares.get(pool_code="heb", tenant=world.tenant_a)
     page = client.get(reverse("billing:share_detail", args=[share.pk]))
     assert "Explanation of a share" in page.text
-    # The base is part of the snapshot: stored, and shown, as computed (in French).
-    assert "12 mois facturables sur 57 mois-tenants" in page.text
+    assert "12 billable months of 57 tenant-months" in page.text
+    assert share.base == "12 mois facturables sur 57 mois-tenants"  # the French snapshot
 
 
 def test_an_oversized_upload_is_refused_before_reading(world, client_for, monkeypatch):

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from billing.explain import base_text
 from billing.models._fields import money_field
 from billing.models.costs import AllocationKey, CostPool, RunKind
 from billing.models.grids import FiscalYear
@@ -86,7 +87,13 @@ class Share(models.Model):
     )
     borne_by_coordinator = models.BooleanField(_("à la charge du coordonnateur"), default=False)
     months = models.PositiveSmallIntegerField(_("mois facturables"), null=True, blank=True)
-    base = models.CharField(_("base"), max_length=200)
+    base = models.CharField(
+        _("base"),
+        max_length=200,
+        help_text=_("Texte établi au calcul, en français, tel que les titres le reprennent."),
+    )
+    base_quantity = models.BigIntegerField(_("mesure"))  # months, megabytes or 1
+    base_total = models.BigIntegerField(_("mesure totale"))
     weight = models.DecimalField(_("poids"), max_digits=13, decimal_places=10)
     amount = money_field(_("quote-part (€)"))
 
@@ -105,3 +112,7 @@ class Share(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("billing:share_detail", args=[self.pk])
+
+    def explanation(self) -> str:
+        """The base in the reader's language (the stored `base` is the French snapshot)."""
+        return base_text(self.key, self.base_quantity, self.base_total, self.months)

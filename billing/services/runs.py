@@ -184,6 +184,8 @@ def run_create(*, fiscal_year: FiscalYear, kind: str, user=None) -> AllocationRu
                 borne_by_coordinator=int(r.partner) == consortium.coordinator_id,
                 months=r.months,
                 base=share_base(r, pool_by_code[r.pool]["key"]),
+                base_quantity=r.base,
+                base_total=r.base_total,
                 weight=(Decimal(r.weight) / Decimal(r.weight_total)).quantize(Decimal("1e-10")),
                 amount=from_cents(r.cents),
             )
