@@ -11,9 +11,11 @@ from billing.money import format_megabytes
 def base_text(key: str, base: int, base_total: int, months: int | None) -> str:
     """The base of a share in the active language, e.g. "1,25 To sur 14,30 To"."""
     if key == allocation.STORAGE_VOLUME:
+        # Translators: decimal units of storage (megabyte, gigabyte, terabyte).
+        units = (_("Mo"), _("Go"), _("To"))
         text = _("%(base)s sur %(total)s") % {
-            "base": format_megabytes(base, unit_of=base_total),
-            "total": format_megabytes(base_total),
+            "base": format_megabytes(base, unit_of=base_total, units=units),
+            "total": format_megabytes(base_total, units=units),
         }
         if months is not None and months < 12:
             text += _(", sur %(months)s/12 mois") % {"months": months}

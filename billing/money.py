@@ -34,14 +34,20 @@ def format_euros(value: Decimal) -> str:
     return f"{_french_number(round_money(value), 2)}\u00a0€"
 
 
-def format_megabytes(megabytes: int, *, unit_of: int | None = None) -> str:
+FRENCH_UNITS = ("Mo", "Go", "To")
+
+
+def format_megabytes(
+    megabytes: int, *, unit_of: int | None = None, units: tuple[str, str, str] = FRENCH_UNITS
+) -> str:
     """A volume in the unit that suits `unit_of` (default: itself): 1,25 To, 830,00 Go, 12 Mo."""
     scale = megabytes if unit_of is None else unit_of
+    mega, giga, tera = units
     if scale >= MEGABYTES_PER_TERABYTE:
-        return f"{_french_number(Decimal(megabytes) / MEGABYTES_PER_TERABYTE, 2)}\u00a0To"
+        return f"{_french_number(Decimal(megabytes) / MEGABYTES_PER_TERABYTE, 2)}\u00a0{tera}"
     if scale >= MEGABYTES_PER_GIGABYTE:
-        return f"{_french_number(Decimal(megabytes) / MEGABYTES_PER_GIGABYTE, 2)}\u00a0Go"
-    return f"{_french_number(Decimal(megabytes), 0)}\u00a0Mo"
+        return f"{_french_number(Decimal(megabytes) / MEGABYTES_PER_GIGABYTE, 2)}\u00a0{giga}"
+    return f"{_french_number(Decimal(megabytes), 0)}\u00a0{mega}"
 
 
 def gigabytes_to_megabytes(gigabytes: Decimal) -> int:
