@@ -282,3 +282,22 @@ def test_a_pool_without_budget_takes_it_from_the_grid(billing_year):
         budget_amount=None,
     )
     assert staff.budget_amount == Decimal("12000.00")  # the grid's annual cap
+
+
+def test_a_run_and_its_shares_never_change(billing_year):
+    run = runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.BUDGET)
+    share = run.shares.first()
+    share.amount = Decimal("1.00")
+    with pytest.raises(ValidationError, match="instantané"):
+        share.save()
+    with pytest.raises(ValidationError, match="instantané"):
+        share.delete()
+    run.total = Decimal(0)
+    with pytest.raises(ValidationError, match="instantané"):
+        run.save()
+    with pytest.raises(ValidationError, match="instantané"):
+        run.delete()
+    runs.run_lock(run=run)  # the one change allowed: a titre uses it
+    run.refresh_from_db()
+    assert run.total == Decimal("33000.00")
+    assert run.shares.get(pk=share.pk).amount != Decimal("1.00")

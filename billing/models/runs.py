@@ -1,6 +1,7 @@
 """Allocation runs: immutable snapshots of the inputs and of the shares computed from them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,11 @@ from billing.models._fields import money_field
 from billing.models.costs import AllocationKey, CostPool, RunKind
 from billing.models.grids import FiscalYear
 from partners.models import Partner, Tenant
+
+IMMUTABLE = _(
+    "Une répartition est un instantané : elle ne se modifie ni ne se supprime. "
+    "Calculez une nouvelle version."
+)
 
 
 class AllocationRun(models.Model):
@@ -54,8 +60,17 @@ class AllocationRun(models.Model):
             "version": self.version,
         }
 
+    # Invariant: a snapshot is written once; only the mark of the titre that uses it is set later.
+    def save(self, *args, **kwargs):
+        if self.pk is not None and set(kwargs.get("update_fields") or ()) != {"locked_at"}:
+            raise ValidationError(IMMUTABLE)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("billing:run_detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(IMMUTABLE)
 
 
 class Share(models.Model):
@@ -110,8 +125,16 @@ class Share(models.Model):
         who = self.tenant.code if self.tenant_id else self.partner.short_name
         return f"{self.pool_code} — {who} : {self.amount} €"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(IMMUTABLE)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("billing:share_detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(IMMUTABLE)
 
     def explanation(self) -> str:
         """The base in the reader's language (the stored `base` is the French snapshot)."""
