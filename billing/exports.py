@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -26,29 +27,49 @@ def _direction_label(direction: str) -> str:
     }.get(direction, "")
 
 
+def _styled(sheet, values, **style):
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=neutralise(value))
+        for name, setting in style.items():
+            setattr(cell, name, setting)
+        cells.append(cell)
+    return cells
+
+
 def _sheet(workbook, title: str, heading: str, headers: list[str], rows, money_columns, totals):
+    """One sheet, streamed (openpyxl's write-only mode): heading, header row, rows, totals."""
     sheet = workbook.create_sheet(title)
-    sheet.append([neutralise(heading)])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([])
-    sheet.append(headers)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        sheet.append([neutralise(value) for value in row])
-    if totals is not None:
-        sheet.append([neutralise(value) for value in totals])
-        for cell in sheet[sheet.max_row]:
-            cell.font = TOTAL_FONT
-    for column in money_columns:
-        for (cell,) in sheet.iter_rows(min_row=4, min_col=column, max_col=column):
-            cell.number_format = EUROS
     for index, header in enumerate(headers, start=1):
         width = max(len(str(header)), 12)
         sheet.column_dimensions[get_column_letter(index)].width = min(width + 4, 60)
     sheet.freeze_panes = "A4"
+    sheet.append(_styled(sheet, [heading], font=Font(bold=True, size=13)))
+    sheet.append([])
+    sheet.append(
+        _styled(
+            sheet,
+            headers,
+            font=Font(bold=True),
+            fill=HEADER_FILL,
+            alignment=Alignment(wrap_text=True, vertical="top"),
+        )
+    )
+    money = {column - 1 for column in money_columns}
+
+    def cells(values, **style):
+        # Plain values stream much faster than cells: only styled ones become cells.
+        out = _styled(sheet, values, **style) if style else [neutralise(v) for v in values]
+        for index in money:
+            if not style:
+                out[index] = WriteOnlyCell(sheet, value=out[index])
+            out[index].number_format = EUROS
+        return out
+
+    for row in rows:
+        sheet.append(cells(row))
+    if totals is not None:
+        sheet.append(cells(totals, font=TOTAL_FONT))
     return sheet
 
 
@@ -65,8 +86,7 @@ def _money(value: Decimal | None) -> Decimal | None:
 
 def recap_xlsx(recap: Recap) -> bytes:
     """Four sheets: pools, distribution by tenant, by partner, and the detail per share."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     year = recap.fiscal_year.year
     heading = _("Tableau récapitulatif %(year)s — %(consortium)s") % {
         "year": year,
