@@ -85,7 +85,7 @@ def _money(value: Decimal | None) -> Decimal | None:
 
 
 def recap_xlsx(recap: Recap) -> bytes:
-    """Four sheets: pools, distribution by tenant, by partner, and the detail per share."""
+    """Five sheets: pools, invoices, distribution by tenant, by partner, detail per share."""
     workbook = Workbook(write_only=True)
     year = recap.fiscal_year.year
     heading = _("Tableau récapitulatif %(year)s — %(consortium)s") % {
@@ -117,6 +117,34 @@ def recap_xlsx(recap: Recap) -> bytes:
             _money(recap.pools_budget_total),
             _money(recap.pools_actual_total),
         ),
+    )
+    _sheet(
+        workbook,
+        _("Dépenses"),
+        heading,
+        [
+            _("Date"),
+            _("Poste"),
+            _("Prestataire"),
+            _("Lot"),
+            _("Référence"),
+            _("Objet"),
+            _("Montant"),
+        ],
+        [
+            (
+                e.invoice_date,
+                e.pool.label,
+                e.vendor,
+                e.contract_lot,
+                e.reference,
+                e.description,
+                _money(e.amount),
+            )
+            for e in recap.expenses
+        ],
+        (7,),
+        (_("Total"), "", "", "", "", "", _money(sum((e.amount for e in recap.expenses), ZERO))),
     )
     amounts = [_("Facturé (prévisionnel)"), _("Réel"), _("Régularisation")]
     _sheet(

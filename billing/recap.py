@@ -109,6 +109,7 @@ class Recap:
     actual_run: AllocationRun | None
     pools: list[selectors.PoolAmount]
     lines: list[TrueUpLine]
+    expenses: list = field(default_factory=list)  # the year's vendor invoices
     rows: list[RecapRow] = field(default_factory=list)  # per tenant, or member for member pools
     partners: list[RecapRow] = field(default_factory=list)  # per paying partner
 
@@ -166,6 +167,7 @@ def recap_for(fiscal_year: FiscalYear, user) -> Recap:
     lines = true_up(budget_run, actual_run, scope=scope)
     has_actual = actual_run is not None
     recap = Recap(fiscal_year, budget_run, actual_run, selectors.pool_amounts(fiscal_year), lines)
+    recap.expenses = list(selectors.expenses_of(fiscal_year))
     recap.rows = _roll_up(lines, by_partner=False, has_actual=has_actual)
     partner_rows = _roll_up(lines, by_partner=True, has_actual=has_actual)
     if role_of(user) not in STAFF:

@@ -11,6 +11,7 @@ from billing.models import (
     AllocationKey,
     AllocationRun,
     CostPool,
+    Expense,
     FiscalYear,
     RunKind,
     Share,
@@ -81,6 +82,14 @@ def pool_amounts(fiscal_year: FiscalYear) -> list[PoolAmount]:
                 actual = staff + expenses
         result.append(PoolAmount(pool, pool.budget_amount, actual, detail))
     return result
+
+
+def expenses_of(fiscal_year: FiscalYear) -> QuerySet[Expense]:
+    return (
+        Expense.objects.filter(pool__fiscal_year=fiscal_year)
+        .select_related("pool")
+        .order_by("invoice_date", "pk")
+    )
 
 
 def volumes_on(fiscal_year: FiscalYear) -> QuerySet[StorageVolume]:

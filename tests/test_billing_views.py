@@ -139,7 +139,9 @@ def test_recap_xlsx_totals_match_and_cells_are_safe(world, two_runs, client_for)
     response = client_for("finance").get(reverse("billing:recap_xlsx", args=[2026]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Postes", "Par tenant", "Par partenaire", "Détail"]
+    assert workbook.sheetnames == ["Postes", "Dépenses", "Par tenant", "Par partenaire", "Détail"]
+    expenses = list(workbook["Dépenses"].iter_rows(min_row=4, values_only=True))
+    assert expenses[-1][-1] == pytest.approx(22100.00)  # invoices; staff time is on "Postes"
     pools = workbook["Postes"]
     labels = [row[1] for row in pools.iter_rows(min_row=4, values_only=True)]
     assert '\'=HYPERLINK("http://x")' in labels
