@@ -18,7 +18,6 @@ from billing.recap import recap_for, true_up
 from billing.services import runs, volumes
 from billing.tables import ShareTable, VolumeTable
 from billing.views.common import BILLING_READERS, consortium_or_404, fiscal_year_or_404
-from ligeris.lib.pdf import render_pdf
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, STAFF, role_of
 from ligeris.lib.views import TableExportMixin
@@ -235,6 +234,9 @@ class RecapPdfView(RoleRequiredMixin, View):
     allowed_roles = BILLING_READERS
 
     def get(self, request, year):
+        # WeasyPrint is heavy and chatty at import: loaded when a PDF is asked for, not at start-up.
+        from ligeris.lib.pdf import render_pdf
+
         recap = recap_for(fiscal_year_or_404(year), request.user)
         pdf = render_pdf("billing/recap_pdf.html", {"recap": recap})
         response = HttpResponse(pdf, content_type="application/pdf")
