@@ -176,6 +176,9 @@ def parse_volume_file(file_name: str, data: bytes, tenant_codes: set[str]) -> Pa
     except ValueError as error:
         parsed.errors.append(str(error))
         return parsed
+    if frame.empty and len(frame.columns) == 0:
+        parsed.errors.append(_("Le fichier est vide."))
+        return parsed
     columns = _columns(frame)
     missing = [name for name in _REQUIRED if name not in columns]
     if missing:

@@ -136,6 +136,13 @@ CORPUS = [
         "unité « xo » inconnue (Mo, Go, To ou Po)",
     ),
     ("vide.csv", b"", "file", "Le fichier est vide."),
+    ("vide.xlsx", xlsx_bytes([]), "file", "Le fichier est vide."),
+    (
+        "entete.xlsx",
+        xlsx_bytes([["tenant", "date", "volume"]]),
+        "file",
+        "Le fichier est vide : aucune ligne de relevé.",
+    ),
     (
         "entete.csv",
         csv_bytes("tenant;date;volume"),
