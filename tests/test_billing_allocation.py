@@ -252,3 +252,34 @@ def test_member_shares_properties(names, amount):
     assert sum(s.cents for s in shares) == amount
     assert max(s.cents for s in shares) - min(s.cents for s in shares) <= 1
     assert allocate([PoolInput("M", EQUAL_PER_MEMBER, amount)], [], members[::-1]) == shares
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    tenants=tenant_lists,
+    names=st.lists(codes, min_size=1, max_size=10, unique=True),
+    amounts=st.lists(st.integers(-(10**9), 10**9), min_size=5, max_size=5),
+    seed=st.integers(0, 2**16),
+)
+def test_a_whole_run_sums_per_pool_and_ignores_order(tenants, names, amounts, seed):
+    members = [MemberInput(str(i), name) for i, name in enumerate(names)]
+    inputs = [
+        TenantInput(code, members[i % len(members)].key, months, volume)
+        for i, (code, months, volume) in enumerate(tenants)
+    ]
+    direct = next(t.code for t in inputs)
+    pools = [
+        PoolInput("a", PER_TENANT, amounts[0]),
+        PoolInput("b", STORAGE_VOLUME, amounts[1]),
+        PoolInput("c", STAFF_TIME, amounts[2]),
+        PoolInput("d", EQUAL_PER_MEMBER, amounts[3]),
+        PoolInput("e", DIRECT, amounts[4], direct_tenant=direct),
+    ]
+    shares = allocate(pools, inputs, members)
+    for pool in pools:
+        assert sum(s.cents for s in shares if s.pool == pool.code) == pool.amount_cents
+    rng = random.Random(seed)
+    shuffled_tenants, shuffled_members = inputs[:], members[:]
+    rng.shuffle(shuffled_tenants)
+    rng.shuffle(shuffled_members)
+    assert allocate(pools, shuffled_tenants, shuffled_members) == shares

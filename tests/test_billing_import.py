@@ -2,10 +2,12 @@
 
 import datetime
 import io
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from billing.imports import MAX_ROWS, parse_volume
@@ -217,3 +219,17 @@ def test_the_maximum_is_accepted(world):
     assert parsed.is_valid
     assert volume_import_apply(volume_import=volume_import) == MAX_ROWS
     assert StorageVolume.objects.count() == MAX_ROWS
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False),
+    unit=st.sampled_from(["Mo", "Go", "To", "mo", "GB", "TB"]),
+    comma=st.booleans(),
+)
+def test_any_written_volume_reads_back(value, unit, comma):
+    text = f"{value}".replace(".", ",") if comma else f"{value}"
+    factor = {"mo": Decimal("0.001"), "go": 1, "gb": 1, "to": 1000, "tb": 1000}[unit.lower()]
+    expected = (value * factor).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    assert parse_volume(f"{text} {unit}") == (expected, None)
+    assert parse_volume(text, unit) == (expected, None)
