@@ -21,7 +21,7 @@ django.setup()
 from decimal import Decimal  # noqa: E402
 
 from billing import allocation  # noqa: E402
-from billing.explain import share_base  # noqa: E402
+from billing.explain import _base_text, share_base  # noqa: E402
 from billing.exports import recap_xlsx  # noqa: E402
 from billing.models import (  # noqa: E402
     AllocationKey,
@@ -79,6 +79,7 @@ def bench_allocation() -> list[tuple[int, int, float, float]]:
         keys = {p.code: p.key for p in pools}
 
         def explained(p=pools, t=tenants, m=members, k=keys):
+            _base_text.cache_clear()  # a cold cache each time, as in a fresh run
             return [share_base(s, k[s.pool]) for s in allocation.allocate(p, t, m)]
 
         rows.append((n, len(shares), seconds, best_of(explained, repeats=3)))

@@ -1,7 +1,9 @@
 """The French explanation of a share: the base it was computed on."""
 
+from functools import lru_cache
+
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from billing import allocation
 from billing.allocation import ShareResult
@@ -10,6 +12,12 @@ from billing.money import format_megabytes
 
 def base_text(key: str, base: int, base_total: int, months: int | None) -> str:
     """The base of a share in the active language, e.g. "1,25 To sur 14,30 To"."""
+    return _base_text(get_language(), key, base, base_total, months)
+
+
+@lru_cache(maxsize=65_536)
+def _base_text(language: str, key: str, base: int, base_total: int, months: int | None) -> str:
+    # Per tenant, thousands of shares have the same base: the text is built once per language.
     if key == allocation.STORAGE_VOLUME:
         # Translators: decimal units of storage (megabyte, gigabyte, terabyte).
         units = (_("Mo"), _("Go"), _("To"))
