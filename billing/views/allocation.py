@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView, View
 from django_tables2 import SingleTableMixin, SingleTableView
@@ -115,16 +116,11 @@ class RunDetailView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Detai
             fiscal_year__consortium=consortium_or_404()
         ).select_related("fiscal_year", "created_by")
 
-    def get_object(self, queryset=None):
-        if not hasattr(self, "object"):
-            self.object = super().get_object(queryset)
-        return self.object
-
     def get_table_data(self):
-        return self.get_object().shares.select_related("tenant", "partner")
+        return self.object.shares.select_related("tenant", "partner")
 
     def get_export_filename(self, export_format):
-        run = self.get_object()
+        run = self.object
         return f"quotes-parts-{run.fiscal_year.year}-{run.kind}-v{run.version}.{export_format}"
 
 
@@ -165,7 +161,8 @@ class MySharesView(RoleRequiredMixin, SingleTableMixin, TemplateView):
     table_class = ShareTable
     table_pagination = {"per_page": 100}
 
-    def get_runs(self):
+    @cached_property
+    def runs(self) -> list:
         result = []
         for year in selectors.fiscal_years():
             for run in (selectors.billed_run(year), selectors.latest_run(year, RunKind.ACTUAL)):
@@ -174,12 +171,12 @@ class MySharesView(RoleRequiredMixin, SingleTableMixin, TemplateView):
         return result
 
     def get_table_data(self):
-        return selectors.shares_visible_to(self.request.user).filter(run__in=self.get_runs())
+        return selectors.shares_visible_to(self.request.user).filter(run__in=self.runs)
 
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "runs": self.get_runs(),
+            "runs": self.runs,
             "years": selectors.fiscal_years(),
         }
 
