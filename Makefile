@@ -44,3 +44,7 @@ messages: install
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var
+
+# Benchmarks (not tests): the figures are kept in docs/PERFORMANCE.md.
+bench: install
+	$(PY) bench/allocation.py

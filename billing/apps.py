@@ -3,7 +3,27 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BillingConfig(AppConfig):
-    """Fiscal years, tariff grids, cost sharing and titres de recette (issues to come)."""
+    """Fiscal years, tariff grids, cost pools, allocation of quote-parts and the annual recap."""
 
     name = "billing"
     verbose_name = _("Répartition des coûts et titres de recette")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from billing import models
+
+        for model in (
+            models.FiscalYear,
+            models.TariffGrid,
+            models.TariffLine,
+            models.CostPool,
+            models.Expense,
+            models.StaffTime,
+            models.StorageVolume,
+        ):
+            auditlog.register(model)
+        # Shares are written once with their run, whose creation the audit trail records.
+        # Big payloads stay out of the audit entries: the rows and inputs are kept on the objects.
+        auditlog.register(models.VolumeImport, exclude_fields=["rows"])
+        auditlog.register(models.AllocationRun, exclude_fields=["inputs"])

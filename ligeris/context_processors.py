@@ -3,18 +3,17 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ligeris.lib.roles import ADMINS, SIGNED_IN, STAFF, Role, role_of
+from ligeris.lib.roles import ADMINS, MANAGERS, SIGNED_IN, STAFF, Role, role_of
 
 _ITEMS = (
     ("home", _("Accueil"), SIGNED_IN),
     ("partners:consortium", _("Groupement"), SIGNED_IN),
     ("partners:partner_list", _("Partenaires"), STAFF),
     ("partners:tenant_list", _("Tenants"), SIGNED_IN),
-    ("governance:body_list", _("Instances"), SIGNED_IN),
     ("governance:meeting_list", _("Séances"), SIGNED_IN),
     ("governance:decision_list", _("Décisions"), SIGNED_IN),
-    ("governance:action_list", _("Actions"), STAFF),
-    ("governance:frequency", _("Fréquence"), STAFF),
+    ("billing:index", _("Répartition des coûts"), MANAGERS),
+    ("billing:my_shares", _("Mes quotes-parts"), frozenset({Role.PARTNER})),
     ("accounts:user_list", _("Utilisateurs"), ADMINS),
     ("admin:index", _("Administration"), ADMINS),
 )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("gouvernance/", include("governance.urls")),
     path("comptes/", include("allauth.urls")),
     path("utilisateurs/", include("accounts.urls")),
+    path("finances/", include("billing.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,11 @@ from partners import services
 from partners.models import Consortium, Holding, Partner, Tenant
 from tests.factories import ConventionFactory, PartnerFactory, PersonFactory, UserFactory
 
-pytest_plugins = ["tests.browser_fixtures", "tests.governance_fixtures"]
+pytest_plugins = [
+    "tests.billing_fixtures",
+    "tests.browser_fixtures",
+    "tests.governance_fixtures",
+]
 
 PASSWORD = "mot-de-passe-de-test"
 ON_POSTGRES = bool(os.environ.get("DATABASE_URL"))

@@ -15,6 +15,7 @@ from governance.services import meetings as meeting_services
 from governance.services.meetings import AttendanceEntry
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import Role
+from tests.billing_matrix import BILLING_MATRIX, billing_args
 
 ROLES = ("anonymous", "finance", "secretary", "partner_a", "partner_b", "admin")
 LOGIN = 302  # anonymous users are sent to the login page
@@ -85,6 +86,7 @@ MATRIX = {
     "admin:login": ("get", None, (LOGIN, 403, 403, 403, 403, 302)),
     "account_login": ("get", None, (200, 302, 302, 302, 302, 302)),
     "account_signup": ("get", None, (200, 302, 302, 302, 302, 302)),
+    **BILLING_MATRIX,
 }
 
 
@@ -156,6 +158,8 @@ def _args(world, users, key, copil=None):
         return args
     if key == "convention":
         return [world.consortium.conventions.get().pk]
+    if key.startswith("billing_"):
+        return billing_args(world, key)
     if key == "holding_shared_a":
         return [world.holding(world.tenant_shared, world.partner_a).pk]
     if key == "invitation":

@@ -30,6 +30,10 @@ class MeetingListView(RoleRequiredMixin, RecorderContextMixin, ListView):
     def get_queryset(self):
         return selectors.meetings_visible_to(self.request.user).order_by("-starts_at")
 
+    def get_context_data(self, **kwargs):
+        is_staff_role = role_of(self.request.user) in STAFF
+        return {**super().get_context_data(**kwargs), "is_staff_role": is_staff_role}
+
 
 class MeetingDetailView(RoleRequiredMixin, RecorderContextMixin, DetailView):
     allowed_roles = SIGNED_IN

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accounts import services
 from accounts.models import User
+from billing.demo import load_demo_billing
 from governance.demo import load_demo_governance
 from ligeris.lib.roles import Role
 from partners.demo import load_demo_consortium
@@ -30,6 +31,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Groupement : {consortium.name} ({consortium.partners.count()} partenaires)"
         )
+        fiscal_year = load_demo_billing(consortium)
+        self.stdout.write(f"Répartition des coûts : exercice {fiscal_year.year}")
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for email, role, partner_name, first_name, last_name in DEMO_ACCOUNTS:
             if not User.objects.filter(email=email).exists():

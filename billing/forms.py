@@ -1,0 +1,108 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from billing.imports import MAX_BYTES, MAX_ROWS
+from billing.models import CostPool, Expense, RunKind, StaffTime, TariffGrid, TariffLine
+from partners.forms import DateInputsMixin
+
+
+class FiscalYearForm(forms.Form):
+    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
+
+
+class TariffLineForm(forms.ModelForm):
+    class Meta:
+        model = TariffLine
+        fields = ["code", "label", "kind", "amount", "unit"]
+
+
+class GridCopyForm(forms.Form):
+    rate = forms.DecimalField(
+        label=_("Taux d'indexation global (%)"),
+        max_digits=6,
+        decimal_places=3,
+        initial=0,
+        help_text=_("Appliqué au 1er janvier de l'exercice suivant à chaque ligne."),
+    )
+
+    def __init__(self, *args, grid: TariffGrid, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line_codes = []
+        for line in grid.lines.order_by("code"):
+            name = f"line_{line.code}"
+            self.line_codes.append((name, line.code))
+            self.fields[name] = forms.DecimalField(
+                label=_("Taux propre à « %(label)s » (%%)") % {"label": line.label},
+                max_digits=6,
+                decimal_places=3,
+                required=False,
+                help_text=_("Laisser vide pour appliquer le taux global."),
+            )
+
+    def line_rates(self) -> dict:
+        return {
+            code: self.cleaned_data[name]
+            for name, code in self.line_codes
+            if self.cleaned_data.get(name) is not None
+        }
+
+
+class CostPoolForm(forms.ModelForm):
+    class Meta:
+        model = CostPool
+        fields = [
+            "code",
+            "label",
+            "category",
+            "key",
+            "budget_amount",
+            "direct_tenant",
+            "direct_partner",
+            "spread_on",
+        ]
+
+    def __init__(self, *args, consortium, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["budget_amount"].required = False
+        self.fields["budget_amount"].help_text = _(
+            "Laissé vide : le montant de la ligne de grille de même code (pour le temps RH, "
+            "le plafond annuel de la grille)."
+        )
+        self.fields["direct_tenant"].queryset = consortium.tenants.order_by("code")
+        self.fields["direct_partner"].queryset = consortium.partners.order_by("name")
+
+
+class ExpenseForm(DateInputsMixin, forms.ModelForm):
+    class Meta:
+        model = Expense
+        fields = ["invoice_date", "vendor", "contract_lot", "reference", "amount", "description"]
+
+
+class StaffTimeForm(DateInputsMixin, forms.ModelForm):
+    class Meta:
+        model = StaffTime
+        fields = ["period_end", "days", "description"]
+
+
+class VolumeUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier de volumétrie (CSV ou XLSX)"),
+        help_text=_(
+            "Colonnes : tenant, date, volume, et facultativement unité (Mo, Go, To ; Go par "
+            "défaut). Virgule décimale acceptée. Au plus %(rows)s lignes et %(size)s Mo."
+        )
+        % {"rows": f"{MAX_ROWS:,}".replace(",", "\u202f"), "size": MAX_BYTES // 1024**2},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("Le fichier dépasse %(size)s Mo : découpez-le.")
+                % {"size": max(1, MAX_BYTES // 1024**2)}
+            )
+        return upload
+
+
+class RunForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Répartition"), choices=RunKind.choices)

@@ -1,0 +1,36 @@
+"""Fiscal years, tariff grids, cost pools, expenses, storage volumes and allocation snapshots.
+
+Money is a Decimal to the cent (max 13 digits). Runs and their shares are written once by the
+allocation service and never changed: running again makes a new version.
+"""
+
+from billing.models.costs import (
+    AllocationKey,
+    CostPool,
+    Expense,
+    PoolCategory,
+    RunKind,
+    SpreadOn,
+    StaffTime,
+)
+from billing.models.grids import FiscalYear, TariffGrid, TariffLine, TariffLineKind
+from billing.models.runs import AllocationRun, Share
+from billing.models.volumes import StorageVolume, VolumeImport
+
+__all__ = [
+    "AllocationKey",
+    "AllocationRun",
+    "CostPool",
+    "Expense",
+    "FiscalYear",
+    "PoolCategory",
+    "RunKind",
+    "Share",
+    "SpreadOn",
+    "StaffTime",
+    "StorageVolume",
+    "TariffGrid",
+    "TariffLine",
+    "TariffLineKind",
+    "VolumeImport",
+]

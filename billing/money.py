@@ -1,0 +1,54 @@
+"""Money and quantities: one rounding rule, cents as integers, French display.
+
+Pure helpers, no Django: the allocation engine and the benchmark use them.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+MEGABYTES_PER_GIGABYTE = 1000
+MEGABYTES_PER_TERABYTE = 1_000_000
+
+
+def round_money(value: Decimal | int | str) -> Decimal:
+    """Euros to the cent, half up: the only rounding of money in Ligeris."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def to_cents(value: Decimal) -> int:
+    return int(round_money(value) * 100)
+
+
+def from_cents(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(CENT)
+
+
+def _french_number(value: Decimal, places: int) -> str:
+    text = f"{value:,.{places}f}"  # 1,234.56
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def format_euros(value: Decimal) -> str:
+    """1 234,56 € (narrow no-break space between thousands, as French typography wants)."""
+    return f"{_french_number(round_money(value), 2)}\u00a0€"
+
+
+FRENCH_UNITS = ("Mo", "Go", "To")
+
+
+def format_megabytes(
+    megabytes: int, *, unit_of: int | None = None, units: tuple[str, str, str] = FRENCH_UNITS
+) -> str:
+    """A volume in the unit that suits `unit_of` (default: itself): 1,25 To, 830,00 Go, 12 Mo."""
+    scale = megabytes if unit_of is None else unit_of
+    mega, giga, tera = units
+    if scale >= MEGABYTES_PER_TERABYTE:
+        return f"{_french_number(Decimal(megabytes) / MEGABYTES_PER_TERABYTE, 2)}\u00a0{tera}"
+    if scale >= MEGABYTES_PER_GIGABYTE:
+        return f"{_french_number(Decimal(megabytes) / MEGABYTES_PER_GIGABYTE, 2)}\u00a0{giga}"
+    return f"{_french_number(Decimal(megabytes), 0)}\u00a0{mega}"
+
+
+def gigabytes_to_megabytes(gigabytes: Decimal) -> int:
+    return int((gigabytes * MEGABYTES_PER_GIGABYTE).quantize(Decimal(1), rounding=ROUND_HALF_UP))

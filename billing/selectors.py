@@ -1,0 +1,125 @@
+"""Reads of the billing app, scoped through the partners selectors."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from billing.allocation import staff_time_amount
+from billing.models import (
+    AllocationKey,
+    AllocationRun,
+    CostPool,
+    Expense,
+    FiscalYear,
+    RunKind,
+    Share,
+    StorageVolume,
+    TariffGrid,
+    TariffLineKind,
+)
+from billing.money import ZERO, format_euros, round_money
+from ligeris.lib.roles import STAFF, role_of
+from partners.selectors import acting_partner_id, current_consortium
+
+
+@dataclass(frozen=True)
+class PoolAmount:
+    pool: CostPool
+    budget: Decimal
+    actual: Decimal
+    actual_detail: str  # how the actual amount was reached
+
+
+def fiscal_years() -> QuerySet[FiscalYear]:
+    consortium = current_consortium()
+    return FiscalYear.objects.filter(consortium=consortium).select_related("grid")
+
+
+def grid_rates(grid: TariffGrid) -> tuple[Decimal | None, Decimal | None]:
+    """(day rate, annual cap) of the staff time, from the grid's lines."""
+    rates = dict(
+        grid.lines.filter(kind__in=[TariffLineKind.DAY_RATE, TariffLineKind.STAFF_CAP]).values_list(
+            "kind", "amount"
+        )
+    )
+    return rates.get(TariffLineKind.DAY_RATE), rates.get(TariffLineKind.STAFF_CAP)
+
+
+def pool_amounts(fiscal_year: FiscalYear) -> list[PoolAmount]:
+    """Each pool with its budget and its actual amount (expenses; staff time capped)."""
+    day_rate, cap = grid_rates(fiscal_year.grid)
+    pools = (
+        fiscal_year.pools.select_related("direct_tenant", "direct_partner")
+        .annotate(expense_total=Sum("expenses__amount"), expense_count=Count("expenses"))
+        .order_by("code")
+    )
+    days_by_pool = dict(
+        fiscal_year.pools.filter(key=AllocationKey.STAFF_TIME)
+        .annotate(days=Sum("staff_times__days"))
+        .values_list("pk", "days")
+    )
+    result = []
+    for pool in pools:
+        expenses = round_money(pool.expense_total or ZERO)
+        detail = _("%(count)s dépense(s)") % {"count": pool.expense_count} if expenses else ""
+        actual = expenses
+        if pool.key == AllocationKey.STAFF_TIME:
+            days = days_by_pool.get(pool.pk) or Decimal(0)
+            if day_rate is None:
+                detail = _("taux journalier absent de la grille")
+            else:
+                staff = staff_time_amount(days=days, day_rate=day_rate, cap=cap)
+                raw = round_money(days * day_rate)
+                detail = _("%(days)s j × %(rate)s = %(raw)s") % {
+                    "days": f"{days.normalize():f}".replace(".", ","),
+                    "rate": format_euros(day_rate),
+                    "raw": format_euros(raw),
+                }
+                if cap is not None and raw > cap:
+                    detail += _(", plafonné à %(cap)s") % {"cap": format_euros(cap)}
+                actual = staff + expenses
+        result.append(PoolAmount(pool, pool.budget_amount, actual, detail))
+    return result
+
+
+def expenses_of(fiscal_year: FiscalYear) -> QuerySet[Expense]:
+    return (
+        Expense.objects.filter(pool__fiscal_year=fiscal_year)
+        .select_related("pool")
+        .order_by("invoice_date", "pk")
+    )
+
+
+def volumes_on(fiscal_year: FiscalYear) -> QuerySet[StorageVolume]:
+    return StorageVolume.objects.filter(
+        tenant__consortium=fiscal_year.consortium, measured_on=fiscal_year.first_day
+    ).select_related("tenant")
+
+
+def runs_of(fiscal_year: FiscalYear) -> QuerySet[AllocationRun]:
+    return fiscal_year.runs.select_related("created_by").order_by("kind", "-version")
+
+
+def latest_run(fiscal_year: FiscalYear, kind: str) -> AllocationRun | None:
+    return fiscal_year.runs.filter(kind=kind).order_by("-version").first()
+
+
+def billed_run(fiscal_year: FiscalYear) -> AllocationRun | None:
+    """The budget run the year was billed on: the one a titre used, else the latest."""
+    runs = fiscal_year.runs.filter(kind=RunKind.BUDGET)
+    return (
+        runs.filter(locked_at__isnull=False).order_by("-version").first()
+        or runs.order_by("-version").first()
+    )
+
+
+def shares_visible_to(user) -> QuerySet[Share]:
+    """Staff see every share; a partner user its own and those of the tenants it holds."""
+    shares = Share.objects.select_related("run__fiscal_year", "tenant", "partner", "pool")
+    if role_of(user) in STAFF:
+        return shares
+    partner_id = acting_partner_id(user)
+    held = Q(tenant__holdings__partner_id=partner_id)
+    return shares.filter(Q(partner_id=partner_id) | held).distinct()

@@ -1,0 +1,105 @@
+"""Cost pools, the vendor invoices charged to them and the staff time declared on them."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from billing.models import (
+    AllocationKey,
+    CostPool,
+    Expense,
+    PoolCategory,
+    StaffTime,
+    TariffLine,
+    TariffLineKind,
+)
+from billing.services._common import save
+
+#: Grid lines that give a pool its budget when the pool has the same code.
+BUDGET_LINE_KINDS = (
+    TariffLineKind.POOL_BUDGET,
+    TariffLineKind.SETUP,
+    TariffLineKind.WITHDRAWAL,
+    TariffLineKind.REVERSIBILITY,
+)
+
+
+def _grid_budget(pool: CostPool) -> Decimal:
+    """A pool left without budget takes it from the year's grid.
+
+    The grid line with the pool's code, or, for staff time, the grid's annual cap.
+    """
+    lines = TariffLine.objects.filter(grid__fiscal_year=pool.fiscal_year)
+    line = lines.filter(code=pool.code, kind__in=BUDGET_LINE_KINDS).first()
+    if line is None and pool.key == AllocationKey.STAFF_TIME:
+        line = lines.filter(kind=TariffLineKind.STAFF_CAP).first()
+    return line.amount if line is not None else Decimal(0)
+
+
+@transaction.atomic
+def pool_save(*, pool: CostPool, **fields: Any) -> CostPool:
+    for name, value in fields.items():
+        setattr(pool, name, value)
+    consortium_id = pool.fiscal_year.consortium_id
+    target = pool.direct_tenant or pool.direct_partner
+    if target is not None and target.consortium_id != consortium_id:
+        raise ValidationError(
+            _("L'imputation directe vise un tenant ou partenaire d'un autre groupement.")
+        )
+    if not pool.budget_amount:
+        pool.budget_amount = _grid_budget(pool)
+    if pool.pk and pool.key != AllocationKey.STAFF_TIME and pool.staff_times.exists():
+        raise ValidationError(
+            {"key": _("Ce poste porte du temps RH déclaré : sa clé reste « temps RH ».")}
+        )
+    return save(pool)
+
+
+def _check_in_year(pool: CostPool, day, field: str) -> None:
+    if day is not None and day.year != pool.fiscal_year.year:
+        raise ValidationError(
+            {
+                field: _("La date doit appartenir à l'exercice %(year)s.")
+                % {"year": pool.fiscal_year.year}
+            }
+        )
+
+
+@transaction.atomic
+def expense_save(*, expense: Expense, **fields: Any) -> Expense:
+    for name, value in fields.items():
+        setattr(expense, name, value)
+    _check_in_year(expense.pool, expense.invoice_date, "invoice_date")
+    if (
+        expense.amount is not None
+        and expense.amount < 0
+        and expense.pool.category != PoolCategory.LITIGATION
+    ):
+        raise ValidationError(
+            {
+                "amount": _(
+                    "Un montant négatif (pénalité reçue d'un prestataire) ne s'impute que sur un "
+                    "poste « conséquence de contentieux »."
+                )
+            }
+        )
+    return save(expense)
+
+
+@transaction.atomic
+def staff_time_save(*, staff_time: StaffTime, **fields: Any) -> StaffTime:
+    for name, value in fields.items():
+        setattr(staff_time, name, value)
+    if staff_time.pool.key != AllocationKey.STAFF_TIME:
+        raise ValidationError(_("Le temps RH se déclare sur un poste de clé « temps RH »."))
+    _check_in_year(staff_time.pool, staff_time.period_end, "period_end")
+    return save(staff_time)
+
+
+@transaction.atomic
+def expense_delete(*, expense: Expense) -> None:
+    """A mistaken invoice line goes; runs already computed keep the amounts they used."""
+    expense.delete()

@@ -1,0 +1,59 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from billing.models import Share, StorageVolume
+
+NUM = {"td": {"class": "num"}}
+
+
+class ShareTable(tables.Table):
+    pool_label = tables.Column(verbose_name=_("Poste"))
+    tenant = tables.Column(verbose_name=_("Tenant"), accessor="tenant__code", default="—")
+    partner = tables.Column(verbose_name=_("Débiteur"), accessor="partner__short_name")
+    base = tables.Column(verbose_name=_("Base"), orderable=False)
+    weight = tables.Column(verbose_name=_("Poids"), attrs=NUM)
+    amount = tables.Column(verbose_name=_("Quote-part (€)"), attrs=NUM)
+    borne_by_coordinator = tables.BooleanColumn(verbose_name=_("À la charge du coordonnateur"))
+    explanation = tables.LinkColumn(
+        "billing:share_detail",
+        args=[tables.A("pk")],
+        text=_("Explication"),
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
+        empty_values=(),
+    )
+
+    class Meta:
+        model = Share
+        fields = ["pool_code", "pool_label", "tenant", "partner", "base", "weight", "amount"]
+        sequence = [*fields, "borne_by_coordinator", "explanation"]
+        empty_text = _("Aucune quote-part.")
+        attrs = {"class": "data-table"}
+
+    def render_base(self, record) -> str:
+        return record.explanation()
+
+    def value_base(self, record) -> str:
+        return record.explanation()
+
+    def render_weight(self, value) -> str:
+        return f"{value * 100:.4f}\u00a0%".replace(".", ",")
+
+    def value_weight(self, value):
+        return value
+
+    def value_amount(self, value):
+        return value
+
+
+class VolumeTable(tables.Table):
+    tenant = tables.Column(verbose_name=_("Tenant"), accessor="tenant__code")
+    gigabytes = tables.Column(attrs=NUM)
+    source = tables.Column(verbose_name=_("Import"), accessor="source__file_name", default="—")
+
+    class Meta:
+        model = StorageVolume
+        fields = ["tenant", "measured_on", "gigabytes", "source"]
+        empty_text = _("Aucun relevé de volumétrie.")
+        attrs = {"class": "data-table"}

@@ -1,0 +1,77 @@
+from django.urls import path
+
+from billing.views import allocation, setup
+
+app_name = "billing"
+
+urlpatterns = [
+    path("", setup.IndexView.as_view(), name="index"),
+    path("exercices/nouveau/", setup.FiscalYearCreateView.as_view(), name="year_create"),
+    path("exercices/<int:year>/", setup.FiscalYearDetailView.as_view(), name="year_detail"),
+    path(
+        "exercices/<int:year>/grille/lignes/nouvelle/",
+        setup.TariffLineCreateView.as_view(),
+        name="tariff_line_create",
+    ),
+    path("exercices/<int:year>/grille/reprendre/", setup.GridCopyView.as_view(), name="grid_copy"),
+    path(
+        "grille/lignes/<int:pk>/modifier/",
+        setup.TariffLineUpdateView.as_view(),
+        name="tariff_line_update",
+    ),
+    path(
+        "grille/lignes/<int:pk>/supprimer/",
+        setup.TariffLineDeleteView.as_view(),
+        name="tariff_line_delete",
+    ),
+    path("depenses/<int:pk>/modifier/", setup.ExpenseUpdateView.as_view(), name="expense_update"),
+    path("depenses/<int:pk>/supprimer/", setup.ExpenseDeleteView.as_view(), name="expense_delete"),
+    path(
+        "exercices/<int:year>/postes/nouveau/",
+        setup.CostPoolCreateView.as_view(),
+        name="pool_create",
+    ),
+    path("postes/<int:pk>/", setup.CostPoolDetailView.as_view(), name="pool_detail"),
+    path("postes/<int:pk>/modifier/", setup.CostPoolUpdateView.as_view(), name="pool_update"),
+    path(
+        "postes/<int:pk>/depenses/nouvelle/",
+        setup.ExpenseCreateView.as_view(),
+        name="expense_create",
+    ),
+    path(
+        "postes/<int:pk>/temps-rh/nouveau/",
+        setup.StaffTimeCreateView.as_view(),
+        name="staff_time_create",
+    ),
+    path("volumetrie/", allocation.VolumeListView.as_view(), name="volume_list"),
+    path("volumetrie/importer/", allocation.VolumeImportView.as_view(), name="volume_import"),
+    path(
+        "volumetrie/imports/<int:pk>/importer/",
+        allocation.VolumeImportApplyView.as_view(),
+        name="volume_import_apply",
+    ),
+    path(
+        "exercices/<int:year>/repartitions/nouvelle/",
+        allocation.RunCreateView.as_view(),
+        name="run_create",
+    ),
+    path("repartitions/<int:pk>/", allocation.RunDetailView.as_view(), name="run_detail"),
+    path("quotes-parts/", allocation.MySharesView.as_view(), name="my_shares"),
+    path("quotes-parts/<int:pk>/", allocation.ShareDetailView.as_view(), name="share_detail"),
+    path(
+        "exercices/<int:year>/regularisation/",
+        allocation.TrueUpView.as_view(),
+        name="trueup",
+    ),
+    path("exercices/<int:year>/recapitulatif/", allocation.RecapView.as_view(), name="recap"),
+    path(
+        "exercices/<int:year>/recapitulatif.xlsx",
+        allocation.RecapXlsxView.as_view(),
+        name="recap_xlsx",
+    ),
+    path(
+        "exercices/<int:year>/recapitulatif.pdf",
+        allocation.RecapPdfView.as_view(),
+        name="recap_pdf",
+    ),
+]

@@ -1,0 +1,241 @@
+"""Volumes, allocation runs, shares and their explanations, true-up and the annual recap."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, FormView, TemplateView, View
+from django_tables2 import SingleTableMixin, SingleTableView
+
+from billing import exports, selectors
+from billing.forms import RunForm, VolumeUploadForm
+from billing.models import AllocationRun, RunKind, StorageVolume, VolumeImport
+from billing.recap import recap_for, true_up
+from billing.services import runs, volumes
+from billing.tables import ShareTable, VolumeTable
+from billing.views.common import BILLING_READERS, consortium_or_404, fiscal_year_or_404
+from ligeris.lib.permissions import RoleRequiredMixin
+from ligeris.lib.roles import MANAGERS, STAFF, role_of
+from ligeris.lib.views import TableExportMixin
+
+#: Valid rows shown in the preview (every row in error is always shown).
+PREVIEW_VALID_ROWS = 50
+
+
+class VolumeListView(RoleRequiredMixin, TableExportMixin, SingleTableView):
+    allowed_roles = MANAGERS
+    table_class = VolumeTable
+    template_name = "billing/volume_list.html"
+    paginate_by = 50
+    export_name = "volumetrie"
+
+    def get_queryset(self):
+        return StorageVolume.objects.filter(tenant__consortium=consortium_or_404()).select_related(
+            "tenant", "source"
+        )
+
+
+class VolumeImportView(RoleRequiredMixin, FormView):
+    """Upload: the preview lists every row in error; a valid file waits for confirmation."""
+
+    allowed_roles = MANAGERS
+    form_class = VolumeUploadForm
+    template_name = "billing/volume_import.html"
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        volume_import, parsed = volumes.volume_import_preview(
+            consortium=consortium_or_404(),
+            file_name=upload.name,
+            data=upload.read(),
+            user=self.request.user,
+        )
+        context = self.get_context_data(
+            form=form,
+            parsed=parsed,
+            volume_import=volume_import,
+            rows_in_error=parsed.rows_in_error,
+            valid_rows=[r for r in parsed.rows if not r.errors][:PREVIEW_VALID_ROWS],
+            valid_count=sum(1 for r in parsed.rows if not r.errors),
+        )
+        return self.render_to_response(context, status=200 if volume_import else 422)
+
+
+class VolumeImportApplyView(RoleRequiredMixin, View):
+    allowed_roles = MANAGERS
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        volume_import = get_object_or_404(VolumeImport, pk=pk, consortium=consortium_or_404())
+        try:
+            count = volumes.volume_import_apply(volume_import=volume_import)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(reverse("billing:volume_import"))
+        messages.success(request, _("%(count)s relevés importés.") % {"count": count})
+        return HttpResponseRedirect(reverse("billing:volume_list"))
+
+
+class RunCreateView(RoleRequiredMixin, View):
+    allowed_roles = MANAGERS
+    http_method_names = ["post"]
+
+    def post(self, request, year):
+        fiscal_year = fiscal_year_or_404(year)
+        form = RunForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choisissez la nature de la répartition."))
+            return HttpResponseRedirect(fiscal_year.get_absolute_url())
+        try:
+            run = runs.run_create(
+                fiscal_year=fiscal_year, kind=form.cleaned_data["kind"], user=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(fiscal_year.get_absolute_url())
+        messages.success(request, _("Répartition calculée : %(run)s.") % {"run": run})
+        return HttpResponseRedirect(run.get_absolute_url())
+
+
+class RunDetailView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, DetailView):
+    allowed_roles = MANAGERS
+    template_name = "billing/run_detail.html"
+    context_object_name = "run"
+    table_class = ShareTable
+    table_pagination = {"per_page": 100}
+
+    def get_queryset(self):
+        return AllocationRun.objects.filter(
+            fiscal_year__consortium=consortium_or_404()
+        ).select_related("fiscal_year", "created_by")
+
+    def get_table_data(self):
+        return self.object.shares.select_related("tenant", "partner")
+
+    def get_export_filename(self, export_format):
+        run = self.object
+        return f"quotes-parts-{run.fiscal_year.year}-{run.kind}-v{run.version}.{export_format}"
+
+
+class ShareDetailView(RoleRequiredMixin, DetailView):
+    """A share's explanation: its pool, key, base, weight and amount, and the run's inputs."""
+
+    allowed_roles = BILLING_READERS
+    template_name = "billing/share_detail.html"
+    context_object_name = "share"
+
+    def get_queryset(self):
+        return selectors.shares_visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        share = self.object
+        pool = next((p for p in share.run.inputs["pools"] if p["code"] == share.pool_code), {})
+        tenant = None
+        if share.tenant_id:
+            tenant = next(
+                (t for t in share.run.inputs["tenants"] if t["code"] == share.tenant.code), None
+            )
+        if tenant:
+            tenant = {**tenant, "opened_on": datetime.date.fromisoformat(tenant["opened_on"])}
+        return {
+            **super().get_context_data(**kwargs),
+            "pool_input": pool,
+            "tenant_input": tenant,
+            "weight_percent": share.weight * 100,
+            "is_staff_role": role_of(self.request.user) in STAFF,
+        }
+
+
+class MySharesView(RoleRequiredMixin, SingleTableMixin, TemplateView):
+    """The shares a user may see in the latest budget and actual runs of each year."""
+
+    allowed_roles = BILLING_READERS
+    template_name = "billing/my_shares.html"
+    table_class = ShareTable
+    table_pagination = {"per_page": 100}
+
+    @cached_property
+    def runs(self) -> list:
+        result = []
+        for year in selectors.fiscal_years():
+            for run in (selectors.billed_run(year), selectors.latest_run(year, RunKind.ACTUAL)):
+                if run is not None:
+                    result.append(run)
+        return result
+
+    def get_table_data(self):
+        return selectors.shares_visible_to(self.request.user).filter(run__in=self.runs)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "runs": self.runs,
+            "years": selectors.fiscal_years(),
+        }
+
+
+class TrueUpView(RoleRequiredMixin, TemplateView):
+    allowed_roles = MANAGERS
+    template_name = "billing/trueup.html"
+
+    def get_context_data(self, **kwargs):
+        fiscal_year = fiscal_year_or_404(self.kwargs["year"])
+        billed = selectors.billed_run(fiscal_year)
+        actual = selectors.latest_run(fiscal_year, RunKind.ACTUAL)
+        lines = true_up(billed, actual) if billed and actual else []
+        return {
+            **super().get_context_data(**kwargs),
+            "year": fiscal_year,
+            "billed": billed,
+            "actual": actual,
+            "lines": [line for line in lines if line.direction != "none"],
+            "unchanged": sum(1 for line in lines if line.direction == "none"),
+        }
+
+
+class RecapView(RoleRequiredMixin, TemplateView):
+    allowed_roles = BILLING_READERS
+    template_name = "billing/recap.html"
+
+    def get_context_data(self, **kwargs):
+        recap = recap_for(fiscal_year_or_404(self.kwargs["year"]), self.request.user)
+        return {
+            **super().get_context_data(**kwargs),
+            "recap": recap,
+            "charts": exports.partner_charts(recap),
+            "is_staff_role": role_of(self.request.user) in STAFF,
+        }
+
+
+class RecapXlsxView(RoleRequiredMixin, View):
+    allowed_roles = BILLING_READERS
+
+    def get(self, request, year):
+        recap = recap_for(fiscal_year_or_404(year), request.user)
+        response = HttpResponse(
+            exports.recap_xlsx(recap),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="recapitulatif-{year}.xlsx"'
+        return response
+
+
+class RecapPdfView(RoleRequiredMixin, View):
+    allowed_roles = BILLING_READERS
+
+    def get(self, request, year):
+        # WeasyPrint is heavy and chatty at import: loaded when a PDF is asked for, not at start-up.
+        from ligeris.lib.pdf import render_pdf
+
+        recap = recap_for(fiscal_year_or_404(year), request.user)
+        pdf = render_pdf("billing/recap_pdf.html", {"recap": recap})
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="recapitulatif-{year}.pdf"'
+        return response
