@@ -1,7 +1,7 @@
 """Benchmark: the allocation engine for 20 to 20,000 tenants × 6 pools, the recap XLSX for 2,000.
 
-Run with `make bench` (or `.venv/bin/python bench/allocation.py`). Prints a Markdown table; the
-results are kept in docs/PERFORMANCE.md. Not a test: nothing here asserts a duration.
+Run with `make bench` (or `.venv/bin/python bench/allocation.py`). Prints Markdown tables and
+writes them into docs/PERFORMANCE.md, between its bench markers. Not a test: nothing here asserts a duration.
 """
 
 import os
@@ -144,18 +144,43 @@ def bench_recap_xlsx(n: int = 2_000) -> tuple[int, float, int]:
     return len(recap.lines), best_of(lambda: recap_xlsx(recap), repeats=3), size
 
 
-def main() -> None:
-    print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPU(s)")
-    print()
-    print("| Tenants | Pools | Shares | Allocation (best of 5) | With French explanations |")
-    print("|---:|---:|---:|---:|---:|")
+PERFORMANCE = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
+BEGIN, END = "<!-- bench:allocation:begin -->", "<!-- bench:allocation:end -->"
+
+
+def results() -> str:
+    """The measured tables, in Markdown."""
+    out = [
+        f"Last run: {time.strftime('%Y-%m-%d')}, Python {platform.python_version()} on "
+        f"{platform.machine()}, {os.cpu_count()} CPU(s).",
+        "",
+        "| Tenants | Pools | Shares | Allocation (best of 5) | With French explanations |",
+        "|---:|---:|---:|---:|---:|",
+    ]
     for n, shares, seconds, explained in bench_allocation():
-        print(f"| {n:,} | 6 | {shares:,} | {seconds * 1000:,.1f} ms | {explained * 1000:,.1f} ms |")
-    print()
+        out.append(
+            f"| {n:,} | 6 | {shares:,} | {seconds * 1000:,.1f} ms | {explained * 1000:,.1f} ms |"
+        )
     lines, seconds, size = bench_recap_xlsx()
-    print("| Recap XLSX | Detail lines | File size | Time (best of 3) |")
-    print("|---|---:|---:|---:|")
-    print(f"| 2,000 tenants | {lines:,} | {size / 1024:,.0f} KiB | {seconds * 1000:,.0f} ms |")
+    out += [
+        "",
+        "| Recap XLSX | Detail lines | File size | Time (best of 3) |",
+        "|---|---:|---:|---:|",
+        f"| 2,000 tenants | {lines:,} | {size / 1024:,.0f} KiB | {seconds * 1000:,.0f} ms |",
+    ]
+    return "\n".join(out)
+
+
+def main() -> None:
+    """Print the tables and write them between the markers of docs/PERFORMANCE.md."""
+    tables = results()
+    print(tables)
+    text = PERFORMANCE.read_text(encoding="utf-8")
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        PERFORMANCE.write_text(f"{head}{BEGIN}\n{tables}\n{END}{tail}", encoding="utf-8")
+        print(f"\nWritten to {PERFORMANCE}")
 
 
 if __name__ == "__main__":
