@@ -11,15 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from ligeris.lib.services import save_validated as _save
 from partners.models import Amendment, Consortium, Convention, Holding, Partner, Person, Tenant
-
-
-def _save(instance, **fields: Any):
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from billing.models import (
     TariffLine,
     TariffLineKind,
 )
-from billing.services._common import save
+from ligeris.lib.services import save_validated as save
 
 #: Grid lines that give a pool its budget when the pool has the same code.
 BUDGET_LINE_KINDS = (

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from billing.models import CostPool, FiscalYear, PoolCategory, TariffGrid, TariffLine
 from billing.money import round_money
-from billing.services._common import save
 from billing.services.costs import pool_save
+from ligeris.lib.services import save_validated as save
 from partners.models import Consortium
 
 

@@ -16,7 +16,7 @@ from governance.models import (
     Meeting,
     Seat,
 )
-from governance.services.common import save
+from ligeris.lib.services import save_validated as save
 from partners.models import Consortium, Person
 
 

@@ -1,19 +1,9 @@
 """Helpers shared by the governance services."""
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from governance.models import Meeting
-
-
-def save(instance, **fields: Any):
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 def refuse_if_closed(meeting: Meeting) -> Meeting:

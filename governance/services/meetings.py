@@ -25,7 +25,8 @@ from governance.models import (
     Vote,
 )
 from governance.services.bodies import year_is_closed
-from governance.services.common import refuse_if_closed, save
+from governance.services.common import refuse_if_closed
+from ligeris.lib.services import save_validated as save
 from partners.models import PartnerStatus, Person
 from partners.services import partner_save
 

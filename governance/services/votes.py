@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from governance import voting
 from governance.models import Decision, DecisionResult, MajorityBase, Seat, Vote
 from governance.selectors import TenantVoter, quorum, voters
-from governance.services.common import refuse_if_closed, save
+from governance.services.common import refuse_if_closed
+from ligeris.lib.services import save_validated as save
 from partners.models import Tenant
 
 
