@@ -124,3 +124,40 @@ def test_database_refuses_raw_sql_on_votes_and_decisions_of_closed_minutes(copil
             cursor.execute(sql, params)
     assert Vote.objects.get(pk=vote.pk).choice == "for"
     assert Decision.objects.get(pk=copil.decision.pk).result == "consensus"
+
+
+def test_database_refuses_raw_sql_on_the_rest_of_a_closed_record(copil, world):
+    from django.db import IntegrityError, transaction
+
+    entries = [
+        BallotEntry(tenant=v.tenant, choice="for", cast_by=v.voices[0].cast_by)
+        for v in voters(copil.meeting, copil.decision)
+        if v.voices
+    ]
+    vote_services.votes_record(decision=copil.decision, entries=entries)
+    meeting = meeting_services.minutes_close(meeting=copil.meeting)
+    attendance = meeting.attendances.first()
+    item = meeting.items.first()
+    statements = [
+        ("UPDATE governance_meeting SET place = 'Ailleurs' WHERE id = %s", [meeting.pk]),
+        ("UPDATE governance_meeting SET minutes_closed_at = NULL WHERE id = %s", [meeting.pk]),
+        ("DELETE FROM governance_meeting WHERE id = %s", [meeting.pk]),
+        ("UPDATE governance_attendance SET status = 'absent' WHERE id = %s", [attendance.pk]),
+        ("DELETE FROM governance_attendance WHERE id = %s", [attendance.pk]),
+        ("UPDATE governance_agendaitem SET title = 'Autre' WHERE id = %s", [item.pk]),
+        (
+            "INSERT INTO governance_agendaitem (meeting_id, position, title, kind, summary) "
+            "VALUES (%s, 99, 'Ajout', 'information', '')",
+            [meeting.pk],
+        ),
+    ]
+    for sql, params in statements:
+        with (
+            pytest.raises(IntegrityError, match="clos"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, params)
+    meeting.refresh_from_db()
+    assert meeting.is_closed and meeting.place == copil.meeting.place
+    assert meeting.items.count() == 2

@@ -216,9 +216,10 @@ def convocation_send(*, meeting: Meeting) -> None:
 
 @transaction.atomic
 def meeting_mark_convened(*, meeting_id: int) -> None:
-    Meeting.objects.filter(pk=meeting_id, convened_at__isnull=True).update(
-        convened_at=timezone.now()
-    )
+    # A convocation still in the queue when the minutes close leaves the closed record alone.
+    Meeting.objects.filter(
+        pk=meeting_id, convened_at__isnull=True, minutes_closed_at__isnull=True
+    ).update(convened_at=timezone.now())
 
 
 @transaction.atomic
