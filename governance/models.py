@@ -224,6 +224,10 @@ class ClosedMinutesGuard(models.Model):
     def _meeting_id(self) -> int | None:
         raise NotImplementedError
 
+    def get_additional_data(self) -> dict:
+        """Kept with each audit entry, so the meeting's history finds removed rows too."""
+        return {"meeting_id": self._meeting_id()}
+
     def _refuse_if_closed(self) -> None:
         meeting_id = self._meeting_id()
         if (

@@ -4,6 +4,8 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -302,3 +304,17 @@ def frequency(year: int, *, now: datetime.datetime | None = None) -> list[Freque
 
 def closed_years() -> list[int]:
     return list(ClosedYear.objects.order_by("-year").values_list("year", flat=True))
+
+
+def history_of_meeting(meeting: Meeting) -> QuerySet[LogEntry]:
+    """Audit entries of the meeting and of every row of its record, removed ones included."""
+    own = Q(content_type=ContentType.objects.get_for_model(Meeting), object_pk=str(meeting.pk))
+    record = Q(
+        content_type__in=ContentType.objects.get_for_models(
+            Attendance, AgendaItem, Decision, Vote
+        ).values(),
+        additional_data__meeting_id=meeting.pk,
+    )
+    return (
+        LogEntry.objects.filter(own | record).select_related("actor").order_by("-timestamp", "-pk")
+    )

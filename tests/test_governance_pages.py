@@ -317,3 +317,19 @@ def test_a_year_closes_only_once_finished_and_with_its_minutes_closed(copil, wor
     ):
         year_close(consortium=world.consortium, year=2024)
     assert not ClosedYear.objects.exists()
+
+
+def test_meeting_history_shows_who_changed_the_record_even_removed_rows(copil, world, client_for):
+    meeting_services.attendance_record(
+        meeting=copil.meeting,
+        entries=[meeting_services.AttendanceEntry(s, "present") for s in copil.seats.values()],
+    )
+    response = client_for("secretary").get(copil.meeting.get_absolute_url())
+    page = html.unescape(response.text)
+    assert "Historique des modifications" in page
+    # The first sheet's proxy row was removed by the second sheet: still in the history.
+    assert "Excusé, a donné pouvoir" in page.split("Historique des modifications", 1)[1]
+    assert (
+        "Historique des modifications"
+        not in client_for("partner_a").get(copil.meeting.get_absolute_url()).text
+    )

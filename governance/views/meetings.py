@@ -50,6 +50,8 @@ class MeetingDetailView(RoleRequiredMixin, RecorderContextMixin, DetailView):
         context["shows_outcomes"] = meeting.is_closed or context["is_staff_role"]
         context["notice_days"] = selectors.notice_days(meeting)
         context["notice_is_short"] = selectors.notice_is_short(meeting)
+        if context["is_staff_role"]:
+            context["history"] = selectors.history_of_meeting(meeting)[:100]
         return context
 
 
