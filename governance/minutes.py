@@ -1,6 +1,6 @@
 """The minutes of a meeting as a PDF, in the manner of a council deliberation."""
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from governance import selectors
@@ -18,7 +18,9 @@ def minutes_context(meeting: Meeting) -> dict:
 
 
 def minutes_pdf(meeting: Meeting) -> bytes:
-    return render_pdf("governance/minutes_pdf.html", minutes_context(meeting))
+    """The minutes are an official French record, whatever language the reader browses in."""
+    with translation.override("fr"):
+        return render_pdf("governance/minutes_pdf.html", minutes_context(meeting))
 
 
 def minutes_filename(meeting: Meeting) -> str:

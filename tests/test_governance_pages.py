@@ -333,3 +333,16 @@ def test_meeting_history_shows_who_changed_the_record_even_removed_rows(copil, w
         "Historique des modifications"
         not in client_for("partner_a").get(copil.meeting.get_absolute_url()).text
     )
+
+
+def test_minutes_stay_in_french_for_a_reader_browsing_in_english(copil, world, client_for):
+    from django.conf import settings
+
+    _close(copil, world)
+    client = client_for("secretary")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Meetings" in client.get(reverse("governance:meeting_list")).text  # English pages
+    response = client.get(reverse("governance:minutes_pdf", args=[copil.meeting.pk]))
+    text = _pdf_text(response.content)
+    assert "Procès-verbal — Comité de pilotage" in text
+    assert "Minutes" not in text
