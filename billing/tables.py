@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import Share, StorageVolume
+from billing.templatetags.euros import euros_text
 
 NUM = {"td": {"class": "num"}}
 
@@ -42,6 +43,9 @@ class ShareTable(tables.Table):
 
     def value_weight(self, value):
         return value
+
+    def render_amount(self, value) -> str:
+        return euros_text(value)
 
     def value_amount(self, value):
         return value
