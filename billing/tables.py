@@ -54,10 +54,21 @@ class ShareTable(tables.Table):
 class VolumeTable(tables.Table):
     tenant = tables.Column(verbose_name=_("Tenant"), accessor="tenant__code")
     gigabytes = tables.Column(attrs=NUM)
-    source = tables.Column(verbose_name=_("Import"), accessor="source__file_name", default="—")
+    source = tables.Column(
+        verbose_name=_("Import"), accessor="source__file_name", default=_("saisi à la main")
+    )
+    edit = tables.LinkColumn(
+        "billing:volume_update",
+        args=[tables.A("pk")],
+        text=_("Modifier"),
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
+        empty_values=(),
+    )
 
     class Meta:
         model = StorageVolume
-        fields = ["tenant", "measured_on", "gigabytes", "source"]
+        fields = ["tenant", "measured_on", "gigabytes", "source", "edit"]
         empty_text = _("Aucun relevé de volumétrie.")
         attrs = {"class": "data-table"}
