@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from billing.allocation import staff_time_amount
 from billing.models import (
@@ -63,7 +64,9 @@ def pool_amounts(fiscal_year: FiscalYear) -> list[PoolAmount]:
     result = []
     for pool in pools:
         expenses = round_money(pool.expense_total or ZERO)
-        detail = _("%(count)s dépense(s)") % {"count": pool.expense_count} if expenses else ""
+        count = pool.expense_count
+        detail = ngettext("%(count)s dépense", "%(count)s dépenses", count) % {"count": count}
+        detail = detail if expenses else ""
         actual = expenses
         if pool.key == AllocationKey.STAFF_TIME:
             days = days_by_pool.get(pool.pk) or Decimal(0)

@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import Share, StorageVolume
@@ -66,6 +67,12 @@ class VolumeTable(tables.Table):
         exclude_from_export=True,
         empty_values=(),
     )
+
+    def render_gigabytes(self, value) -> str:
+        return number_format(value, decimal_pos=3, use_l10n=True, force_grouping=True)
+
+    def value_gigabytes(self, value):
+        return value
 
     class Meta:
         model = StorageVolume

@@ -15,7 +15,7 @@ from django_tables2 import SingleTableMixin, SingleTableView
 
 from billing import exports, selectors
 from billing.forms import RunForm, VolumeForm, VolumeUploadForm
-from billing.models import AllocationRun, RunKind, StorageVolume, VolumeImport
+from billing.models import AllocationKey, AllocationRun, RunKind, StorageVolume, VolumeImport
 from billing.recap import recap_for, true_up
 from billing.services import runs, volumes
 from billing.tables import ShareTable, VolumeTable
@@ -180,6 +180,14 @@ class RunDetailView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Detai
 
     def get_table_data(self):
         return self.object.shares.select_related("tenant", "partner")
+
+    def get_context_data(self, **kwargs):
+        keys = dict(AllocationKey.choices)
+        pools = [
+            {**pool, "key_label": keys.get(pool["key"], pool["key"])}
+            for pool in self.object.inputs["pools"]
+        ]
+        return {**super().get_context_data(**kwargs), "pools": pools}
 
     def get_export_filename(self, export_format):
         run = self.object
