@@ -170,3 +170,21 @@ def test_staff_time_is_declared_from_the_pool_page(world, billing_year, client_f
     response = client.post(wrong_pool, {"period_end": "2026-03-31", "days": "4"})
     assert "Le temps RH se déclare sur un poste de clé « temps RH »." in response.text
     assert StaffTime.objects.count() == 1
+
+
+def test_the_year_page_lists_tenants_missing_a_reading_with_a_link(world, billing_year, client_for):
+    client = client_for("finance")
+    page = client.get(reverse("billing:year_detail", args=[2026])).text
+    assert 'id="missing-volumes"' not in page  # tours opens on 15 March: no reading needed
+    world.tenant_b.volumes.all().delete()
+    page = client.get(reverse("billing:year_detail", args=[2026])).text
+    link = f"{reverse('billing:volume_create')}?date=2026-01-01&amp;tenant={world.tenant_b.pk}"
+    assert link in page
+    form = client.get(
+        reverse("billing:volume_create"), {"date": "2026-01-01", "tenant": world.tenant_b.pk}
+    )
+    assert form.context["form"].initial == {"measured_on": JAN_1, "tenant": world.tenant_b.pk}
+    response = _post_volume(client, world, "3 To", day="2026-01-01", tenant=world.tenant_b)
+    assert response.status_code == 302
+    page = client.get(reverse("billing:year_detail", args=[2026])).text
+    assert 'id="missing-volumes"' not in page

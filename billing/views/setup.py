@@ -72,6 +72,7 @@ class FiscalYearDetailView(RoleRequiredMixin, TemplateView):
             "cap": cap,
             "pools": selectors.pool_amounts(year),
             "volumes": selectors.volumes_on(year).order_by("tenant__code"),
+            "missing_volumes": selectors.tenants_without_volume(year),
             "runs": selectors.runs_of(year),
             "run_form": RunForm(),
         }
