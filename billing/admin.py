@@ -9,6 +9,7 @@ snapshots in any case.
 
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
+from django.urls import reverse
 
 from billing import models
 
@@ -86,6 +87,9 @@ class CostPoolAdmin(ReadOnlyAuditedAdmin):
     search_fields = ["code", "label"]
     inlines = [ExpenseInline, StaffTimeInline]
 
+    def view_on_site(self, obj) -> str:
+        return reverse("billing:pool_detail", args=[obj.pk])
+
 
 @admin.register(models.Expense)
 class ExpenseAdmin(ReadOnlyAuditedAdmin):
@@ -95,12 +99,18 @@ class ExpenseAdmin(ReadOnlyAuditedAdmin):
     search_fields = ["vendor", "reference", "contract_lot", "pool__code", "pool__label"]
     date_hierarchy = "invoice_date"
 
+    def view_on_site(self, obj) -> str:
+        return reverse("billing:pool_detail", args=[obj.pool_id])
+
 
 @admin.register(models.StaffTime)
 class StaffTimeAdmin(ReadOnlyAuditedAdmin):
     list_display = ["period_end", "days", "pool", "description"]
     list_filter = ["pool__fiscal_year__year"]
     list_select_related = ["pool"]
+
+    def view_on_site(self, obj) -> str:
+        return reverse("billing:pool_detail", args=[obj.pool_id])
 
 
 @admin.register(models.StorageVolume)

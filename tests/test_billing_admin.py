@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from billing import models
+from tests.billing_fixtures import record_actuals
 
 BILLING_MODELS = [
     models.FiscalYear,
@@ -102,3 +103,14 @@ def test_the_audit_history_of_a_pool_is_linked_and_opens(billing_year, client_fo
 def test_other_roles_do_not_reach_the_billing_admin(two_runs, client_for):
     response = client_for("finance").get(_url(models.AllocationRun, "changelist"))
     assert response.status_code == 302
+
+
+def test_a_pool_in_the_admin_links_to_its_finance_page(billing_year, client_for):
+    page = client_for("admin").get(_url(models.CostPool, "change", billing_year.heb.pk))
+    assert f'href="{reverse("billing:pool_detail", args=[billing_year.heb.pk])}"' in page.text
+    record_actuals(billing_year)
+    expense = billing_year.heb.expenses.get()
+    expense_admin = admin.site._registry[models.Expense]
+    assert expense_admin.get_view_on_site_url(expense) == reverse(
+        "billing:pool_detail", args=[billing_year.heb.pk]
+    )

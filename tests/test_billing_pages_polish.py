@@ -49,3 +49,8 @@ def test_the_recap_chart_shows_no_actual_bar_before_an_actual_run(billing_year, 
     runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.ACTUAL)
     page = client.get(reverse("billing:recap", args=[2026])).text
     assert ACTUAL_BAR in page
+
+
+def test_export_links_are_spaced(billing_year, client_for):
+    page = client_for("finance").get(reverse("billing:volume_list")).text
+    assert "CSV</a> · <a" in page
