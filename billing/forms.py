@@ -104,5 +104,27 @@ class VolumeUploadForm(forms.Form):
         return upload
 
 
+class VolumeForm(DateInputsMixin, forms.Form):
+    """One storage-volume reading, read like a row of an import file."""
+
+    tenant = forms.ModelChoiceField(label=_("Tenant"), queryset=None)
+    measured_on = forms.DateField(label=_("Date du relevé"))
+    quantity = forms.CharField(
+        label=_("Volume"),
+        max_length=40,
+        help_text=_("Virgule décimale acceptée, par exemple 1 250,5 ou 1,25 To."),
+    )
+    unit = forms.ChoiceField(
+        label=_("Unité"),
+        choices=[("Mo", "Mo"), ("Go", "Go"), ("To", "To")],
+        initial="Go",
+        help_text=_("Sauf si le volume porte déjà son unité."),
+    )
+
+    def __init__(self, *args, consortium, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tenant"].queryset = consortium.tenants.order_by("code")
+
+
 class RunForm(forms.Form):
     kind = forms.ChoiceField(label=_("Répartition"), choices=RunKind.choices)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from billing.allocation import staff_time_amount
 from billing.models import (
@@ -21,6 +22,7 @@ from billing.models import (
 )
 from billing.money import ZERO, format_euros, round_money
 from ligeris.lib.roles import STAFF, role_of
+from partners.models import Tenant
 from partners.selectors import acting_partner_id, current_consortium
 
 
@@ -63,7 +65,9 @@ def pool_amounts(fiscal_year: FiscalYear) -> list[PoolAmount]:
     result = []
     for pool in pools:
         expenses = round_money(pool.expense_total or ZERO)
-        detail = _("%(count)s dépense(s)") % {"count": pool.expense_count} if expenses else ""
+        count = pool.expense_count
+        detail = ngettext("%(count)s dépense", "%(count)s dépenses", count) % {"count": count}
+        detail = detail if expenses else ""
         actual = expenses
         if pool.key == AllocationKey.STAFF_TIME:
             days = days_by_pool.get(pool.pk) or Decimal(0)
@@ -96,6 +100,17 @@ def volumes_on(fiscal_year: FiscalYear) -> QuerySet[StorageVolume]:
     return StorageVolume.objects.filter(
         tenant__consortium=fiscal_year.consortium, measured_on=fiscal_year.first_day
     ).select_related("tenant")
+
+
+def tenants_without_volume(fiscal_year: FiscalYear) -> QuerySet[Tenant]:
+    """Tenants open on 1 January with no reading that day: a storage-volume run would fail."""
+    day = fiscal_year.first_day
+    return (
+        Tenant.objects.filter(consortium=fiscal_year.consortium, opened_on__lte=day)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=day))
+        .exclude(volumes__measured_on=day)
+        .order_by("code")
+    )
 
 
 def runs_of(fiscal_year: FiscalYear) -> QuerySet[AllocationRun]:

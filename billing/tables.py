@@ -1,7 +1,9 @@
 import django_tables2 as tables
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import Share, StorageVolume
+from billing.templatetags.euros import euros_text
 
 NUM = {"td": {"class": "num"}}
 
@@ -43,6 +45,9 @@ class ShareTable(tables.Table):
     def value_weight(self, value):
         return value
 
+    def render_amount(self, value) -> str:
+        return euros_text(value)
+
     def value_amount(self, value):
         return value
 
@@ -50,10 +55,27 @@ class ShareTable(tables.Table):
 class VolumeTable(tables.Table):
     tenant = tables.Column(verbose_name=_("Tenant"), accessor="tenant__code")
     gigabytes = tables.Column(attrs=NUM)
-    source = tables.Column(verbose_name=_("Import"), accessor="source__file_name", default="—")
+    source = tables.Column(
+        verbose_name=_("Import"), accessor="source__file_name", default=_("saisi à la main")
+    )
+    edit = tables.LinkColumn(
+        "billing:volume_update",
+        args=[tables.A("pk")],
+        text=_("Modifier"),
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
+        empty_values=(),
+    )
+
+    def render_gigabytes(self, value) -> str:
+        return number_format(value, decimal_pos=3, use_l10n=True, force_grouping=True)
+
+    def value_gigabytes(self, value):
+        return value
 
     class Meta:
         model = StorageVolume
-        fields = ["tenant", "measured_on", "gigabytes", "source"]
+        fields = ["tenant", "measured_on", "gigabytes", "source", "edit"]
         empty_text = _("Aucun relevé de volumétrie.")
         attrs = {"class": "data-table"}

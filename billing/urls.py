@@ -43,7 +43,23 @@ urlpatterns = [
         setup.StaffTimeCreateView.as_view(),
         name="staff_time_create",
     ),
+    path(
+        "temps-rh/<int:pk>/modifier/",
+        setup.StaffTimeUpdateView.as_view(),
+        name="staff_time_update",
+    ),
+    path(
+        "temps-rh/<int:pk>/supprimer/",
+        setup.StaffTimeDeleteView.as_view(),
+        name="staff_time_delete",
+    ),
     path("volumetrie/", allocation.VolumeListView.as_view(), name="volume_list"),
+    path("volumetrie/nouveau/", allocation.VolumeCreateView.as_view(), name="volume_create"),
+    path(
+        "volumetrie/<int:pk>/modifier/",
+        allocation.VolumeUpdateView.as_view(),
+        name="volume_update",
+    ),
     path("volumetrie/importer/", allocation.VolumeImportView.as_view(), name="volume_import"),
     path(
         "volumetrie/imports/<int:pk>/importer/",

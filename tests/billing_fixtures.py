@@ -17,12 +17,13 @@ from billing.models import (
     Expense,
     FiscalYear,
     PoolCategory,
+    RunKind,
     StaffTime,
     StorageVolume,
     TariffLine,
     TariffLineKind,
 )
-from billing.services import costs, grids
+from billing.services import costs, grids, runs
 from partners import services as partner_services
 from partners.models import Tenant
 
@@ -109,3 +110,12 @@ def record_actuals(year: BillingYear) -> None:
     costs.staff_time_save(
         staff_time=StaffTime(pool=year.rh), period_end=datetime.date(2026, 12, 31), days=Decimal(30)
     )
+
+
+@pytest.fixture
+def two_runs(world, billing_year):
+    """The 2026 budget run, then the year's actuals and the actual run."""
+    budget = runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.BUDGET)
+    record_actuals(billing_year)
+    actual = runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.ACTUAL)
+    return budget, actual

@@ -29,7 +29,11 @@ BILLING_MATRIX = {
     "billing:pool_update": ("get", "billing_pool", MANAGERS_ONLY),
     "billing:expense_create": ("get", "billing_pool", MANAGERS_ONLY),
     "billing:staff_time_create": ("get", "billing_staff_pool", MANAGERS_ONLY),
+    "billing:staff_time_update": ("get", "billing_staff_time", MANAGERS_ONLY),
+    "billing:staff_time_delete": ("post", "billing_staff_time", POST_MANAGERS),
     "billing:volume_list": ("get", None, MANAGERS_ONLY),
+    "billing:volume_create": ("get", None, MANAGERS_ONLY),
+    "billing:volume_update": ("get", "billing_volume", MANAGERS_ONLY),
     "billing:volume_import": ("get", None, MANAGERS_ONLY),
     "billing:volume_import_apply": ("post", "billing_volume_import", POST_MANAGERS),
     "billing:run_create": ("post", "billing_year", POST_MANAGERS),
@@ -53,6 +57,11 @@ def billing_args(world, key: str) -> list:
         return [year.heb.pk]
     if key == "billing_staff_pool":
         return [year.rh.pk]
+    if key == "billing_staff_time":
+        record_actuals(year)
+        return [year.rh.staff_times.get().pk]
+    if key == "billing_volume":
+        return [world.tenant_a.volumes.get().pk]
     if key == "billing_expense":
         record_actuals(year)
         return [year.heb.expenses.get().pk]

@@ -103,14 +103,6 @@ def test_a_failed_run_says_why_in_french(world, billing_year, client_for):
     assert not AllocationRun.objects.exists()
 
 
-@pytest.fixture
-def two_runs(world, billing_year):
-    budget = runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.BUDGET)
-    record_actuals(billing_year)
-    actual = runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.ACTUAL)
-    return budget, actual
-
-
 def test_partner_sees_only_its_own_shares_and_recap_lines(world, two_runs, client_for):
     client = client_for("partner_a")
     page = client.get(reverse("billing:my_shares"))
@@ -164,7 +156,7 @@ def test_recap_pdf(world, two_runs, client_for):
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Tableau récapitulatif 2026" in text
-    assert "Total 33\xa0000,00 € 34\xa0100,00 € 1\xa0100,00 €" in text
+    assert "Total 33\u202f000,00\xa0€ 34\u202f100,00\xa0€ 1\u202f100,00\xa0€" in text
 
 
 def test_partner_recap_xlsx_has_only_its_lines(world, two_runs, client_for):

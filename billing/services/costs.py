@@ -103,3 +103,9 @@ def staff_time_save(*, staff_time: StaffTime, **fields: Any) -> StaffTime:
 def expense_delete(*, expense: Expense) -> None:
     """A mistaken invoice line goes; runs already computed keep the amounts they used."""
     expense.delete()
+
+
+@transaction.atomic
+def staff_time_delete(*, staff_time: StaffTime) -> None:
+    """A mistaken declaration goes; runs already computed keep the days they used."""
+    staff_time.delete()

@@ -7,10 +7,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from billing.imports import ParsedFile, parse_volume_file
+from billing.imports import ParsedFile, parse_volume, parse_volume_file
 from billing.models import StorageVolume, VolumeImport
+from ligeris.lib.services import save_validated as save
 from partners.models import Consortium, Tenant
 
 
@@ -79,3 +81,40 @@ def volume_import_apply(*, volume_import: VolumeImport) -> int:
     volume_import.applied_at = timezone.now()
     volume_import.save(update_fields=["applied_at"])
     return len(wanted)
+
+
+@transaction.atomic
+def volume_save(
+    *,
+    volume: StorageVolume,
+    consortium: Consortium,
+    tenant: Tenant,
+    measured_on: datetime.date,
+    quantity: str,
+    unit: str = "",
+) -> StorageVolume:
+    """One reading typed in by hand, read as the import reads a row (units, decimal comma).
+
+    One reading per tenant and date: another reading of the same tenant and date is refused
+    (correct that one instead). A corrected reading no longer comes from its file.
+    """
+    if tenant.consortium_id != consortium.pk:
+        raise ValidationError({"tenant": _("Ce tenant n'appartient pas au groupement.")})
+    gigabytes, error = parse_volume(str(quantity), unit)
+    if error:
+        raise ValidationError({"quantity": f"{capfirst(error)}."})
+    other = (
+        StorageVolume.objects.select_for_update()
+        .filter(tenant=tenant, measured_on=measured_on)
+        .exclude(pk=volume.pk)
+    )
+    if other.exists():
+        raise ValidationError(
+            {
+                "measured_on": _(
+                    "Le tenant %(code)s a déjà un relevé au %(date)s : modifiez ce relevé."
+                )
+                % {"code": tenant.code, "date": measured_on.strftime("%d/%m/%Y")}
+            }
+        )
+    return save(volume, tenant=tenant, measured_on=measured_on, gigabytes=gigabytes, source=None)

@@ -1,5 +1,6 @@
 """Volumes, allocation runs, shares and their explanations, true-up and the annual recap."""
 
+import contextlib
 import datetime
 
 from django.contrib import messages
@@ -13,15 +14,15 @@ from django.views.generic import DetailView, FormView, TemplateView, View
 from django_tables2 import SingleTableMixin, SingleTableView
 
 from billing import exports, selectors
-from billing.forms import RunForm, VolumeUploadForm
-from billing.models import AllocationRun, RunKind, StorageVolume, VolumeImport
+from billing.forms import RunForm, VolumeForm, VolumeUploadForm
+from billing.models import AllocationKey, AllocationRun, RunKind, StorageVolume, VolumeImport
 from billing.recap import recap_for, true_up
 from billing.services import runs, volumes
 from billing.tables import ShareTable, VolumeTable
 from billing.views.common import BILLING_READERS, consortium_or_404, fiscal_year_or_404
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, STAFF, role_of
-from ligeris.lib.views import TableExportMixin
+from ligeris.lib.views import ServiceFormMixin, TableExportMixin
 
 #: Valid rows shown in the preview (every row in error is always shown).
 PREVIEW_VALID_ROWS = 50
@@ -38,6 +39,67 @@ class VolumeListView(RoleRequiredMixin, TableExportMixin, SingleTableView):
         return StorageVolume.objects.filter(tenant__consortium=consortium_or_404()).select_related(
             "tenant", "source"
         )
+
+
+class VolumeCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """One reading typed in by hand; `?date=AAAA-MM-JJ&tenant=<id>` fill the form in."""
+
+    allowed_roles = MANAGERS
+    form_class = VolumeForm
+    template_name = "partners/form.html"
+    success_message = _("Le relevé de volumétrie a été enregistré.")
+    extra_context = {"title": _("Saisir un relevé de volumétrie")}
+
+    def get_initial(self):
+        initial = {}
+        day = self.request.GET.get("date", "")
+        with contextlib.suppress(ValueError):
+            initial["measured_on"] = datetime.date.fromisoformat(day)
+        if self.request.GET.get("tenant", "").isdigit():
+            initial["tenant"] = int(self.request.GET["tenant"])
+        return initial
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "consortium": consortium_or_404()}
+
+    def get_context_data(self, **kwargs):
+        cancel_url = reverse("billing:volume_list")
+        return {**super().get_context_data(**kwargs), "cancel_url": cancel_url}
+
+    def reading(self) -> StorageVolume:
+        return StorageVolume()
+
+    def perform(self, form):
+        return volumes.volume_save(
+            volume=self.reading(), consortium=consortium_or_404(), **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("billing:volume_list")
+
+
+class VolumeUpdateView(VolumeCreateView):
+    extra_context = {"title": _("Corriger un relevé de volumétrie")}
+
+    @cached_property
+    def volume(self) -> StorageVolume:
+        return get_object_or_404(
+            StorageVolume.objects.select_related("tenant"),
+            pk=self.kwargs["pk"],
+            tenant__consortium=consortium_or_404(),
+        )
+
+    def get_initial(self):
+        volume = self.volume
+        return {
+            "tenant": volume.tenant_id,
+            "measured_on": volume.measured_on,
+            "quantity": f"{volume.gigabytes.normalize():f}".replace(".", ","),
+            "unit": "Go",
+        }
+
+    def reading(self) -> StorageVolume:
+        return StorageVolume.objects.get(pk=self.volume.pk)
 
 
 class VolumeImportView(RoleRequiredMixin, FormView):
@@ -118,6 +180,14 @@ class RunDetailView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Detai
 
     def get_table_data(self):
         return self.object.shares.select_related("tenant", "partner")
+
+    def get_context_data(self, **kwargs):
+        keys = dict(AllocationKey.choices)
+        pools = [
+            {**pool, "key_label": keys.get(pool["key"], pool["key"])}
+            for pool in self.object.inputs["pools"]
+        ]
+        return {**super().get_context_data(**kwargs), "pools": pools}
 
     def get_export_filename(self, export_format):
         run = self.object

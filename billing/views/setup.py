@@ -72,6 +72,7 @@ class FiscalYearDetailView(RoleRequiredMixin, TemplateView):
             "cap": cap,
             "pools": selectors.pool_amounts(year),
             "volumes": selectors.volumes_on(year).order_by("tenant__code"),
+            "missing_volumes": selectors.tenants_without_volume(year),
             "runs": selectors.runs_of(year),
             "run_form": RunForm(),
         }
@@ -249,6 +250,27 @@ class StaffTimeCreateView(RoleRequiredMixin, _PoolChildMixin, ServiceFormMixin, 
         return costs.staff_time_save(staff_time=StaffTime(pool=self.pool), **form.cleaned_data)
 
 
+class StaffTimeUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
+    allowed_roles = MANAGERS
+    form_class = StaffTimeForm
+    template_name = FORM_TEMPLATE
+    success_message = _("Le temps RH a été enregistré.")
+    queryset = StaffTime.objects.select_related("pool__fiscal_year")
+
+    def perform(self, form):
+        return costs.staff_time_save(staff_time=self.get_object(), **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("billing:pool_detail", args=[self.object.pool_id])
+
+    def get_context_data(self, **kwargs):
+        title = _("Modifier le temps RH déclaré sur « %(pool)s »") % {
+            "pool": self.object.pool.label
+        }
+        cancel_url = reverse("billing:pool_detail", args=[self.object.pool_id])
+        return {**super().get_context_data(**kwargs), "title": title, "cancel_url": cancel_url}
+
+
 class ExpenseUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
     allowed_roles = MANAGERS
     form_class = ExpenseForm
@@ -293,6 +315,16 @@ class ExpenseDeleteView(_DeleteView):
         expense = get_object_or_404(Expense, pk=pk)
         self.back_url = reverse("billing:pool_detail", args=[expense.pool_id])
         costs.expense_delete(expense=expense)
+        return self.back_url
+
+
+class StaffTimeDeleteView(_DeleteView):
+    success_message = _("Le temps RH déclaré a été supprimé.")
+
+    def remove(self, pk) -> str:
+        staff_time = get_object_or_404(StaffTime, pk=pk)
+        self.back_url = reverse("billing:pool_detail", args=[staff_time.pool_id])
+        costs.staff_time_delete(staff_time=staff_time)
         return self.back_url
 
 
