@@ -166,8 +166,15 @@ def recap_for(fiscal_year: FiscalYear, user) -> Recap:
     scope = None if role_of(user) in STAFF else selectors.shares_visible_to(user)
     lines = true_up(budget_run, actual_run, scope=scope)
     has_actual = actual_run is not None
-    recap = Recap(fiscal_year, budget_run, actual_run, selectors.pool_amounts(fiscal_year), lines)
-    recap.expenses = list(selectors.expenses_of(fiscal_year))
+    pools = selectors.pool_amounts(fiscal_year)
+    expenses = list(selectors.expenses_of(fiscal_year))
+    if role_of(user) not in STAFF:
+        # A service charged directly to another partner or tenant is that partner's business.
+        hidden = {p.pool.pk for p in pools if not selectors.pool_concerns(p.pool, user)}
+        pools = [p for p in pools if p.pool.pk not in hidden]
+        expenses = [e for e in expenses if e.pool_id not in hidden]
+    recap = Recap(fiscal_year, budget_run, actual_run, pools, lines)
+    recap.expenses = expenses
     recap.rows = _roll_up(lines, by_partner=False, has_actual=has_actual)
     partner_rows = _roll_up(lines, by_partner=True, has_actual=has_actual)
     if role_of(user) not in STAFF:

@@ -23,7 +23,7 @@ from billing.models import (
 from billing.money import ZERO, format_euros, round_money
 from ligeris.lib.roles import STAFF, role_of
 from partners.models import Tenant
-from partners.selectors import acting_partner_id, current_consortium
+from partners.selectors import acting_partner_id, current_consortium, tenants_visible_to
 
 
 @dataclass(frozen=True)
@@ -138,3 +138,13 @@ def shares_visible_to(user) -> QuerySet[Share]:
     partner_id = acting_partner_id(user)
     held = Q(tenant__holdings__partner_id=partner_id)
     return shares.filter(Q(partner_id=partner_id) | held).distinct()
+
+
+def pool_concerns(pool: CostPool, user) -> bool:
+    """Whether a partner user may see a pool: all shared pools, and direct ones aimed at it."""
+    if pool.key != AllocationKey.DIRECT:
+        return True
+    own = acting_partner_id(user)
+    if pool.direct_partner_id is not None:
+        return pool.direct_partner_id == own
+    return tenants_visible_to(user).filter(pk=pool.direct_tenant_id).exists()
