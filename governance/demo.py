@@ -10,7 +10,15 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from governance import selectors
-from governance.models import AttendanceStatus, Body, BodyKind, DecisionKind, ItemKind, VoteChoice
+from governance.models import (
+    ActionStatus,
+    AttendanceStatus,
+    Body,
+    BodyKind,
+    DecisionKind,
+    ItemKind,
+    VoteChoice,
+)
 from governance.services import bodies, meetings, votes
 from partners.models import Consortium, Person, PersonRole
 
@@ -143,11 +151,14 @@ def load_demo_governance(consortium: Consortium) -> None:
         owner=_person(consortium, "Bréval"),
         due_on=datetime.date(2026, 9, 30),
     )
-    meetings.action_create(
+    diffusion = meetings.action_create(
         item=roadmap,
         title="Diffuser la feuille de route aux directions générales",
         owner=chair,
         due_on=datetime.date(2026, 4, 15),
+    )
+    meetings.action_update(
+        action=diffusion, status=ActionStatus.DONE, done_on=datetime.date(2026, 4, 2)
     )
     meetings.minutes_close(meeting=meeting)
 
