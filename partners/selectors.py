@@ -3,6 +3,8 @@
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from ligeris.lib.roles import STAFF, Role, role_of
 from partners.models import Consortium, Holding, Partner, Person, Tenant
@@ -57,6 +59,14 @@ def people_of_partner(partner: Partner) -> QuerySet[Person]:
 def current_consortium() -> Consortium | None:
     """The consortium this installation runs (one per deployment)."""
     return Consortium.objects.select_related("coordinator").order_by("pk").first()
+
+
+def current_consortium_or_404() -> Consortium:
+    """The current consortium, or "not found" for a page that needs one before it is set up."""
+    consortium = current_consortium()
+    if consortium is None:
+        raise Http404(_("Aucun groupement n'est encore configuré."))
+    return consortium
 
 
 def _entries(condition: Q) -> QuerySet[LogEntry]:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -29,13 +29,6 @@ from partners.models import Amendment, Convention, Holding, Partner, Person
 from partners.tables import PartnerTable, TenantTable
 
 
-def _consortium_or_404():
-    consortium = selectors.current_consortium()
-    if consortium is None:
-        raise Http404(_("Aucun groupement n'est encore configuré."))
-    return consortium
-
-
 class HomeView(RoleRequiredMixin, TemplateView):
     allowed_roles = SIGNED_IN
     template_name = "partners/home.html"
@@ -55,7 +48,7 @@ class ConsortiumView(RoleRequiredMixin, TemplateView):
     template_name = "partners/consortium.html"
 
     def get_context_data(self, **kwargs):
-        consortium = _consortium_or_404()
+        consortium = selectors.current_consortium_or_404()
         context = super().get_context_data(**kwargs)
         context["consortium"] = consortium
         context["conventions"] = consortium.conventions.prefetch_related("amendments__partner")
@@ -77,7 +70,7 @@ class ConventionCreateView(_ConventionFormView, CreateView):
     extra_context = {"title": _("Nouvelle convention")}
 
     def perform(self, form):
-        convention = Convention(consortium=_consortium_or_404())
+        convention = Convention(consortium=selectors.current_consortium_or_404())
         return services.convention_save(convention=convention, **form.cleaned_data)
 
 
@@ -162,7 +155,7 @@ class PartnerCreateView(_PartnerFormView, CreateView):
     extra_context = {"title": _("Nouveau partenaire")}
 
     def perform(self, form):
-        partner = Partner(consortium=_consortium_or_404())
+        partner = Partner(consortium=selectors.current_consortium_or_404())
         return services.partner_save(partner=partner, **form.cleaned_data)
 
 
@@ -245,12 +238,12 @@ class TenantCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):
     success_message = _("Le tenant a été créé avec son payeur.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "consortium": _consortium_or_404()}
+        return {**super().get_form_kwargs(), "consortium": selectors.current_consortium_or_404()}
 
     def perform(self, form):
         data = form.cleaned_data
         return services.tenant_create(
-            consortium=_consortium_or_404(),
+            consortium=selectors.current_consortium_or_404(),
             code=data["code"],
             name=data["name"],
             opened_on=data["opened_on"],

@@ -19,10 +19,11 @@ from billing.models import AllocationKey, AllocationRun, RunKind, StorageVolume,
 from billing.recap import recap_for, true_up
 from billing.services import runs, volumes
 from billing.tables import ShareTable, VolumeTable
-from billing.views.common import BILLING_READERS, consortium_or_404, fiscal_year_or_404
+from billing.views.common import BILLING_READERS, fiscal_year_or_404
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin, TableExportMixin
+from partners.selectors import current_consortium_or_404
 
 #: Valid rows shown in the preview (every row in error is always shown).
 PREVIEW_VALID_ROWS = 50
@@ -36,9 +37,9 @@ class VolumeListView(RoleRequiredMixin, TableExportMixin, SingleTableView):
     export_name = "volumetrie"
 
     def get_queryset(self):
-        return StorageVolume.objects.filter(tenant__consortium=consortium_or_404()).select_related(
-            "tenant", "source"
-        )
+        return StorageVolume.objects.filter(
+            tenant__consortium=current_consortium_or_404()
+        ).select_related("tenant", "source")
 
 
 class VolumeCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
@@ -60,7 +61,7 @@ class VolumeCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return initial
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "consortium": consortium_or_404()}
+        return {**super().get_form_kwargs(), "consortium": current_consortium_or_404()}
 
     def get_context_data(self, **kwargs):
         cancel_url = reverse("billing:volume_list")
@@ -71,7 +72,7 @@ class VolumeCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     def perform(self, form):
         return volumes.volume_save(
-            volume=self.reading(), consortium=consortium_or_404(), **form.cleaned_data
+            volume=self.reading(), consortium=current_consortium_or_404(), **form.cleaned_data
         )
 
     def get_success_url(self):
@@ -86,7 +87,7 @@ class VolumeUpdateView(VolumeCreateView):
         return get_object_or_404(
             StorageVolume.objects.select_related("tenant"),
             pk=self.kwargs["pk"],
-            tenant__consortium=consortium_or_404(),
+            tenant__consortium=current_consortium_or_404(),
         )
 
     def get_initial(self):
@@ -112,7 +113,7 @@ class VolumeImportView(RoleRequiredMixin, FormView):
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         volume_import, parsed = volumes.volume_import_preview(
-            consortium=consortium_or_404(),
+            consortium=current_consortium_or_404(),
             file_name=upload.name,
             data=upload.read(),
             user=self.request.user,
@@ -133,7 +134,9 @@ class VolumeImportApplyView(RoleRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        volume_import = get_object_or_404(VolumeImport, pk=pk, consortium=consortium_or_404())
+        volume_import = get_object_or_404(
+            VolumeImport, pk=pk, consortium=current_consortium_or_404()
+        )
         try:
             count = volumes.volume_import_apply(volume_import=volume_import)
         except ValidationError as error:
@@ -175,7 +178,7 @@ class RunDetailView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Detai
 
     def get_queryset(self):
         return AllocationRun.objects.filter(
-            fiscal_year__consortium=consortium_or_404()
+            fiscal_year__consortium=current_consortium_or_404()
         ).select_related("fiscal_year", "created_by")
 
     def get_table_data(self):

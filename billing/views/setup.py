@@ -22,10 +22,11 @@ from billing.forms import (
 )
 from billing.models import AllocationKey, CostPool, Expense, StaffTime, TariffLine
 from billing.services import costs, grids
-from billing.views.common import consortium_or_404, fiscal_year_or_404
+from billing.views.common import fiscal_year_or_404
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS
 from ligeris.lib.views import ServiceFormMixin, add_service_errors
+from partners.selectors import current_consortium_or_404
 
 FORM_TEMPLATE = "partners/form.html"
 
@@ -47,7 +48,7 @@ class FiscalYearCreateView(RoleRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             year = grids.fiscal_year_create(
-                consortium=consortium_or_404(), year=form.cleaned_data["year"]
+                consortium=current_consortium_or_404(), year=form.cleaned_data["year"]
             )
         except ValidationError as error:
             add_service_errors(form, error)

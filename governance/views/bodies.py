@@ -13,10 +13,11 @@ from governance import selectors
 from governance.forms import BodyForm, SeatForm, WorkingGroupForm
 from governance.models import Body, Decision, Seat
 from governance.services import bodies as services
-from governance.views.common import RecorderContextMixin, consortium_or_404
+from governance.views.common import RecorderContextMixin
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import RECORDERS, SIGNED_IN
 from ligeris.lib.views import ServiceFormMixin
+from partners.selectors import current_consortium_or_404
 
 
 class BodyListView(RoleRequiredMixin, RecorderContextMixin, ListView):
@@ -62,7 +63,7 @@ class BodyCreateView(_BodyFormView, CreateView):
 
     def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if v is not None or k == "quorum"}
-        return services.body_create(consortium=consortium_or_404(), **data)
+        return services.body_create(consortium=current_consortium_or_404(), **data)
 
 
 class BodyUpdateView(_BodyFormView, UpdateView):
@@ -143,7 +144,7 @@ class YearCloseView(RoleRequiredMixin, View):
     def post(self, request):
         try:
             year = int(request.POST.get("year", ""))
-            services.year_close(consortium=consortium_or_404(), year=year)
+            services.year_close(consortium=current_consortium_or_404(), year=year)
         except ValueError:
             messages.error(request, _("Année invalide."))
         except ValidationError as error:

@@ -1,17 +1,6 @@
 """What the governance views share."""
 
-from django.http import Http404
-from django.utils.translation import gettext as _
-
 from ligeris.lib.roles import RECORDERS, role_of
-from partners.selectors import current_consortium
-
-
-def consortium_or_404():
-    consortium = current_consortium()
-    if consortium is None:
-        raise Http404(_("Aucun groupement n'est encore configuré."))
-    return consortium
 
 
 class RecorderContextMixin:
