@@ -35,6 +35,7 @@ from governance.models import (
     Meeting,
     Seat,
 )
+from governance.selectors import voters
 from governance.services.bodies import body_create, seat_add
 from governance.services.meetings import (
     AttendanceEntry,
@@ -129,6 +130,20 @@ def ballot_entries(ballots: Iterable[tuple]) -> list[BallotEntry]:
         seat = (caster[0] if caster else member).seat
         entries.append(BallotEntry(tenant=member.tenant, choice=choice, cast_by=seat))
     return entries
+
+
+def sheet_all(meeting: Meeting, decision: Decision, choice: str = "for") -> list[BallotEntry]:
+    """A vote sheet where every tenant with a voice votes `choice`, through its first voice."""
+    return [
+        BallotEntry(tenant=v.tenant, choice=choice, cast_by=v.voices[0].cast_by)
+        for v in voters(meeting, decision)
+        if v.voices
+    ]
+
+
+def vote_all(meeting: Meeting, decision: Decision, choice: str = "for") -> Decision:
+    """Every tenant with a voice votes `choice`; returns the decision with its outcome."""
+    return votes_record(decision=decision, entries=sheet_all(meeting, decision, choice))
 
 
 def attendance_entries(committee, absent=(), excused=(), proxies=()) -> list[AttendanceEntry]:

@@ -3,14 +3,13 @@
 import threading
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from governance.models import Decision, Meeting, Seat, Vote
-from governance.selectors import voters
 from governance.services import meetings as meeting_services
 from governance.services import votes as vote_services
-from governance.services.votes import BallotEntry
 from tests.conftest import ON_POSTGRES
+from tests.governance_fixtures import sheet_all, vote_all
 
 pytestmark = [
     pytest.mark.postgres,
@@ -43,6 +42,16 @@ def _race(count: int, work) -> list[str]:
     return outcomes
 
 
+def _refused_by_the_database(statements) -> None:
+    for sql, params in statements:
+        with (
+            pytest.raises(IntegrityError, match="clos"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, params)
+
+
 def test_concurrent_votes_for_one_tenant_record_exactly_one(transactional_db, copil, world):
     seat_pk = copil.seats[world.partner_a.pk].pk
     decision_pk, tenant = copil.decision.pk, world.tenant_a
@@ -66,15 +75,8 @@ def test_concurrent_votes_for_one_tenant_record_exactly_one(transactional_db, co
 def test_votes_racing_the_closing_of_the_minutes_never_land_after_it(
     transactional_db, copil, world
 ):
-    def sheet(choice):
-        return [
-            BallotEntry(tenant=v.tenant, choice=choice, cast_by=v.voices[0].cast_by)
-            for v in voters(copil.meeting, copil.decision)
-            if v.voices
-        ]
-
-    vote_services.votes_record(decision=copil.decision, entries=sheet("for"))
-    against = sheet("against")
+    vote_all(copil.meeting, copil.decision, "for")
+    against = sheet_all(copil.meeting, copil.decision, "against")
     meeting_pk, decision_pk = copil.meeting.pk, copil.decision.pk
 
     def work(index):
@@ -99,14 +101,7 @@ def test_votes_racing_the_closing_of_the_minutes_never_land_after_it(
 
 
 def test_database_refuses_raw_sql_on_votes_and_decisions_of_closed_minutes(copil, world):
-    from django.db import IntegrityError, transaction
-
-    entries = [
-        BallotEntry(tenant=v.tenant, choice="for", cast_by=v.voices[0].cast_by)
-        for v in voters(copil.meeting, copil.decision)
-        if v.voices
-    ]
-    vote_services.votes_record(decision=copil.decision, entries=entries)
+    vote_all(copil.meeting, copil.decision)
     meeting_services.minutes_close(meeting=copil.meeting)
     vote = Vote.objects.filter(decision=copil.decision).first()
     statements = [
@@ -115,26 +110,13 @@ def test_database_refuses_raw_sql_on_votes_and_decisions_of_closed_minutes(copil
         ("UPDATE governance_decision SET result = 'rejected' WHERE id = %s", [copil.decision.pk]),
         ("DELETE FROM governance_decision WHERE id = %s", [copil.decision.pk]),
     ]
-    for sql, params in statements:
-        with (
-            pytest.raises(IntegrityError, match="clos"),
-            transaction.atomic(),
-            connection.cursor() as cursor,
-        ):
-            cursor.execute(sql, params)
+    _refused_by_the_database(statements)
     assert Vote.objects.get(pk=vote.pk).choice == "for"
     assert Decision.objects.get(pk=copil.decision.pk).result == "consensus"
 
 
 def test_database_refuses_raw_sql_on_the_rest_of_a_closed_record(copil, world):
-    from django.db import IntegrityError, transaction
-
-    entries = [
-        BallotEntry(tenant=v.tenant, choice="for", cast_by=v.voices[0].cast_by)
-        for v in voters(copil.meeting, copil.decision)
-        if v.voices
-    ]
-    vote_services.votes_record(decision=copil.decision, entries=entries)
+    vote_all(copil.meeting, copil.decision)
     meeting = meeting_services.minutes_close(meeting=copil.meeting)
     attendance = meeting.attendances.first()
     item = meeting.items.first()
@@ -151,13 +133,7 @@ def test_database_refuses_raw_sql_on_the_rest_of_a_closed_record(copil, world):
             [meeting.pk],
         ),
     ]
-    for sql, params in statements:
-        with (
-            pytest.raises(IntegrityError, match="clos"),
-            transaction.atomic(),
-            connection.cursor() as cursor,
-        ):
-            cursor.execute(sql, params)
+    _refused_by_the_database(statements)
     meeting.refresh_from_db()
     assert meeting.is_closed and meeting.place == copil.meeting.place
     assert meeting.items.count() == 2

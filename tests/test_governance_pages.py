@@ -22,25 +22,13 @@ from governance.models import (
     Meeting,
     Vote,
 )
-from governance.selectors import voters
 from governance.services import meetings as meeting_services
-from governance.services import votes as vote_services
 from governance.services.bodies import year_close
-from governance.services.votes import BallotEntry
-
-
-def _vote_all_for(meeting, decision):
-    """Every tenant that has a voice votes for; returns the decision with its outcome."""
-    entries = [
-        BallotEntry(tenant=v.tenant, choice="for", cast_by=v.voices[0].cast_by)
-        for v in voters(meeting, decision)
-        if v.voices
-    ]
-    return vote_services.votes_record(decision=decision, entries=entries)
+from tests.governance_fixtures import vote_all
 
 
 def _close(copil, world):
-    _vote_all_for(copil.meeting, copil.decision)
+    vote_all(copil.meeting, copil.decision)
     return meeting_services.minutes_close(meeting=copil.meeting)
 
 
@@ -219,7 +207,7 @@ def test_working_group_is_created_by_an_adopted_cotech_decision(copil, world, cl
         meeting=cotech_meeting,
         entries=[meeting_services.AttendanceEntry(s, "present") for s in seats],
     )
-    _vote_all_for(cotech_meeting, item.decision)
+    vote_all(cotech_meeting, item.decision)
     member = seats[0].person
     response = client_for("secretary").post(
         reverse("governance:working_group_create", args=[item.decision.pk]),
