@@ -5,6 +5,8 @@ Pure helpers, no Django: the allocation engine and the benchmark use them.
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from num2words import num2words
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 MEGABYTES_PER_GIGABYTE = 1000
@@ -52,3 +54,20 @@ def format_megabytes(
 
 def gigabytes_to_megabytes(gigabytes: Decimal) -> int:
     return int((gigabytes * MEGABYTES_PER_GIGABYTE).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def amount_in_words(value: Decimal) -> str:
+    """The amount in French words, as a titre states it: « mille deux cent trois euros et … »."""
+    cents = to_cents(value)
+    if cents < 0:
+        return "moins " + amount_in_words(-from_cents(cents))
+    euros, rest = divmod(cents, 100)
+    words = num2words(euros, lang="fr")
+    # « un million d'euros », « deux milliards d'euros »: the noun takes « de ».
+    unit = "euro" if euros in (0, 1) else "euros"
+    if words.endswith(("million", "millions", "milliard", "milliards")):
+        unit = "d'euros"
+    text = f"{words} {unit}"
+    if rest:
+        text += f" et {num2words(rest, lang='fr')} centime{'s' if rest > 1 else ''}"
+    return text

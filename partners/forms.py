@@ -53,6 +53,7 @@ class PartnerForm(DateInputsMixin, forms.ModelForm):
             "address",
             "postal_code",
             "city",
+            "billing_email",
             "representative_name",
             "representative_title",
             "approving_body",

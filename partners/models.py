@@ -189,6 +189,11 @@ class Partner(models.Model):
     address = models.CharField(_("adresse"), max_length=300)
     postal_code = models.CharField(_("code postal"), max_length=5)
     city = models.CharField(_("commune"), max_length=100)
+    billing_email = models.EmailField(
+        _("courriel des titres de recette"),
+        blank=True,
+        help_text=_("Adresse du service financier qui reçoit les titres du partenaire."),
+    )
     representative_name = models.CharField(_("représentant"), max_length=200)
     representative_title = models.CharField(_("qualité du représentant"), max_length=200)
     approving_body = models.CharField(_("instance ayant délibéré"), max_length=200, blank=True)

@@ -15,15 +15,35 @@ from billing.models.costs import (
 )
 from billing.models.grids import FiscalYear, TariffGrid, TariffLine, TariffLineKind
 from billing.models.runs import AllocationRun, Share
+from billing.models.titres import (
+    CHARGING_KINDS,
+    CORRECTING_KINDS,
+    BatchState,
+    Payment,
+    RevenueTitle,
+    TitreBatch,
+    TitreDocument,
+    TitreEmail,
+    TitreKind,
+    TitreLine,
+    TitreSequence,
+    TitreSettings,
+    TitreState,
+)
 from billing.models.volumes import StorageVolume, VolumeImport
 
 __all__ = [
+    "CHARGING_KINDS",
+    "CORRECTING_KINDS",
     "AllocationKey",
     "AllocationRun",
+    "BatchState",
     "CostPool",
     "Expense",
     "FiscalYear",
+    "Payment",
     "PoolCategory",
+    "RevenueTitle",
     "RunKind",
     "Share",
     "SpreadOn",
@@ -32,5 +52,13 @@ __all__ = [
     "TariffGrid",
     "TariffLine",
     "TariffLineKind",
+    "TitreBatch",
+    "TitreDocument",
+    "TitreEmail",
+    "TitreKind",
+    "TitreLine",
+    "TitreSequence",
+    "TitreSettings",
+    "TitreState",
     "VolumeImport",
 ]

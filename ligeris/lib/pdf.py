@@ -41,3 +41,9 @@ def render_pdf(template_name: str, context: dict, *, variant: str | None = None)
     document = HTML(string=html, url_fetcher=StaticOnlyFetcher())
     options = {"pdf_variant": variant} if variant else {}
     return document.write_pdf(**options)
+
+
+def render_document(template_name: str, context: dict):
+    """The laid-out WeasyPrint document, for callers that write its pages in several PDFs."""
+    html = render_to_string(template_name, context)
+    return HTML(string=html, url_fetcher=StaticOnlyFetcher()).render()

@@ -6,6 +6,7 @@ from django.db import transaction
 from accounts import services
 from accounts.models import User
 from billing.demo import load_demo_billing
+from billing.titre_demo import load_demo_titres
 from governance.demo import load_demo_governance
 from ligeris.lib.roles import Role
 from partners.demo import load_demo_consortium
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             f"Groupement : {consortium.name} ({consortium.partners.count()} partenaires)"
         )
         fiscal_year = load_demo_billing(consortium)
+        load_demo_titres(fiscal_year)
         self.stdout.write(f"Répartition des coûts : exercice {fiscal_year.year}")
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for email, role, partner_name, first_name, last_name in DEMO_ACCOUNTS:

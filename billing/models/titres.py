@@ -1,0 +1,466 @@
+"""Titres de recette: batches (bordereaux), titres and their lines, stored PDFs, e-mails, payments.
+
+A draft has no number. Issuing numbers it per year of issue, snapshots issuer and debtor, and from
+then on the titre and its lines never change: corrections are other titres that reference it.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from billing.models._fields import money_field
+from billing.models.grids import FiscalYear
+from billing.models.runs import AllocationRun, Share
+from partners.models import Consortium, Partner, Tenant
+
+ISSUED_IMMUTABLE = _(
+    "Un titre émis ne se modifie ni ne se supprime : émettez un titre d'annulation ou de réduction."
+)
+RECORD_IMMUTABLE = _("Cet enregistrement est définitif : il ne se modifie ni ne se supprime.")
+
+
+class TitreSettings(models.Model):
+    """What every titre of a consortium states: the signing authority, the imputation, payment."""
+
+    consortium = models.OneToOneField(
+        Consortium,
+        verbose_name=_("groupement"),
+        on_delete=models.PROTECT,
+        related_name="titre_settings",
+    )
+    signatory_last_name = models.CharField(_("nom de l'ordonnateur signataire"), max_length=100)
+    signatory_first_names = models.CharField(_("prénoms de l'ordonnateur"), max_length=150)
+    signatory_role = models.CharField(
+        _("qualité de l'ordonnateur"),
+        max_length=200,
+        help_text=_("Par exemple : Président du Conseil départemental, ou son délégataire."),
+    )
+    approving_deliberation = models.CharField(
+        _("délibération approuvant la convention"),
+        max_length=300,
+        help_text=_("Référence de la délibération du coordonnateur, reprise sur chaque titre."),
+    )
+    imputation_chapter = models.CharField(_("chapitre d'imputation"), max_length=10, default="70")
+    imputation_article = models.CharField(_("article d'imputation"), max_length=20, default="70878")
+    imputation_label = models.CharField(
+        _("libellé de l'imputation"),
+        max_length=200,
+        default="Remboursements de frais par d'autres redevables",
+    )
+    accountant_name = models.CharField(_("comptable public assignataire"), max_length=200)
+    accountant_address = models.CharField(_("adresse du comptable"), max_length=300)
+    iban = models.CharField(_("IBAN du comptable"), max_length=34)
+    bic = models.CharField(_("BIC"), max_length=11)
+    payment_days = models.PositiveSmallIntegerField(_("délai de paiement (jours)"), default=30)
+    exclusion_after_days = models.PositiveSmallIntegerField(
+        _("retard signalé pour exclusion (jours)"),
+        default=90,
+        help_text=_("Un partenaire dont un titre est impayé au-delà de ce retard est signalé."),
+    )
+    recovery_threshold = money_field(
+        _("seuil de mise en recouvrement (€)"),
+        default=Decimal("15.00"),
+        help_text=_("CGCT D1611-1 : en deçà, le titre n'est mis en recouvrement que sur décision."),
+    )
+    court = models.CharField(
+        _("juridiction compétente"), max_length=200, default="Tribunal administratif d'Orléans"
+    )
+    court_address = models.CharField(
+        _("adresse de la juridiction"),
+        max_length=300,
+        default="28 rue de la Bretonnerie, 45057 Orléans Cedex 1",
+    )
+
+    class Meta:
+        verbose_name = _("paramètres des titres")
+        verbose_name_plural = _("paramètres des titres")
+
+    def __str__(self) -> str:
+        return str(_("Paramètres des titres de %(consortium)s") % {"consortium": self.consortium})
+
+
+class BatchState(models.TextChoices):
+    DRAFT = "draft", _("En préparation")
+    ISSUED = "issued", _("Émis")
+
+
+class TitreBatch(models.Model):
+    """A bordereau: the titres issued together on one date."""
+
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("exercice"), on_delete=models.PROTECT, related_name="batches"
+    )
+    issue_date = models.DateField(_("date d'émission"))
+    state = models.CharField(
+        _("état"), max_length=10, choices=BatchState.choices, default=BatchState.DRAFT
+    )
+    number = models.PositiveIntegerField(_("numéro de bordereau"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créé par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("émis le"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("émis par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("bordereau")
+        verbose_name_plural = _("bordereaux")
+        ordering = ["-issue_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "issue_date"],
+                condition=Q(state="draft"),
+                name="titre_batch_one_draft_per_date",
+                violation_error_message=_(
+                    "Un bordereau est déjà en préparation à cette date pour cet exercice."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(number__isnull=False, issued_at__isnull=False),
+                name="titre_batch_issued_numbered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.number:
+            return str(
+                _("Bordereau n° %(number)s du %(date)s")
+                % {"number": self.number, "date": self.issue_date.strftime("%d/%m/%Y")}
+            )
+        return str(
+            _("Bordereau en préparation du %(date)s")
+            % {"date": self.issue_date.strftime("%d/%m/%Y")}
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("billing:batch_detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == BatchState.DRAFT
+
+
+class TitreSequence(models.Model):
+    """The last number given in a year of issue: locked while a titre is numbered."""
+
+    consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("année d'émission"))
+    kind = models.CharField(max_length=10, default="titre")  # "titre" or "batch"
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consortium", "year", "kind"], name="titre_sequence_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year} : {self.last_number}"
+
+
+class TitreKind(models.TextChoices):
+    ANNUAL = "annual", _("Titre annuel (terme à échoir)")
+    SPECIFIC = "specific", _("Titre spécifique")
+    ADDITIONAL = "additional", _("Titre complémentaire (régularisation)")
+    REDUCTION = "reduction", _("Titre de réduction")
+    CANCELLATION = "cancellation", _("Titre d'annulation")
+
+
+#: Kinds that ask the debtor to pay; the two others reduce a titre they reference.
+CHARGING_KINDS = (TitreKind.ANNUAL, TitreKind.SPECIFIC, TitreKind.ADDITIONAL)
+CORRECTING_KINDS = (TitreKind.REDUCTION, TitreKind.CANCELLATION)
+
+
+class TitreState(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    WAIVED = "waived", _("Non mis en recouvrement")
+    ISSUED = "issued", _("Émis")
+
+
+class RevenueTitle(models.Model):
+    """A titre de recette to one debtor (the payer of a tenant, or a member for member pools)."""
+
+    consortium = models.ForeignKey(
+        Consortium, verbose_name=_("groupement"), on_delete=models.PROTECT, related_name="+"
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("exercice"), on_delete=models.PROTECT, related_name="titres"
+    )
+    batch = models.ForeignKey(
+        TitreBatch, verbose_name=_("bordereau"), on_delete=models.PROTECT, related_name="titres"
+    )
+    kind = models.CharField(_("nature"), max_length=15, choices=TitreKind.choices)
+    state = models.CharField(
+        _("état"), max_length=10, choices=TitreState.choices, default=TitreState.DRAFT
+    )
+    exercise = models.PositiveSmallIntegerField(_("exercice d'émission"), null=True, blank=True)
+    number = models.PositiveIntegerField(_("numéro"), null=True, blank=True)
+    debtor = models.ForeignKey(
+        Partner, verbose_name=_("débiteur"), on_delete=models.PROTECT, related_name="titres"
+    )
+    tenant = models.ForeignKey(
+        Tenant,
+        verbose_name=_("tenant"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="titres",
+    )
+    run = models.ForeignKey(
+        AllocationRun,
+        verbose_name=_("répartition"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="titres",
+    )
+    original = models.ForeignKey(
+        "self",
+        verbose_name=_("titre corrigé"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    object = models.CharField(_("objet"), max_length=300)
+    reason = models.TextField(_("motif"), blank=True)
+    total = money_field(_("montant (€)"))
+    below_threshold = models.BooleanField(_("inférieur au seuil de recouvrement"), default=False)
+    recovery_confirmed = models.BooleanField(
+        _("mise en recouvrement décidée"),
+        default=False,
+        help_text=_("Sous le seuil, le titre n'est émis que si l'ordonnateur le décide."),
+    )
+    issued_on = models.DateField(_("date d'émission"), null=True, blank=True)
+    due_on = models.DateField(_("échéance"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("émis le"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("émis par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    snapshot = models.JSONField(
+        _("mentions figées à l'émission"),
+        default=dict,
+        blank=True,
+        help_text=_("Émetteur, débiteur, imputation, paiement et base juridique, tels qu'émis."),
+    )
+
+    class Meta:
+        verbose_name = _("titre de recette")
+        verbose_name_plural = _("titres de recette")
+        ordering = ["-exercise", "-number", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consortium", "exercise", "number"], name="titre_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        state="issued",
+                        number__gte=1,
+                        exercise__isnull=False,
+                        issued_on__isnull=False,
+                        due_on__isnull=False,
+                    )
+                    | Q(~Q(state="issued"), number__isnull=True, exercise__isnull=True)
+                ),
+                name="titre_issued_iff_numbered",
+            ),
+            models.CheckConstraint(condition=Q(total__gte=0), name="titre_total_not_negative"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=["reduction", "cancellation"], original__isnull=False)
+                    | Q(~Q(kind__in=["reduction", "cancellation"]), original__isnull=True)
+                ),
+                name="titre_correction_has_original",
+            ),
+        ]
+        indexes = [models.Index(fields=["debtor", "state"], name="titre_debtor_state")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.debtor.short_name}"
+
+    # Invariant: the row of an issued titre is final. The issuing service turns a draft into an
+    # issued titre in one save; nothing saves it again (PostgreSQL refuses raw SQL too).
+    def save(self, *args, **kwargs):
+        if self._stored_state() == TitreState.ISSUED:
+            raise ValidationError(ISSUED_IMMUTABLE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._stored_state() == TitreState.ISSUED:
+            raise ValidationError(ISSUED_IMMUTABLE)
+        return super().delete(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("billing:titre_detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        if self.number is None:
+            return str(_("brouillon n° %(pk)s") % {"pk": self.pk})
+        return f"{self.exercise}-{self.number:05d}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.state == TitreState.ISSUED
+
+    @property
+    def is_correction(self) -> bool:
+        return self.kind in CORRECTING_KINDS
+
+    def _stored_state(self) -> str | None:
+        if self.pk is None:
+            return None
+        return type(self).objects.filter(pk=self.pk).values_list("state", flat=True).first()
+
+
+class TitreLine(models.Model):
+    """One line of a titre: a share (or a true-up difference) with its base of computation."""
+
+    titre = models.ForeignKey(
+        RevenueTitle, verbose_name=_("titre"), on_delete=models.CASCADE, related_name="lines"
+    )
+    position = models.PositiveSmallIntegerField(_("rang"))
+    label = models.CharField(_("libellé"), max_length=300)
+    base = models.CharField(_("base de liquidation"), max_length=300)
+    amount = money_field(_("montant (€)"))
+    share = models.ForeignKey(
+        Share,
+        verbose_name=_("quote-part"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="titre_lines",
+    )
+
+    class Meta:
+        verbose_name = _("ligne de titre")
+        verbose_name_plural = _("lignes de titre")
+        ordering = ["titre", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["titre", "position"], name="titre_line_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} : {self.amount} €"
+
+    def save(self, *args, **kwargs):
+        if self._titre_issued():
+            raise ValidationError(ISSUED_IMMUTABLE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._titre_issued():
+            raise ValidationError(ISSUED_IMMUTABLE)
+        return super().delete(*args, **kwargs)
+
+    def _titre_issued(self) -> bool:
+        return RevenueTitle.objects.filter(pk=self.titre_id, state=TitreState.ISSUED).exists()
+
+
+class WriteOnce(models.Model):
+    """A row written once and never changed or deleted (PostgreSQL refuses raw SQL too)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and type(self).objects.filter(pk=self.pk).exists():
+            raise ValidationError(RECORD_IMMUTABLE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(RECORD_IMMUTABLE)
+
+
+class TitreDocument(WriteOnce):
+    """The PDF of an issued titre, as sent: its bytes and their SHA-256."""
+
+    titre = models.OneToOneField(
+        RevenueTitle, verbose_name=_("titre"), on_delete=models.PROTECT, related_name="document"
+    )
+    pdf = models.BinaryField(_("PDF"))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    created_at = models.DateTimeField(_("produit le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("PDF de titre")
+        verbose_name_plural = _("PDF de titres")
+
+    def __str__(self) -> str:
+        return f"{self.titre.reference}.pdf ({self.sha256[:12]}…)"
+
+
+class TitreEmail(models.Model):
+    """The idempotency record of one e-mail of a titre: created before sending, dated once sent."""
+
+    titre = models.ForeignKey(
+        RevenueTitle, verbose_name=_("titre"), on_delete=models.PROTECT, related_name="emails"
+    )
+    email = models.EmailField(_("destinataire"))
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("envoi de titre")
+        verbose_name_plural = _("envois de titres")
+        constraints = [
+            models.UniqueConstraint(fields=["titre", "email"], name="titre_email_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.titre.reference} → {self.email}"
+
+
+class Payment(WriteOnce):
+    """A payment received by the public accountant on a titre (partial payments allowed)."""
+
+    titre = models.ForeignKey(
+        RevenueTitle, verbose_name=_("titre"), on_delete=models.PROTECT, related_name="payments"
+    )
+    paid_on = models.DateField(_("date du paiement"))
+    amount = money_field(_("montant (€)"))
+    reference = models.CharField(_("référence"), max_length=100)
+    recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("enregistré par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("paiement")
+        verbose_name_plural = _("paiements")
+        ordering = ["titre", "paid_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.titre.reference} : {self.amount} € le {self.paid_on:%d/%m/%Y}"

@@ -1,0 +1,175 @@
+"""Reads of titres: balances, statuses, the overdue list, scoped through the partners selectors."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from billing.models import (
+    CHARGING_KINDS,
+    CORRECTING_KINDS,
+    FiscalYear,
+    Payment,
+    RevenueTitle,
+    TitreBatch,
+    TitreSettings,
+    TitreState,
+)
+from billing.money import ZERO
+from ligeris.lib.roles import STAFF, role_of
+from partners.models import Consortium, Partner
+from partners.selectors import acting_partner_id
+
+MONEY = DecimalField(max_digits=13, decimal_places=2)
+
+
+def _sum_of(queryset: QuerySet, group: str, field: str) -> Subquery:
+    return Subquery(
+        queryset.values(group).annotate(total=Sum(field)).values("total")[:1], output_field=MONEY
+    )
+
+
+def with_balance(titres: QuerySet[RevenueTitle]) -> QuerySet[RevenueTitle]:
+    """Annotate `corrected` (issued corrections), `paid`, `net` and `balance` (net − paid)."""
+    corrections = RevenueTitle.objects.filter(original=OuterRef("pk"), state=TitreState.ISSUED)
+    payments = Payment.objects.filter(titre=OuterRef("pk"))
+    zero = Value(ZERO, output_field=MONEY)
+    return titres.annotate(
+        corrected=Coalesce(_sum_of(corrections, "original", "total"), zero),
+        paid=Coalesce(_sum_of(payments, "titre", "amount"), zero),
+    ).annotate(
+        net=F("total") - F("corrected"),
+        balance=Case(
+            When(state=TitreState.ISSUED, kind__in=CHARGING_KINDS, then=F("net") - F("paid")),
+            default=zero,
+            output_field=MONEY,
+        ),
+    )
+
+
+def titres_visible_to(user) -> QuerySet[RevenueTitle]:
+    """Staff see every titre; a partner user the issued titres of which its partner is debtor."""
+    titres = RevenueTitle.objects.select_related("debtor", "tenant", "batch", "fiscal_year")
+    if role_of(user) in STAFF:
+        return with_balance(titres)
+    return with_balance(titres.filter(debtor_id=acting_partner_id(user), state=TitreState.ISSUED))
+
+
+def batches_of(fiscal_year: FiscalYear) -> QuerySet[TitreBatch]:
+    return fiscal_year.batches.order_by("-issue_date", "-pk")
+
+
+def settings_of(consortium: Consortium) -> TitreSettings | None:
+    return TitreSettings.objects.filter(consortium=consortium).first()
+
+
+@dataclass(frozen=True)
+class Status:
+    code: str  # draft, waived, issued, due, overdue, partial, paid, overpaid, cancelled, correction
+    label: str
+
+
+def status_of(titre: RevenueTitle, today: datetime.date | None = None) -> Status:
+    """The status a reader expects, from a titre annotated by `with_balance`."""
+    today = today or timezone.localdate()
+    if titre.state == TitreState.DRAFT:
+        return Status("draft", _("Brouillon"))
+    if titre.state == TitreState.WAIVED:
+        return Status("waived", _("Non mis en recouvrement"))
+    if titre.kind in CORRECTING_KINDS:
+        return Status("correction", _("Émis"))
+    if titre.net <= ZERO:
+        return Status("cancelled", _("Annulé") if titre.paid == ZERO else _("Trop-perçu"))
+    if titre.balance < ZERO:
+        return Status("overpaid", _("Trop-perçu à rembourser"))
+    if titre.balance == ZERO:
+        return Status("paid", _("Soldé"))
+    if titre.due_on < today:
+        return Status("overdue", _("En retard"))
+    if titre.paid > ZERO:
+        return Status("partial", _("Payé partiellement"))
+    return Status("due", _("À payer"))
+
+
+def overdue(consortium: Consortium, today: datetime.date | None = None) -> QuerySet[RevenueTitle]:
+    """Issued titres past their due date with something left to pay, oldest first."""
+    today = today or timezone.localdate()
+    return (
+        with_balance(
+            RevenueTitle.objects.filter(
+                consortium=consortium,
+                state=TitreState.ISSUED,
+                kind__in=CHARGING_KINDS,
+                due_on__lt=today,
+            ).select_related("debtor", "tenant", "batch")
+        )
+        .filter(balance__gt=0)
+        .order_by("due_on", "exercise", "number")
+    )
+
+
+@dataclass(frozen=True)
+class ExclusionFlag:
+    partner: Partner
+    titres: list[RevenueTitle]
+    days_late: int  # of its oldest unpaid titre
+    amount_due: Decimal
+
+
+def exclusion_flags(
+    consortium: Consortium, today: datetime.date | None = None
+) -> list[ExclusionFlag]:
+    """Partners with a titre unpaid beyond the setting (art. 10: exclusion for non-payment)."""
+    today = today or timezone.localdate()
+    settings = settings_of(consortium)
+    days = settings.exclusion_after_days if settings else 90
+    limit = today - datetime.timedelta(days=days)
+    late: dict[int, list[RevenueTitle]] = {}
+    for titre in overdue(consortium, today).filter(due_on__lt=limit):
+        late.setdefault(titre.debtor_id, []).append(titre)
+    return [
+        ExclusionFlag(
+            partner=titres[0].debtor,
+            titres=titres,
+            days_late=(today - titres[0].due_on).days,
+            amount_due=sum((t.balance for t in titres), ZERO),
+        )
+        for titres in sorted(late.values(), key=lambda ts: ts[0].debtor.name)
+    ]
+
+
+def original_annual_titre(run_id: int, tenant_id: int | None, debtor_id: int):
+    """The issued titre a true-up reduction corrects: the same recipient's, from the billed run."""
+    return (
+        RevenueTitle.objects.filter(
+            run_id=run_id,
+            tenant_id=tenant_id,
+            debtor_id=debtor_id,
+            state=TitreState.ISSUED,
+            kind__in=CHARGING_KINDS,
+        )
+        .order_by("number")
+        .first()
+    )
+
+
+def open_drafts(batch: TitreBatch) -> QuerySet[RevenueTitle]:
+    return batch.titres.filter(state=TitreState.DRAFT)
+
+
+def undecided_below_threshold(batch: TitreBatch) -> QuerySet[RevenueTitle]:
+    return open_drafts(batch).filter(below_threshold=True, recovery_confirmed=False)
