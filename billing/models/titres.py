@@ -309,13 +309,13 @@ class RevenueTitle(models.Model):
             raise ValidationError(ISSUED_IMMUTABLE)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("billing:titre_detail", args=[self.pk])
+
     def delete(self, *args, **kwargs):
         if self._stored_state() == TitreState.ISSUED:
             raise ValidationError(ISSUED_IMMUTABLE)
         return super().delete(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("billing:titre_detail", args=[self.pk])
 
     @property
     def reference(self) -> str:
