@@ -2,7 +2,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from billing.imports import MAX_BYTES, MAX_ROWS
-from billing.models import CostPool, Expense, RunKind, StaffTime, TariffGrid, TariffLine
+from billing.models import (
+    AllocationRun,
+    CostPool,
+    Expense,
+    Payment,
+    RunKind,
+    StaffTime,
+    TariffGrid,
+    TariffLine,
+    TitreKind,
+    TitreSettings,
+)
 from partners.forms import DateInputsMixin
 
 
@@ -128,3 +139,74 @@ class VolumeForm(DateInputsMixin, forms.Form):
 
 class RunForm(forms.Form):
     kind = forms.ChoiceField(label=_("Répartition"), choices=RunKind.choices)
+
+
+class TitreSettingsForm(forms.ModelForm):
+    class Meta:
+        model = TitreSettings
+        fields = [
+            "signatory_last_name",
+            "signatory_first_names",
+            "signatory_role",
+            "approving_deliberation",
+            "imputation_chapter",
+            "imputation_article",
+            "imputation_label",
+            "accountant_name",
+            "accountant_address",
+            "iban",
+            "bic",
+            "payment_days",
+            "exclusion_after_days",
+            "recovery_threshold",
+            "court",
+            "court_address",
+        ]
+
+    def clean_iban(self) -> str:
+        iban = "".join(self.cleaned_data["iban"].split()).upper()
+        digits = "".join(str(int(c, 36)) for c in iban[4:] + iban[:4]) if iban.isalnum() else ""
+        if len(iban) < 15 or not digits or int(digits) % 97 != 1:
+            raise forms.ValidationError(_("IBAN invalide : vérifiez sa clé de contrôle."))
+        return iban
+
+
+class IssueDateForm(DateInputsMixin, forms.Form):
+    issue_date = forms.DateField(label=_("Date d'émission"))
+
+
+class DraftsFromRunForm(IssueDateForm):
+    run = forms.ModelChoiceField(label=_("Répartition"), queryset=AllocationRun.objects.none())
+
+    def __init__(self, *args, fiscal_year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["run"].queryset = fiscal_year.runs.exclude(kind=RunKind.ACTUAL).order_by(
+            "kind", "-version"
+        )
+        self.order_fields(["run", "issue_date"])
+
+
+class PaymentForm(DateInputsMixin, forms.ModelForm):
+    class Meta:
+        model = Payment
+        fields = ["paid_on", "amount", "reference"]
+
+
+class CorrectionForm(DateInputsMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Correction"),
+        choices=[
+            (TitreKind.REDUCTION, _("Titre de réduction (une partie)")),
+            (TitreKind.CANCELLATION, _("Titre d'annulation (tout le reste)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    amount = forms.DecimalField(
+        label=_("Montant de la réduction (€)"),
+        max_digits=13,
+        decimal_places=2,
+        required=False,
+        help_text=_("Sans objet pour une annulation."),
+    )
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
+    issue_date = forms.DateField(label=_("Date d'émission"))

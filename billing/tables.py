@@ -2,8 +2,9 @@ import django_tables2 as tables
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import Share, StorageVolume
+from billing.models import RevenueTitle, Share, StorageVolume
 from billing.templatetags.euros import euros_text
+from billing.titre_selectors import status_of
 
 NUM = {"td": {"class": "num"}}
 
@@ -79,3 +80,86 @@ class VolumeTable(tables.Table):
         fields = ["tenant", "measured_on", "gigabytes", "source", "edit"]
         empty_text = _("Aucun relevé de volumétrie.")
         attrs = {"class": "data-table"}
+
+
+class TitreTable(tables.Table):
+    """Titres with their balance and status; `with_balance` annotations expected."""
+
+    reference = tables.LinkColumn(
+        "billing:titre_detail", args=[tables.A("pk")], verbose_name=_("Titre"), order_by="number"
+    )
+    kind = tables.Column(verbose_name=_("Nature"))
+    debtor = tables.Column(verbose_name=_("Débiteur"), accessor="debtor__short_name")
+    tenant = tables.Column(verbose_name=_("Tenant"), accessor="tenant__code", default="—")
+    issued_on = tables.DateColumn(verbose_name=_("Émis le"), format="d/m/Y", default="—")
+    total = tables.Column(verbose_name=_("Montant"), attrs=NUM)
+    balance = tables.Column(verbose_name=_("Reste à payer"), attrs=NUM)
+    due_on = tables.DateColumn(verbose_name=_("Échéance"), format="d/m/Y", default="—")
+    status = tables.Column(verbose_name=_("Statut"), empty_values=(), orderable=False)
+
+    class Meta:
+        model = RevenueTitle
+        fields = []
+        sequence = [
+            "reference",
+            "kind",
+            "debtor",
+            "tenant",
+            "issued_on",
+            "total",
+            "balance",
+            "due_on",
+            "status",
+        ]
+        empty_text = _("Aucun titre.")
+        attrs = {"class": "data-table"}
+
+    def render_reference(self, record) -> str:
+        flag = " ⚑" if record.below_threshold and record.state != "issued" else ""
+        return f"{record.reference}{flag}"
+
+    def render_total(self, value) -> str:
+        return euros_text(value)
+
+    def render_balance(self, value) -> str:
+        return euros_text(value)
+
+    def render_status(self, record) -> str:
+        return status_of(record).label
+
+    def value_status(self, record) -> str:
+        return str(status_of(record).label)
+
+
+class BatchExportTable(tables.Table):
+    """The batch as the coordinator's finance software takes it in."""
+
+    reference = tables.Column(verbose_name=_("Numéro"), accessor="reference", orderable=False)
+    debtor = tables.Column(verbose_name=_("Débiteur"), accessor="debtor__name")
+    siret = tables.Column(verbose_name=_("SIRET"), accessor="debtor__siret")
+    imputation = tables.Column(verbose_name=_("Imputation"), empty_values=(), orderable=False)
+    total = tables.Column(verbose_name=_("Montant"), attrs=NUM)
+    object = tables.Column(verbose_name=_("Objet"))
+
+    class Meta:
+        model = RevenueTitle
+        fields = []
+        sequence = ["reference", "debtor", "siret", "imputation", "total", "object"]
+        empty_text = _("Aucun titre.")
+        attrs = {"class": "data-table"}
+        orderable = False
+
+    def render_imputation(self, record) -> str:
+        imputation = record.snapshot.get("imputation") or {}
+        if not imputation:
+            return "—"
+        return f"{imputation['chapter']}/{imputation['article']}"
+
+    def value_imputation(self, record) -> str:
+        return self.render_imputation(record)
+
+    def render_total(self, value) -> str:
+        return euros_text(value)
+
+    def value_total(self, value):
+        return value

@@ -26,6 +26,7 @@ from billing.models import (
     Payment,
     RevenueTitle,
     TitreBatch,
+    TitreEmail,
     TitreSettings,
     TitreState,
 )
@@ -173,3 +174,42 @@ def open_drafts(batch: TitreBatch) -> QuerySet[RevenueTitle]:
 
 def undecided_below_threshold(batch: TitreBatch) -> QuerySet[RevenueTitle]:
     return open_drafts(batch).filter(below_threshold=True, recovery_confirmed=False)
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """How far the background job of an issued batch is: PDFs stored, e-mails sent."""
+
+    total: int
+    rendered: int
+    to_send: int
+    sent: int
+
+    @property
+    def done(self) -> bool:
+        return self.rendered >= self.total and self.sent >= self.to_send
+
+    @property
+    def percent(self) -> int:
+        steps = self.total + self.to_send
+        return 100 if not steps else round(100 * (self.rendered + self.sent) / steps)
+
+    def as_dict(self) -> dict:
+        return {
+            "total": self.total,
+            "rendered": self.rendered,
+            "to_send": self.to_send,
+            "sent": self.sent,
+            "percent": self.percent,
+            "done": self.done,
+        }
+
+
+def batch_progress(batch: TitreBatch) -> BatchProgress:
+    issued = batch.titres.filter(state=TitreState.ISSUED)
+    return BatchProgress(
+        total=issued.count(),
+        rendered=issued.filter(document__isnull=False).count(),
+        to_send=issued.exclude(snapshot__debtor__email="").count(),
+        sent=TitreEmail.objects.filter(titre__batch=batch, sent_at__isnull=False).count(),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing.views import allocation, setup
+from billing.views import allocation, setup, titres
 
 app_name = "billing"
 
@@ -90,4 +90,39 @@ urlpatterns = [
         allocation.RecapPdfView.as_view(),
         name="recap_pdf",
     ),
+    path("titres/", titres.TitreListView.as_view(), name="titre_list"),
+    path("titres/parametres/", titres.TitreSettingsView.as_view(), name="titre_settings"),
+    path("titres/impayes/", titres.OverdueView.as_view(), name="overdue"),
+    path("titres/<int:pk>/", titres.TitreDetailView.as_view(), name="titre_detail"),
+    path("titres/<int:pk>/pdf/", titres.TitrePdfView.as_view(), name="titre_pdf"),
+    path(
+        "titres/<int:pk>/paiements/nouveau/",
+        titres.PaymentCreateView.as_view(),
+        name="payment_create",
+    ),
+    path("titres/<int:pk>/corriger/", titres.TitreCorrectView.as_view(), name="titre_correct"),
+    path(
+        "titres/<int:pk>/recouvrement/",
+        titres.TitreRecoveryView.as_view(),
+        name="titre_recovery",
+    ),
+    path(
+        "exercices/<int:year>/titres/nouveaux/",
+        titres.DraftsFromRunView.as_view(),
+        name="drafts_from_run",
+    ),
+    path(
+        "exercices/<int:year>/regularisation/titres/",
+        titres.DraftsFromTrueUpView.as_view(),
+        name="drafts_from_trueup",
+    ),
+    path("bordereaux/<int:pk>/", titres.BatchDetailView.as_view(), name="batch_detail"),
+    path("bordereaux/<int:pk>/emettre/", titres.BatchIssueView.as_view(), name="batch_issue"),
+    path("bordereaux/<int:pk>/supprimer/", titres.BatchDeleteView.as_view(), name="batch_delete"),
+    path(
+        "bordereaux/<int:pk>/progression/",
+        titres.BatchProgressView.as_view(),
+        name="batch_progress",
+    ),
+    path("mes-titres/", titres.MyTitresView.as_view(), name="my_titres"),
 ]

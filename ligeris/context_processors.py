@@ -13,7 +13,9 @@ _ITEMS = (
     ("governance:meeting_list", _("Séances"), SIGNED_IN),
     ("governance:decision_list", _("Décisions"), SIGNED_IN),
     ("billing:index", _("Répartition des coûts"), MANAGERS),
+    ("billing:titre_list", _("Titres de recette"), MANAGERS),
     ("billing:my_shares", _("Mes quotes-parts"), frozenset({Role.PARTNER})),
+    ("billing:my_titres", _("Mes titres"), frozenset({Role.PARTNER})),
     ("accounts:user_list", _("Utilisateurs"), ADMINS),
     ("admin:index", _("Administration"), ADMINS),
 )

@@ -1,0 +1,33 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from billing.models import RevenueTitle, TitreKind, TitreState
+
+
+class TitreFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Recherche"), method="search")
+    year = django_filters.NumberFilter(
+        label=_("Exercice de la répartition"), field_name="fiscal_year__year"
+    )
+    exercise = django_filters.NumberFilter(label=_("Année d'émission"))
+    kind = django_filters.ChoiceFilter(label=_("Nature"), choices=TitreKind.choices)
+    state = django_filters.ChoiceFilter(label=_("État"), choices=TitreState.choices)
+    unpaid = django_filters.BooleanFilter(label=_("Reste à recouvrer"), method="only_unpaid")
+
+    class Meta:
+        model = RevenueTitle
+        fields = ["q", "year", "exercise", "kind", "state", "unpaid"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(debtor__name__icontains=value)
+            | Q(debtor__short_name__icontains=value)
+            | Q(tenant__code__icontains=value)
+            | Q(object__icontains=value)
+        )
+
+    def only_unpaid(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(balance__gt=0) if value else queryset.filter(balance__lte=0)

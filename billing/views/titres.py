@@ -1,0 +1,412 @@
+"""Titres de recette: batches, issuing, corrections, payments, overdue list and partner downloads."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, FormView, TemplateView, UpdateView, View
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from billing import titre_selectors
+from billing.filters import TitreFilter
+from billing.forms import (
+    CorrectionForm,
+    DraftsFromRunForm,
+    IssueDateForm,
+    PaymentForm,
+    TitreSettingsForm,
+)
+from billing.models import (
+    CHARGING_KINDS,
+    RevenueTitle,
+    TitreBatch,
+    TitreDocument,
+    TitreEmail,
+    TitreSettings,
+    TitreState,
+)
+from billing.services import titres
+from billing.tables import BatchExportTable, TitreTable
+from billing.views.common import BILLING_READERS, fiscal_year_or_404
+from ligeris.lib.permissions import RoleRequiredMixin
+from ligeris.lib.roles import MANAGERS, Role, role_of
+from ligeris.lib.views import ServiceFormMixin, TableExportMixin
+from partners.selectors import current_consortium_or_404
+
+PARTNERS = frozenset({Role.PARTNER})
+
+
+def _refused(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _batches():
+    return TitreBatch.objects.filter(
+        fiscal_year__consortium=current_consortium_or_404()
+    ).select_related("fiscal_year", "created_by", "issued_by")
+
+
+class TitreListView(RoleRequiredMixin, SingleTableMixin, FilterView):
+    """Every titre of the consortium with its balance, filterable; the batches beside them."""
+
+    allowed_roles = MANAGERS
+    template_name = "billing/titre_list.html"
+    table_class = TitreTable
+    filterset_class = TitreFilter
+    table_pagination = {"per_page": 50}
+
+    def get_queryset(self):
+        consortium = current_consortium_or_404()
+        return titre_selectors.titres_visible_to(self.request.user).filter(consortium=consortium)
+
+    def get_context_data(self, **kwargs):
+        consortium = current_consortium_or_404()
+        return {
+            **super().get_context_data(**kwargs),
+            "batches": _batches()[:20],
+            "settings": titre_selectors.settings_of(consortium),
+            "flags": titre_selectors.exclusion_flags(consortium),
+        }
+
+
+class TitreSettingsView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
+    allowed_roles = MANAGERS
+    form_class = TitreSettingsForm
+    template_name = "partners/form.html"
+    success_message = _("Les paramètres des titres ont été enregistrés.")
+    extra_context = {"title": _("Paramètres des titres de recette")}
+
+    def get_object(self, queryset=None):
+        consortium = current_consortium_or_404()
+        return titre_selectors.settings_of(consortium) or TitreSettings(consortium=consortium)
+
+    def perform(self, form):
+        return titres.settings_save(consortium=current_consortium_or_404(), **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("billing:titre_list")
+
+
+class DraftsFromRunView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """Draft the titres of a budget (or specific) run into the batch of an issue date."""
+
+    allowed_roles = MANAGERS
+    form_class = DraftsFromRunForm
+    template_name = "partners/form.html"
+
+    @cached_property
+    def fiscal_year(self):
+        return fiscal_year_or_404(self.kwargs["year"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "fiscal_year": self.fiscal_year}
+
+    def get_initial(self):
+        return {"issue_date": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        title = _("Établir les titres de l'exercice %(year)s") % {"year": self.fiscal_year.year}
+        return {**super().get_context_data(**kwargs), "title": title}
+
+    def perform(self, form):
+        batch, skipped = titres.drafts_from_run(
+            run=form.cleaned_data["run"],
+            issue_date=form.cleaned_data["issue_date"],
+            user=self.request.user,
+        )
+        for line in skipped:
+            messages.warning(self.request, line)
+        messages.success(self.request, _("Titres établis en brouillon dans le bordereau."))
+        return batch
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class DraftsFromTrueUpView(DraftsFromRunView):
+    """Additional and reduction titres from the true-up of the year's latest actual run."""
+
+    form_class = IssueDateForm
+
+    def get_form_kwargs(self):
+        return FormView.get_form_kwargs(self)
+
+    def get_context_data(self, **kwargs):
+        title = _("Établir la régularisation de l'exercice %(year)s") % {
+            "year": self.fiscal_year.year
+        }
+        return {**FormView.get_context_data(self, **kwargs), "title": title}
+
+    def perform(self, form):
+        batch, skipped = titres.drafts_from_trueup(
+            fiscal_year=self.fiscal_year,
+            issue_date=form.cleaned_data["issue_date"],
+            user=self.request.user,
+        )
+        for line in skipped:
+            messages.warning(self.request, line)
+        messages.success(self.request, _("Titres de régularisation établis en brouillon."))
+        return batch
+
+
+class BatchDetailView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, DetailView):
+    """A batch: its titres, the decisions under the threshold, issuing, progress and exports."""
+
+    allowed_roles = MANAGERS
+    template_name = "billing/batch_detail.html"
+    context_object_name = "batch"
+    table_pagination = {"per_page": 100}
+
+    def get_queryset(self):
+        return _batches()
+
+    def get_table_class(self):
+        return BatchExportTable if self.request.GET.get("_export") else TitreTable
+
+    def get_table_data(self):
+        titres = titre_selectors.with_balance(
+            self.object.titres.select_related("debtor", "tenant", "batch")
+        )
+        return titres.order_by("number", "debtor__name", "tenant__code")
+
+    def get_export_filename(self, export_format):
+        return f"bordereau-{self.object.issue_date:%Y}-{self.object.number or 'brouillon'}.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        batch = self.object
+        return {
+            **super().get_context_data(**kwargs),
+            "undecided": titre_selectors.undecided_below_threshold(batch),
+            "waived": batch.titres.filter(state=TitreState.WAIVED),
+            "settings": titre_selectors.settings_of(batch.fiscal_year.consortium),
+            "progress": titre_selectors.batch_progress(batch),
+        }
+
+
+class BatchProgressView(RoleRequiredMixin, View):
+    """What the batch's background job has done: read by the progress bar every second."""
+
+    allowed_roles = MANAGERS
+
+    def get(self, request, pk):
+        batch = get_object_or_404(_batches(), pk=pk)
+        return JsonResponse(titre_selectors.batch_progress(batch).as_dict())
+
+
+class BatchActionView(RoleRequiredMixin, View):
+    allowed_roles = MANAGERS
+    http_method_names = ["post"]
+
+    def act(self, batch) -> str:
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        batch = get_object_or_404(_batches(), pk=pk)
+        try:
+            message = self.act(batch)
+        except ValidationError as error:
+            _refused(request, error)
+            return HttpResponseRedirect(batch.get_absolute_url())
+        messages.success(request, message)
+        return HttpResponseRedirect(self.redirect_to(batch))
+
+    def redirect_to(self, batch) -> str:
+        return batch.get_absolute_url()
+
+
+class BatchIssueView(BatchActionView):
+    def act(self, batch) -> str:
+        batch = titres.batch_issue(batch=batch, user=self.request.user)
+        return _("%(batch)s : titres numérotés ; PDF et envois en cours.") % {"batch": batch}
+
+
+class BatchDeleteView(BatchActionView):
+    def act(self, batch) -> str:
+        titres.batch_delete(batch=batch)
+        return _("Le bordereau en préparation et ses brouillons ont été supprimés.")
+
+    def redirect_to(self, batch) -> str:
+        return reverse("billing:titre_list")
+
+
+class TitreRecoveryView(RoleRequiredMixin, View):
+    """Below the threshold: recover anyway (`recover=1`) or not at all (`recover=0`)."""
+
+    allowed_roles = MANAGERS
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        titre = get_object_or_404(
+            RevenueTitle,
+            pk=pk,
+            consortium=current_consortium_or_404(),
+            state__in=["draft", "waived"],
+        )
+        recover = request.POST.get("recover") == "1"
+        try:
+            titres.titre_decide_recovery(titre=titre, recover=recover)
+        except ValidationError as error:
+            _refused(request, error)
+        return HttpResponseRedirect(titre.batch.get_absolute_url())
+
+
+class TitreDetailView(RoleRequiredMixin, DetailView):
+    """A titre's breakdown, payments and corrections; partners reach only their own issued ones."""
+
+    allowed_roles = BILLING_READERS
+    template_name = "billing/titre_detail.html"
+    context_object_name = "titre"
+
+    def get_queryset(self):
+        return titre_selectors.titres_visible_to(self.request.user).filter(
+            consortium=current_consortium_or_404()
+        )
+
+    def get_context_data(self, **kwargs):
+        titre = self.object
+        is_manager = role_of(self.request.user) in MANAGERS
+        can_correct = (
+            is_manager and titre.is_issued and titre.kind in CHARGING_KINDS and titre.net > 0
+        )
+        corrections = titre_selectors.with_balance(
+            titre.corrections.filter(state=TitreState.ISSUED)
+        ).order_by("number")
+        context = {
+            **super().get_context_data(**kwargs),
+            "status": titre_selectors.status_of(titre),
+            "lines": titre.lines.all(),
+            "payments": titre.payments.select_related("recorded_by"),
+            "corrections": corrections,
+            "is_manager": is_manager,
+            "document": TitreDocument.objects.filter(titre=titre).only("sha256", "size").first(),
+            "emails": TitreEmail.objects.filter(titre=titre) if is_manager else [],
+        }
+        if can_correct:
+            context["correction_form"] = CorrectionForm(
+                initial={"issue_date": timezone.localdate()}
+            )
+        if is_manager and titre.is_issued and titre.kind in CHARGING_KINDS and titre.balance > 0:
+            context["payment_form"] = PaymentForm(
+                initial={"paid_on": timezone.localdate(), "amount": titre.balance}
+            )
+        return context
+
+
+class TitrePdfView(RoleRequiredMixin, View):
+    """The stored PDF, as issued and hashed; `?pdfa=1` renders the PDF/A-3b variant from the same
+    frozen mentions."""
+
+    allowed_roles = BILLING_READERS
+
+    def get(self, request, pk):
+        titre = get_object_or_404(
+            titre_selectors.titres_visible_to(request.user).filter(
+                consortium=current_consortium_or_404(), state=TitreState.ISSUED
+            ),
+            pk=pk,
+        )
+        if request.GET.get("pdfa") == "1":
+            from billing.titre_pdf import PDFA, render_titre  # WeasyPrint: loaded when asked
+
+            pdf, name = render_titre(titre, variant=PDFA), f"titre-{titre.reference}-pdfa.pdf"
+        else:
+            document = TitreDocument.objects.filter(titre=titre).first()
+            if document is None:
+                raise Http404(_("Le PDF de ce titre est en cours de production."))
+            pdf, name = bytes(document.pdf), f"titre-{titre.reference}.pdf"
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class TitreFormView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """A form posted from the titre page; on refusal the page shows again with the errors."""
+
+    allowed_roles = MANAGERS
+    template_name = "partners/form.html"
+
+    @cached_property
+    def titre(self) -> RevenueTitle:
+        return get_object_or_404(
+            titre_selectors.titres_visible_to(self.request.user).filter(
+                consortium=current_consortium_or_404(), state=TitreState.ISSUED
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_success_url(self):
+        return self.titre.get_absolute_url()
+
+
+class PaymentCreateView(TitreFormView):
+    form_class = PaymentForm
+    success_message = _("Le paiement a été enregistré.")
+
+    def get_context_data(self, **kwargs):
+        title = _("Enregistrer un paiement sur le titre n° %(reference)s") % {
+            "reference": self.titre.reference
+        }
+        return {**super().get_context_data(**kwargs), "title": title}
+
+    def perform(self, form):
+        return titres.payment_record(titre=self.titre, user=self.request.user, **form.cleaned_data)
+
+
+class TitreCorrectView(TitreFormView):
+    form_class = CorrectionForm
+
+    def get_context_data(self, **kwargs):
+        title = _("Annuler ou réduire le titre n° %(reference)s") % {
+            "reference": self.titre.reference
+        }
+        return {**super().get_context_data(**kwargs), "title": title}
+
+    def perform(self, form):
+        correction = titres.titre_correct(
+            original=self.titre, user=self.request.user, **form.cleaned_data
+        )
+        messages.success(
+            self.request,
+            _("%(kind)s n° %(reference)s émis.")
+            % {"kind": correction.get_kind_display(), "reference": correction.reference},
+        )
+        return correction
+
+
+class OverdueView(RoleRequiredMixin, SingleTableMixin, TemplateView):
+    """Unpaid titres past their due date, and the partners to flag for the exclusion procedure."""
+
+    allowed_roles = MANAGERS
+    template_name = "billing/overdue.html"
+    table_class = TitreTable
+    table_pagination = {"per_page": 100}
+
+    def get_table_data(self):
+        return titre_selectors.overdue(current_consortium_or_404())
+
+    def get_context_data(self, **kwargs):
+        consortium = current_consortium_or_404()
+        return {
+            **super().get_context_data(**kwargs),
+            "flags": titre_selectors.exclusion_flags(consortium),
+            "settings": titre_selectors.settings_of(consortium),
+        }
+
+
+class MyTitresView(RoleRequiredMixin, SingleTableMixin, TemplateView):
+    """A partner's issued titres with their status, balance and due date."""
+
+    allowed_roles = PARTNERS
+    template_name = "billing/my_titres.html"
+    table_class = TitreTable
+    table_pagination = {"per_page": 50}
+
+    def get_table_data(self):
+        return titre_selectors.titres_visible_to(self.request.user).order_by("-exercise", "-number")
