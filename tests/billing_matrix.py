@@ -4,8 +4,11 @@ Secretaries get 403 on every billing page; partner users reach their own shares 
 lines only (another partner's share is a 404).
 """
 
-from billing.models import RunKind, VolumeImport
-from billing.services import runs
+import datetime
+
+from billing.models import RevenueTitle, RunKind, VolumeImport
+from billing.services import runs, titres
+from billing.tasks import render_missing
 from tests.billing_fixtures import build_billing_year, record_actuals
 
 LOGIN = 302
@@ -13,6 +16,7 @@ MANAGERS_ONLY = (LOGIN, 200, 403, 403, 403, 200)
 POST_MANAGERS = (LOGIN, 302, 403, 403, 403, 302)
 READERS = (LOGIN, 200, 403, 200, 200, 200)
 OWN_SHARE_OF_A = (LOGIN, 200, 403, 200, 404, 200)
+PARTNERS_ONLY = (LOGIN, 403, 403, 200, 200, 403)
 
 BILLING_MATRIX = {
     "billing:index": ("get", None, MANAGERS_ONLY),
@@ -44,7 +48,53 @@ BILLING_MATRIX = {
     "billing:recap": ("get", "billing_year", READERS),
     "billing:recap_xlsx": ("get", "billing_year", READERS),
     "billing:recap_pdf": ("get", "billing_year", READERS),
+    "billing:titre_list": ("get", None, MANAGERS_ONLY),
+    "billing:titre_settings": ("get", None, MANAGERS_ONLY),
+    "billing:overdue": ("get", None, MANAGERS_ONLY),
+    "billing:titre_detail": ("get", "billing_titre_of_a", OWN_SHARE_OF_A),
+    "billing:titre_pdf": ("get", "billing_titre_of_a", OWN_SHARE_OF_A),
+    "billing:payment_create": ("get", "billing_titre_of_a", MANAGERS_ONLY),
+    "billing:titre_correct": ("get", "billing_titre_of_a", MANAGERS_ONLY),
+    "billing:titre_recovery": ("post", "billing_draft_titre", POST_MANAGERS),
+    "billing:drafts_from_run": ("get", "billing_year", MANAGERS_ONLY),
+    "billing:drafts_from_trueup": ("get", "billing_year", MANAGERS_ONLY),
+    "billing:batch_detail": ("get", "billing_issued_batch", MANAGERS_ONLY),
+    "billing:batch_progress": ("get", "billing_issued_batch", MANAGERS_ONLY),
+    "billing:batch_issue": ("post", "billing_draft_batch", POST_MANAGERS),
+    "billing:batch_delete": ("post", "billing_draft_batch", POST_MANAGERS),
+    "billing:my_titres": ("get", None, PARTNERS_ONLY),
 }
+
+ISSUE_DATE = datetime.date(2026, 1, 20)
+
+
+def titre_settings(consortium):
+    return titres.settings_save(
+        consortium=consortium,
+        signatory_last_name="Paumier",
+        signatory_first_names="Jean-Gérard",
+        signatory_role="Président du Conseil départemental",
+        approving_deliberation="délibération de la commission permanente du 20 octobre 2023",
+        accountant_name="Paierie départementale",
+        accountant_address="Place de la Préfecture, 37000 Tours",
+        iban="FR8030001004111C37000000004",
+        bic="BDFEFRPPCCT",
+    )
+
+
+def draft_batch(world, run):
+    titre_settings(world.consortium)
+    batch, _skipped = titres.drafts_from_run(run=run, issue_date=ISSUE_DATE)
+    return batch
+
+
+def issued_batch(world, run):
+    batch = draft_batch(world, run)
+    for titre in batch.titres.filter(below_threshold=True):
+        titres.titre_decide_recovery(titre=titre, recover=True)
+    batch = titres.batch_issue(batch=batch)
+    render_missing(batch.pk)  # the task runs on commit, which a test transaction never reaches
+    return batch
 
 
 def billing_args(world, key: str) -> list:
@@ -78,4 +128,13 @@ def billing_args(world, key: str) -> list:
         return [run.pk]
     if key == "billing_share_of_a":
         return [run.shares.get(pool_code="heb", tenant=world.tenant_a).pk]
+    if key == "billing_draft_batch":
+        return [draft_batch(world, run).pk]
+    if key == "billing_draft_titre":
+        return [draft_batch(world, run).titres.order_by("pk").first().pk]
+    if key == "billing_issued_batch":
+        return [issued_batch(world, run).pk]
+    if key == "billing_titre_of_a":
+        batch = issued_batch(world, run)
+        return [RevenueTitle.objects.get(batch=batch, tenant=world.tenant_a).pk]
     raise KeyError(key)
