@@ -116,11 +116,17 @@ urlpatterns = [
         titres.DraftsFromTrueUpView.as_view(),
         name="drafts_from_trueup",
     ),
-    path("bordereaux/<int:pk>/", titres.BatchDetailView.as_view(), name="batch_detail"),
-    path("bordereaux/<int:pk>/emettre/", titres.BatchIssueView.as_view(), name="batch_issue"),
-    path("bordereaux/<int:pk>/supprimer/", titres.BatchDeleteView.as_view(), name="batch_delete"),
+    path("titres/bordereaux/<int:pk>/", titres.BatchDetailView.as_view(), name="batch_detail"),
     path(
-        "bordereaux/<int:pk>/progression/",
+        "titres/bordereaux/<int:pk>/emettre/", titres.BatchIssueView.as_view(), name="batch_issue"
+    ),
+    path(
+        "titres/bordereaux/<int:pk>/supprimer/",
+        titres.BatchDeleteView.as_view(),
+        name="batch_delete",
+    ),
+    path(
+        "titres/bordereaux/<int:pk>/progression/",
         titres.BatchProgressView.as_view(),
         name="batch_progress",
     ),

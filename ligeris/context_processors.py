@@ -29,15 +29,14 @@ def navigation(request) -> dict:
         items.insert(
             2, (reverse("partners:partner_detail", args=[user.partner_id]), _("Mon partenaire"))
         )
-    current = request.path
-    nav = [
-        {
-            "url": url,
-            "label": label,
-            "current": url == current or (url != "/" and current.startswith(url)),
-        }
-        for url, label in items
+    # The longest link the path starts with is the current one: /finances/titres/ is
+    # "Titres de recette", not "Répartition des coûts" (/finances/).
+    path = request.path
+    matching = [
+        url for url, _label in items if url == path or (url != "/" and path.startswith(url))
     ]
+    current = max(matching, key=len, default=None)
+    nav = [{"url": url, "label": label, "current": url == current} for url, label in items]
     return {
         "nav_items": nav,
         "user_role": role,

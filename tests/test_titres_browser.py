@@ -1,0 +1,79 @@
+"""Browser journey through the titres, in headless Chromium (Debian's) via Playwright.
+
+Finance staff draw up the year's titres from the budget run, issue the batch and watch its
+progress bar reach the end; a partner user then downloads its own titre and gets "not found"
+for another partner's.
+"""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from billing.models import RevenueTitle, RunKind, TitreDocument, TitreEmail
+from billing.services import runs
+from partners.services import partner_save
+from tests.billing_matrix import titre_settings
+from tests.browser_fixtures import ARTIFACTS, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_finance_issues_a_batch_and_partner_downloads_its_own(
+    transactional_db, live_server, world, billing_year, users, browser, page, mailoutbox
+):
+    titre_settings(world.consortium)
+    for partner in world.consortium.partners.all():
+        partner_save(partner=partner, billing_email=f"finances-{partner.pk}@example.org")
+    run = runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.BUDGET)
+    base = live_server.url
+    log_in(page, base, users["finance"].email)
+
+    # Draw up the titres of the budget run, from the year's page.
+    page.goto(f"{base}/finances/exercices/2026/")
+    page.get_by_role("link", name="Établir les titres").click()
+    page.select_option("select[name=run]", str(run.pk))
+    page.get_by_role("button", name="Enregistrer").click()
+    assert "Titres établis en brouillon" in page.locator(".messages").inner_text()
+    drafts = RevenueTitle.objects.filter(run=run)
+    assert drafts.count() >= 3
+    assert not drafts.exclude(number=None).exists()
+    for button in page.get_by_role("button", name="Émettre quand même").all():
+        button.click()
+
+    # Issue: numbered at once; the progress bar follows the PDFs and e-mails to the end.
+    page.get_by_role("button", name="Émettre le bordereau").click()
+    assert "titres numérotés" in page.locator(".messages").inner_text()
+    page.wait_for_selector("#batch-progress[data-done='true']", timeout=30_000)
+    assert page.locator("#batch-progress progress").get_attribute("value") == "100"
+    count = drafts.count()
+    assert sorted(drafts.values_list("number", flat=True)) == list(range(1, count + 1))
+    assert TitreDocument.objects.count() == count
+    assert TitreEmail.objects.exclude(sent_at=None).count() == len(mailoutbox) == count
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "titres_batch.png"), full_page=True)
+
+    # The partner: its titres in "Mes titres", the PDF downloaded, another's titre is a 404.
+    own = RevenueTitle.objects.get(run=run, tenant=world.tenant_a)
+    other = RevenueTitle.objects.exclude(debtor=world.partner_a).filter(run=run).first()
+    page.context.clear_cookies()
+    log_in(page, base, users["partner_a"].email)
+    page.get_by_role("navigation").get_by_role("link", name="Mes titres").click()
+    page.wait_for_url(f"{base}/finances/mes-titres/")
+    listed = page.locator("main table tbody").inner_text()
+    assert own.reference in listed
+    assert other.reference not in listed
+    page.get_by_role("link", name=own.reference).click()
+    page.wait_for_url(f"{base}{own.get_absolute_url()}")
+    page.screenshot(path=str(ARTIFACTS / "titres_partner.png"), full_page=True)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger le PDF").click()
+    pdf = open(download_info.value.path(), "rb").read()  # noqa: SIM115
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert own.reference in text
+    assert world.partner_a.siret in text
+    response = page.goto(f"{base}{other.get_absolute_url()}")
+    assert response.status == 404
+    assert "Page introuvable" in page.content()
+    response = page.goto(f"{base}/finances/titres/{other.pk}/pdf/")
+    assert response.status == 404
