@@ -1,0 +1,146 @@
+"""Titre pages: exports, downloads, payments and corrections through the forms, the portal."""
+
+import csv
+import datetime
+import hashlib
+import io
+import re
+from decimal import Decimal
+from html import unescape
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from billing.models import Payment, RevenueTitle, RunKind, TitreKind, TitreSettings
+from billing.services import runs
+from tests.billing_matrix import draft_batch, issued_batch, titre_settings
+
+
+@pytest.fixture
+def run(world, billing_year):
+    return runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.BUDGET)
+
+
+@pytest.fixture
+def batch(world, run):
+    return issued_batch(world, run)
+
+
+@pytest.fixture
+def titre_a(world, batch):
+    return RevenueTitle.objects.get(batch=batch, tenant=world.tenant_a)
+
+
+def test_batch_exports_for_the_finance_software(batch, client_for):
+    client = client_for("finance")
+    url = reverse("billing:batch_detail", args=[batch.pk])
+    response = client.get(url, {"_export": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Numéro", "Débiteur", "SIRET", "Imputation", "Montant", "Objet"]
+    titres = list(batch.titres.order_by("number"))
+    assert [row[0] for row in rows[1:]] == [t.reference for t in titres]
+    assert rows[1][2] == titres[0].debtor.siret
+    assert rows[1][3] == "70/70878"
+    assert Decimal(rows[1][4]) == titres[0].total
+    response = client.get(url, {"_export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    amounts = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sum(Decimal(str(a)) for a in amounts) == sum(t.total for t in titres)
+
+
+def test_pdf_download_is_the_stored_document_never_cached(titre_a, client_for):
+    response = client_for("partner_a").get(reverse("billing:titre_pdf", args=[titre_a.pk]))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert hashlib.sha256(response.content).hexdigest() == titre_a.document.sha256
+    response = client_for("partner_a").get(
+        reverse("billing:titre_pdf", args=[titre_a.pk]), {"pdfa": "1"}
+    )
+    xmp = PdfReader(io.BytesIO(response.content)).trailer["/Root"]["/Metadata"].get_data()
+    assert re.search(rb'pdfaid:part(>|=")3', xmp), xmp
+    assert re.search(rb'pdfaid:conformance(>|=")B', xmp), xmp
+
+
+def test_partner_portal_lists_only_its_issued_titres(world, titre_a, client_for):
+    response = client_for("partner_b").get(reverse("billing:my_titres"))
+    assert titre_a.reference not in response.text
+    response = client_for("partner_a").get(reverse("billing:my_titres"))
+    for titre in RevenueTitle.objects.filter(debtor=world.partner_a):
+        assert titre.reference in response.text
+    assert "En retard" in response.text  # issued 20/01/2026, due a month later, unpaid
+
+
+def test_payment_form_records_partial_and_refuses_too_much(titre_a, client_for):
+    client = client_for("finance")
+    url = reverse("billing:payment_create", args=[titre_a.pk])
+    day = titre_a.issued_on.isoformat()
+    response = client.post(url, {"paid_on": day, "amount": "10.00", "reference": "P503-1"})
+    assert response.status_code == 302
+    response = client.post(url, {"paid_on": day, "amount": str(titre_a.total), "reference": "x"})
+    assert response.status_code == 200
+    assert "Le paiement dépasse le reste à recouvrer" in response.text
+    assert list(Payment.objects.values_list("amount", flat=True)) == [Decimal("10.00")]
+    page = client.get(titre_a.get_absolute_url()).text
+    assert "Payé partiellement" in page or "En retard" in page
+
+
+def test_cancellation_form_issues_a_numbered_titre(batch, titre_a, client_for):
+    client = client_for("finance")
+    last = batch.titres.order_by("-number").first().number
+    response = client.post(
+        reverse("billing:titre_correct", args=[titre_a.pk]),
+        {
+            "kind": TitreKind.CANCELLATION,
+            "reason": "Tenant fermé avant le 1er janvier",
+            "issue_date": datetime.date.today().isoformat(),
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    cancellation = RevenueTitle.objects.get(original=titre_a)
+    assert cancellation.number == last + 1
+    assert cancellation.total == titre_a.total
+    assert "Annulé" in client.get(titre_a.get_absolute_url()).text
+
+
+def test_issuing_refused_while_titres_below_threshold_are_undecided(world, run, client_for):
+    titre_settings(world.consortium)
+    TitreSettings.objects.update(recovery_threshold=Decimal("1000000"))
+    batch = draft_batch(world, run)
+    client = client_for("finance")
+    response = client.post(reverse("billing:batch_issue", args=[batch.pk]), follow=True)
+    assert "Décidez d'abord pour les titres inférieurs au seuil" in unescape(response.text)
+    assert not RevenueTitle.objects.exclude(number=None).exists()
+
+
+def test_drafts_form_refuses_a_future_date(world, run, client_for):
+    titre_settings(world.consortium)
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    response = client_for("finance").post(
+        reverse("billing:drafts_from_run", args=[2026]),
+        {"run": run.pk, "issue_date": tomorrow.isoformat()},
+    )
+    assert response.status_code == 200
+    assert "La date d'émission ne peut pas être dans le futur." in unescape(response.text)
+    assert not RevenueTitle.objects.exists()
+
+
+def test_settings_form_checks_the_iban(world, client_for):
+    titre_settings(world.consortium)
+    data = {
+        field: value
+        for field, value in TitreSettings.objects.values().get().items()
+        if field not in ("id", "consortium_id")
+    }
+    data["iban"] = "FR7630001007941234567890186"  # one digit off
+    response = client_for("finance").post(reverse("billing:titre_settings"), data)
+    assert "IBAN invalide" in response.text
+    assert TitreSettings.objects.get().iban == "FR8030001004111C37000000004"
+
+
+def test_overdue_page_flags_the_partner_for_exclusion(world, titre_a, client_for):
+    response = client_for("finance").get(reverse("billing:overdue"))
+    assert titre_a.reference in response.text  # issued 20/01/2026, due 19/02/2026, unpaid
+    flags = response.context["flags"]
+    assert world.partner_a in [flag.partner for flag in flags]
