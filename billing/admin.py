@@ -148,3 +148,41 @@ class ShareAdmin(ReadOnlyAuditedAdmin):
     list_select_related = ["run__fiscal_year", "tenant", "partner"]
     search_fields = ["pool_code", "pool_label", "tenant__code", "partner__short_name"]
     list_per_page = 100
+
+
+class TitreLineInline(ReadOnlyInline):
+    model = models.TitreLine
+    fields = ["position", "label", "base", "amount"]
+
+
+class PaymentInline(ReadOnlyInline):
+    model = models.Payment
+    fields = ["paid_on", "amount", "reference", "recorded_by"]
+
+
+@admin.register(models.RevenueTitle)
+class RevenueTitleAdmin(ReadOnlyAuditedAdmin):
+    list_display = ["__str__", "kind", "state", "debtor", "tenant", "total", "issued_on", "due_on"]
+    list_filter = ["exercise", "kind", "state"]
+    list_select_related = ["debtor", "tenant"]
+    search_fields = ["debtor__name", "debtor__short_name", "tenant__code", "object"]
+    inlines = [TitreLineInline, PaymentInline]
+
+
+@admin.register(models.TitreBatch)
+class TitreBatchAdmin(ReadOnlyAuditedAdmin):
+    list_display = ["__str__", "fiscal_year", "state", "issued_at", "issued_by"]
+    list_filter = ["state", "fiscal_year__year"]
+    list_select_related = ["fiscal_year", "issued_by"]
+
+
+@admin.register(models.TitreSettings)
+class TitreSettingsAdmin(ReadOnlyAuditedAdmin):
+    list_display = ["consortium", "signatory_last_name", "accountant_name"]
+
+
+@admin.register(models.TitreDocument)
+class TitreDocumentAdmin(ReadOnlyAuditedAdmin):
+    list_display = ["titre", "sha256", "size", "created_at"]
+    list_select_related = ["titre"]
+    exclude = ["pdf"]

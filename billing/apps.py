@@ -21,9 +21,15 @@ class BillingConfig(AppConfig):
             models.Expense,
             models.StaffTime,
             models.StorageVolume,
+            models.TitreSettings,
+            models.TitreBatch,
+            models.Payment,
         ):
             auditlog.register(model)
         # Shares are written once with their run, whose creation the audit trail records.
         # Big payloads stay out of the audit entries: the rows and inputs are kept on the objects.
         auditlog.register(models.VolumeImport, exclude_fields=["rows"])
         auditlog.register(models.AllocationRun, exclude_fields=["inputs"])
+        # A titre's audit entries show its draft life and its issue; the PDF bytes stay out.
+        auditlog.register(models.RevenueTitle, exclude_fields=["snapshot"])
+        auditlog.register(models.TitreDocument, exclude_fields=["pdf"])

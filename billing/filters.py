@@ -13,7 +13,11 @@ class TitreFilter(django_filters.FilterSet):
     exercise = django_filters.NumberFilter(label=_("Année d'émission"))
     kind = django_filters.ChoiceFilter(label=_("Nature"), choices=TitreKind.choices)
     state = django_filters.ChoiceFilter(label=_("État"), choices=TitreState.choices)
-    unpaid = django_filters.BooleanFilter(label=_("Reste à recouvrer"), method="only_unpaid")
+    unpaid = django_filters.ChoiceFilter(
+        label=_("Reste à recouvrer"),
+        choices=[("1", _("Oui")), ("0", _("Non"))],
+        method="only_unpaid",
+    )
 
     class Meta:
         model = RevenueTitle
@@ -28,6 +32,4 @@ class TitreFilter(django_filters.FilterSet):
         )
 
     def only_unpaid(self, queryset, name, value):
-        if value is None:
-            return queryset
-        return queryset.filter(balance__gt=0) if value else queryset.filter(balance__lte=0)
+        return queryset.filter(balance__gt=0) if value == "1" else queryset.filter(balance__lte=0)
