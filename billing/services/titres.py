@@ -528,7 +528,10 @@ def titre_correct(
         raise ValidationError(
             {"issue_date": _("Une correction ne peut pas précéder le titre qu'elle corrige.")}
         )
-    remaining = titre_selectors.with_balance(RevenueTitle.objects.filter(pk=original.pk)).get().net
+    # Rounded: SQLite computes the annotation in floating point (5839.03000000000).
+    remaining = round_money(
+        titre_selectors.with_balance(RevenueTitle.objects.filter(pk=original.pk)).get().net
+    )
     if remaining <= ZERO:
         raise ValidationError(_("Ce titre est déjà entièrement annulé."))
     if kind == TitreKind.CANCELLATION:
@@ -599,7 +602,9 @@ def payment_record(
         raise ValidationError({"paid_on": _("Un paiement ne peut précéder l'émission du titre.")})
     if paid_on > timezone.localdate():
         raise ValidationError({"paid_on": _("La date du paiement ne peut être dans le futur.")})
-    balance = titre_selectors.with_balance(RevenueTitle.objects.filter(pk=titre.pk)).get().balance
+    balance = round_money(
+        titre_selectors.with_balance(RevenueTitle.objects.filter(pk=titre.pk)).get().balance
+    )
     if amount > balance:
         raise ValidationError(
             {
