@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -203,7 +203,7 @@ def drafts_from_run(
         run.shares.filter(borne_by_coordinator=False)
         .exclude(amount=0)
         .select_related("tenant", "partner")
-        .order_by("partner__name", "tenant__code", "pool_code")
+        .order_by("partner__name", F("tenant__code").asc(nulls_last=True), "pool_code")
     )
     for share in shares:
         groups[(share.partner_id, share.tenant_id)].append(share)
@@ -480,7 +480,11 @@ def batch_issue(*, batch: TitreBatch, user=None) -> TitreBatch:
     if not batch.is_draft:
         raise ValidationError(_("Ce bordereau est déjà émis."))
     _check_issue_date(batch.issue_date)
-    drafts = list(titre_selectors.open_drafts(batch).order_by("debtor__name", "tenant__code", "pk"))
+    drafts = list(
+        titre_selectors.open_drafts(batch).order_by(
+            "debtor__name", F("tenant__code").asc(nulls_last=True), "pk"
+        )
+    )
     if not drafts:
         raise ValidationError(_("Aucun titre à émettre dans ce bordereau."))
     undecided = [t for t in drafts if t.below_threshold and not t.recovery_confirmed]
