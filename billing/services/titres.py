@@ -324,6 +324,8 @@ def _draft_or_error(titre: RevenueTitle) -> RevenueTitle:
 def titre_decide_recovery(*, titre: RevenueTitle, recover: bool) -> RevenueTitle:
     """Below the threshold, the authorising officer decides: recover anyway, or not at all."""
     titre = _draft_or_error(titre)
+    if not titre.batch.is_draft:
+        raise ValidationError(_("Ce bordereau est déjà émis."))
     titre.recovery_confirmed = recover
     titre.state = TitreState.DRAFT if recover else TitreState.WAIVED
     titre.save(update_fields=["recovery_confirmed", "state"])
@@ -432,6 +434,7 @@ def titre_issue(*, titre: RevenueTitle, user=None) -> RevenueTitle:
         )
     settings = _settings(titre.consortium)
     issued_on = titre.batch.issue_date
+    _check_issue_date(issued_on)
     year = issued_on.year
     number = _next_number(titre.consortium, year, TITRE)
     # Numbers and dates run together: nothing is issued before a titre already numbered.
