@@ -12,6 +12,7 @@ for blois (with A's share of the member pool) and tours. The coordinator's tenan
 - `issued_batch`: that batch issued (its task is queued on commit, which `db` tests never reach).
 - `specific_run(billing_year, amounts)`: a specific run of direct pools, e.g. a 12 € titre.
 - `add_paying_partners(world, count)`: more partners, each paying a tenant of its own.
+- `twenty_drafts(world, billing_year)`: a batch in preparation of 20 titres (16 more partners).
 - `TitreRows.take()`: every titre row a refused write must leave as it was.
 """
 
@@ -118,10 +119,10 @@ def specific_run(year, amounts: dict[Tenant, str]) -> AllocationRun:
     return runs.run_create(fiscal_year=year.fiscal_year, kind=RunKind.SPECIFIC)
 
 
-def add_paying_partners(world, count: int, *, email: bool = True) -> list[Tenant]:
+def add_paying_partners(world, count: int, *, email: bool = True, first: int = 0) -> list[Tenant]:
     """`count` members, each paying a tenant of its own opened 1 February 2026 (no volume due)."""
     tenants = []
-    for index in range(count):
+    for index in range(first, first + count):
         partner = PartnerFactory(
             consortium=world.consortium,
             name=f"Commune de Test {index:02d}",
@@ -139,6 +140,19 @@ def add_paying_partners(world, count: int, *, email: bool = True) -> list[Tenant
             )
         )
     return tenants
+
+
+def twenty_drafts(world, year, *, without_email: int = 0) -> TitreBatch:
+    """The 2026 budget run's drafts for 20 tenants: the four of `world` and 16 more, each paid
+    by a partner of its own; the last `without_email` of those have no billing e-mail."""
+    add_paying_partners(world, 16 - without_email)
+    if without_email:
+        add_paying_partners(world, without_email, email=False, first=16 - without_email)
+    settings_for(world)
+    run = runs.run_create(fiscal_year=year.fiscal_year, kind=RunKind.BUDGET)
+    batch, skipped = titres.drafts_from_run(run=run, issue_date=ISSUE_DATE)
+    assert skipped == [] and batch.titres.count() == 20
+    return batch
 
 
 def issued(batch: TitreBatch) -> list[RevenueTitle]:
