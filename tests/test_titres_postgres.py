@@ -12,14 +12,16 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from billing.models import (
+    AllocationRun,
     Payment,
     RevenueTitle,
+    RunKind,
     TitreBatch,
     TitreLine,
     TitreSequence,
     TitreState,
 )
-from billing.services import grids, titres
+from billing.services import grids, runs, titres
 from billing.tasks import render_missing
 from tests.conftest import ON_POSTGRES
 from tests.titre_fixtures import ISSUE_DATE, TitreRows, issued, settings_for, specific_run
@@ -127,6 +129,46 @@ def test_concurrent_payments_never_exceed_the_balance(transactional_db, world, i
     assert set(outcomes) == {"ok", "ValidationError"}
     paid = sum(Payment.objects.filter(titre=titre).values_list("amount", flat=True))
     assert paid == Decimal("5000.00") <= titre.total
+
+
+def test_concurrent_cancellations_cancel_once(transactional_db, world, issued_batch):
+    original = RevenueTitle.objects.get(batch=issued_batch, tenant=world.tenant_a)
+
+    def cancel(index, barrier):
+        barrier.wait(timeout=30)
+        titres.titre_correct(
+            original=original,
+            kind="cancellation",
+            reason=f"Erreur {index}",
+            issue_date=datetime.date(2026, 2, 2),
+        )
+
+    outcomes = _race(4, cancel)
+
+    assert sorted(outcomes) == ["ValidationError"] * 3 + ["ok"]
+    (cancellation,) = RevenueTitle.objects.filter(original=original)
+    assert cancellation.total == original.total and cancellation.number == 5
+    assert TitreSequence.objects.get(year=2026, kind="titre").last_number == 5
+    assert TitreSequence.objects.get(year=2026, kind="batch").last_number == 2
+
+
+def test_two_budget_runs_drafted_at_once_bill_the_year_once(transactional_db, world, billing_year):
+    settings_for(world)
+    fiscal_year = billing_year.fiscal_year
+    versions = [runs.run_create(fiscal_year=fiscal_year, kind=RunKind.BUDGET) for _ in range(2)]
+
+    # drafts_from_run locks the run with its fiscal year (joined): the second waits, then sees
+    # the first one's annual titres.
+    def draft(index, barrier):
+        run = AllocationRun.objects.get(pk=versions[index].pk)
+        barrier.wait(timeout=30)
+        titres.drafts_from_run(run=run, issue_date=ISSUE_DATE)
+
+    outcomes = _race(2, draft)
+
+    assert sorted(outcomes) == ["ValidationError", "ok"]
+    assert RevenueTitle.objects.filter(kind="annual").count() == 4
+    assert TitreBatch.objects.count() == 1
 
 
 # --- Raw SQL -------------------------------------------------------------------------------------
