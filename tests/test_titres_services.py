@@ -736,6 +736,36 @@ def test_trueup_gives_additional_titres_and_reductions_of_the_annual_titre(
     )
 
 
+def test_a_new_actual_run_does_not_bill_the_trueup_again(
+    world, billing_year, issued_batch, budget_run
+):
+    _actuals(billing_year)
+    runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.ACTUAL)
+    day = datetime.date(2026, 6, 30)
+    batch, _skipped = titres.drafts_from_trueup(
+        fiscal_year=billing_year.fiscal_year, issue_date=day
+    )
+    titres.batch_issue(batch=batch)
+    # A late invoice, a second version of the actual run: the differences to the budget run
+    # would be billed a second time.
+    costs.expense_save(
+        expense=Expense(pool=billing_year.heb),
+        invoice_date=datetime.date(2026, 7, 31),
+        vendor="Prestataire SAE",
+        contract_lot="Lot 1",
+        reference="F-2026-002",
+        amount=Decimal("50"),
+    )
+    second = runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.ACTUAL)
+    assert second.version == 2
+    refused(
+        "La régularisation de l'exercice 2026 est déjà établie (répartition réelle n° 1)",
+        titres.drafts_from_trueup,
+        fiscal_year=billing_year.fiscal_year,
+        issue_date=day,
+    )
+
+
 def test_trueup_refused_before_the_annual_titres_or_the_actual_run(
     world, billing_year, titre_settings, drafts
 ):

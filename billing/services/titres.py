@@ -249,6 +249,21 @@ def drafts_from_trueup(
         raise ValidationError(_("Calculez d'abord la répartition réelle de l'exercice."))
     if actual.titres.exists():
         raise ValidationError(_("La régularisation de cette répartition réelle est déjà établie."))
+    # Another version of the actual run would bill the same differences a second time.
+    earlier = (
+        RevenueTitle.objects.filter(fiscal_year=fiscal_year, run__kind=RunKind.ACTUAL)
+        .exclude(state=TitreState.WAIVED)
+        .select_related("run")
+        .first()
+    )
+    if earlier is not None:
+        raise ValidationError(
+            _(
+                "La régularisation de l'exercice %(year)s est déjà établie (répartition réelle "
+                "n° %(version)s) : supprimez d'abord son bordereau s'il est en préparation."
+            )
+            % {"year": fiscal_year.year, "version": earlier.run.version}
+        )
     groups: dict[tuple[int, int | None], list[recap.TrueUpLine]] = defaultdict(list)
     for line in recap.true_up(billed, actual):
         if line.borne_by_coordinator or not line.difference:
