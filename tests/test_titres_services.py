@@ -661,9 +661,10 @@ def test_status_and_balance_through_payments_and_corrections(world, issued_batch
 # --- True-up ------------------------------------------------------------------------------------
 
 
-def _actuals(year) -> None:
-    """Hosting cheaper than budgeted, storage dearer, staff time and set-up as budgeted."""
-    for pool, amount in ((year.heb, "8000"), (year.vol, "14000"), (year.inst, "1000")):
+def _actuals(year, heb="8000", vol="14000", inst="1000") -> None:
+    """By default hosting cheaper than budgeted, storage dearer, staff time and set-up as
+    budgeted."""
+    for pool, amount in ((year.heb, heb), (year.vol, vol), (year.inst, inst)):
         costs.expense_save(
             expense=Expense(pool=pool),
             invoice_date=datetime.date(2026, 6, 30),
@@ -734,6 +735,27 @@ def test_trueup_gives_additional_titres_and_reductions_of_the_annual_titre(
         fiscal_year=billing_year.fiscal_year,
         issue_date=day,
     )
+
+
+def test_a_member_share_reduced_alone_reduces_the_titre_that_carried_it(
+    world, billing_year, issued_batch, budget_run
+):
+    """Set-up cheaper than budgeted, everything else as budgeted: only the members' shares of
+    the common pool differ, and they rode on each member's first tenant titre."""
+    _actuals(billing_year, heb="10000", vol="10000", inst="900")
+    runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.ACTUAL)
+    batch, skipped = titres.drafts_from_trueup(
+        fiscal_year=billing_year.fiscal_year, issue_date=datetime.date(2026, 6, 30)
+    )
+    assert skipped == []
+    annual = {t.tenant.code: t for t in issued(issued_batch)}
+    reductions = {t.tenant.code: t for t in batch.titres.select_related("tenant", "original")}
+    assert set(reductions) == {"agglo", "blois"}
+    assert reductions["blois"].original == annual["blois"]
+    assert reductions["blois"].total == Decimal("33.33")
+    assert reductions["agglo"].original == annual["agglo"]
+    assert reductions["agglo"].total == Decimal("33.34")
+    assert reductions["blois"].lines.get().label == "Installation commune — Blois"
 
 
 def test_a_new_actual_run_does_not_bill_the_trueup_again(

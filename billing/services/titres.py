@@ -154,12 +154,20 @@ def _share_line(share: Share) -> tuple[str, str, Decimal, Share]:
     return (label, f"{share.get_key_display()} : {share.base}", share.amount, share)
 
 
-def _fold_members(groups: dict[tuple[int, int | None], list]) -> dict[tuple[int, int | None], list]:
-    """Member-level lines ride on the titre of the first tenant the member pays, if any."""
+def _first_tenants(keys) -> dict[int, int]:
+    """The first tenant (lowest id) each partner pays, from (partner id, tenant id) pairs."""
     first_tenant: dict[int, int] = {}
-    for partner_id, tenant_id in sorted(groups, key=lambda key: (key[0], key[1] or 0)):
+    for partner_id, tenant_id in sorted(keys, key=lambda key: (key[0], key[1] or 0)):
         if tenant_id is not None:
             first_tenant.setdefault(partner_id, tenant_id)
+    return first_tenant
+
+
+def _fold_members(
+    groups: dict[tuple[int, int | None], list], first_tenant: dict[int, int] | None = None
+) -> dict[tuple[int, int | None], list]:
+    """Member-level lines ride on the titre of the first tenant the member pays, if any."""
+    first_tenant = _first_tenants(groups) | (first_tenant or {})
     folded: dict[tuple[int, int | None], list] = defaultdict(list)
     for (partner_id, tenant_id), items in groups.items():
         folded[(partner_id, tenant_id or first_tenant.get(partner_id))].extend(items)
@@ -269,7 +277,13 @@ def drafts_from_trueup(
         if line.borne_by_coordinator or not line.difference:
             continue
         groups[(line.partner.pk, line.tenant.pk if line.tenant else None)].append(line)
-    groups = _fold_members(groups)
+    # Onto the tenant whose annual titre carried the member's share, even with no difference.
+    billed_tenants = (
+        billed.shares.filter(borne_by_coordinator=False, tenant__isnull=False)
+        .exclude(amount=0)
+        .values_list("partner_id", "tenant_id")
+    )
+    groups = _fold_members(groups, _first_tenants(billed_tenants))
     batch = _draft_batch(fiscal_year, issue_date, user)
     skipped = []
     for (partner_id, tenant_id), group in sorted(
@@ -279,6 +293,9 @@ def drafts_from_trueup(
         if net == ZERO:
             continue
         first = next((line for line in group if line.tenant), group[0])
+        tenant = first.tenant
+        if tenant is None and tenant_id is not None:  # member lines folded onto that tenant
+            tenant = Tenant.objects.get(pk=tenant_id)
         sign = 1 if net > ZERO else -1
         lines = [
             (
@@ -298,7 +315,7 @@ def drafts_from_trueup(
                 batch=batch,
                 kind=TitreKind.ADDITIONAL,
                 debtor=first.partner,
-                tenant=first.tenant,
+                tenant=tenant,
                 run=actual,
                 lines=lines,
                 threshold=settings.recovery_threshold,
@@ -315,7 +332,7 @@ def drafts_from_trueup(
             batch=batch,
             kind=TitreKind.REDUCTION,
             debtor=first.partner,
-            tenant=first.tenant,
+            tenant=tenant,
             run=actual,
             lines=lines,
             threshold=settings.recovery_threshold,
