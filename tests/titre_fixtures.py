@@ -9,7 +9,8 @@ for blois (with A's share of the member pool) and tours. The coordinator's tenan
   and the coordinator have a billing e-mail.
 - `budget_run`: the 2026 budget run.
 - `drafts`: the batch in preparation of 20 January 2026, from the budget run.
-- `issued_batch`: that batch issued (its task is queued on commit, which `db` tests never reach).
+- `issued_batch`: that batch issued; its task is queued on commit, which only
+  `transactional_db` tests reach (`db` tests run it with `django_capture_on_commit_callbacks`).
 - `specific_run(billing_year, amounts)`: a specific run of direct pools, e.g. a 12 € titre.
 - `add_paying_partners(world, count)`: more partners, each paying a tenant of its own.
 - `twenty_drafts(world, billing_year)`: a batch in preparation of 20 titres (16 more partners).
