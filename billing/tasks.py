@@ -68,12 +68,24 @@ def _send_one(titre: RevenueTitle, email: str) -> bool:
 
 
 def send_missing(batch_id: int) -> int:
-    """E-mail each titre of the batch to its debtor's address, once; return how many were sent."""
+    """E-mail each titre of the batch to its debtor's address, once; return how many were sent.
+
+    A failed send does not hold back the titres after it: they are sent, then the first error
+    is raised so that the task retries what is left.
+    """
     sent = 0
+    failure: OSError | None = None
     for titre in _issued(batch_id).filter(document__isnull=False):
         email = titre.snapshot.get("debtor", {}).get("email")
-        if email and _send_one(titre, email):
-            sent += 1
+        if not email:
+            continue
+        try:
+            if _send_one(titre, email):
+                sent += 1
+        except OSError as error:
+            failure = failure or error
+    if failure is not None:
+        raise failure
     return sent
 
 

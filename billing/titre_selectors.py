@@ -15,7 +15,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,18 +44,28 @@ def _sum_of(queryset: QuerySet, group: str, field: str) -> Subquery:
     )
 
 
+def _cents(expression) -> Round:
+    """Rounded to the cent in the query: SQLite adds money as floating point numbers, where
+    3 473,69 − (1 077,70 + 2 395,99) leaves 4.5e-13 due."""
+    return Round(expression, 2, output_field=MONEY)
+
+
 def with_balance(titres: QuerySet[RevenueTitle]) -> QuerySet[RevenueTitle]:
     """Annotate `corrected` (issued corrections), `paid`, `net` and `balance` (net − paid)."""
     corrections = RevenueTitle.objects.filter(original=OuterRef("pk"), state=TitreState.ISSUED)
     payments = Payment.objects.filter(titre=OuterRef("pk"))
     zero = Value(ZERO, output_field=MONEY)
     return titres.annotate(
-        corrected=Coalesce(_sum_of(corrections, "original", "total"), zero),
-        paid=Coalesce(_sum_of(payments, "titre", "amount"), zero),
+        corrected=Coalesce(_cents(_sum_of(corrections, "original", "total")), zero),
+        paid=Coalesce(_cents(_sum_of(payments, "titre", "amount")), zero),
     ).annotate(
-        net=F("total") - F("corrected"),
+        net=_cents(F("total") - F("corrected")),
         balance=Case(
-            When(state=TitreState.ISSUED, kind__in=CHARGING_KINDS, then=F("net") - F("paid")),
+            When(
+                state=TitreState.ISSUED,
+                kind__in=CHARGING_KINDS,
+                then=_cents(F("net") - F("paid")),
+            ),
             default=zero,
             output_field=MONEY,
         ),

@@ -13,6 +13,7 @@ pytest_plugins = [
     "tests.billing_fixtures",
     "tests.browser_fixtures",
     "tests.governance_fixtures",
+    "tests.titre_fixtures",
 ]
 
 PASSWORD = "mot-de-passe-de-test"

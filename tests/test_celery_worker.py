@@ -1,4 +1,4 @@
-"""The invitation task through a real Redis broker and a real Celery worker: no eager mode, no mocks.
+"""Tasks through a real Redis broker and a real Celery worker: no eager mode, no mocks.
 
 The worker runs in a thread of this process, so it shares Django's locmem `mail.outbox`, and
 opens its own database connection: the data must be committed (`transactional_db`).
@@ -17,8 +17,13 @@ from django.db import connections
 
 from accounts.services import user_create
 from accounts.tasks import send_invitation
+from billing.models import TitreDocument, TitreEmail
+from billing.services import titres
+from billing.tasks import process_batch
+from billing.titre_pdf import sha256
 from ligeris import celery_app
 from tests.conftest import ON_POSTGRES
+from tests.titre_fixtures import issued, twenty_drafts
 
 pytestmark = pytest.mark.celery_worker
 
@@ -138,3 +143,60 @@ def test_convocation_sent_once_per_seat_by_a_real_worker(real_worker, mailoutbox
     assert all(m.attachments[0][2] == "text/calendar" for m in mailoutbox)
     meeting.refresh_from_db()
     assert meeting.convened_at is not None
+
+
+def _wait_until(condition, timeout: float = 120) -> None:
+    """Poll until `condition()` holds. Not the database: on SQLite's shared-cache test database
+    a read while the worker writes is answered "database table is locked"."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not done within {timeout}s")
+        time.sleep(0.2)
+
+
+def test_titre_batch_rendered_and_mailed_once_by_a_real_worker(
+    real_worker, mailoutbox, world, billing_year
+):
+    """Issuing 20 titres queues the batch's task on commit: 20 PDFs, 20 e-mails, then two more
+    runs of the task add nothing."""
+    batch = titres.batch_issue(batch=twenty_drafts(world, billing_year))
+    _wait_until(lambda: len(mailoutbox) >= 20)
+    # Run twice more: nothing new. Once they are done, so is the first run (one at a time on
+    # SQLite; on PostgreSQL they wait for its row locks on each e-mail record).
+    again = [process_batch.delay(batch.pk), process_batch.apply_async(args=[batch.pk])]
+    assert [result.get(timeout=60) for result in again] == [{"rendered": 0, "sent": 0}] * 2
+
+    titres_ = issued(batch)
+    documents = {d.titre_id: d for d in TitreDocument.objects.filter(titre__batch=batch)}
+    assert sorted(documents) == sorted(t.pk for t in titres_)
+    for document in documents.values():
+        assert document.sha256 == sha256(bytes(document.pdf))
+    assert len(mailoutbox) == 20
+    by_name = {message.attachments[0][0]: message for message in mailoutbox}
+    for titre in titres_:
+        message = by_name[f"titre-{titre.reference}.pdf"]
+        assert message.to == [titre.debtor.billing_email]
+        assert message.attachments[0][1:] == (
+            bytes(documents[titre.pk].pdf),
+            "application/pdf",
+        )
+    assert TitreEmail.objects.filter(titre__batch=batch, sent_at__isnull=False).count() == 20
+    assert TitreEmail.objects.count() == 20
+
+
+def test_titre_batch_tasks_racing_each_other_send_each_email_once(
+    real_worker, mailoutbox, world, billing_year
+):
+    """Duplicates queued at once with the task of the issue (two at a time on PostgreSQL)."""
+    batch = titres.batch_issue(batch=twenty_drafts(world, billing_year))
+    racing = [process_batch.delay(batch.pk) for _ in range(2)]
+    results = [result.get(timeout=120) for result in racing]
+    # Each racing run went through every e-mail record, after the first run's lock on it.
+    assert TitreEmail.objects.filter(titre__batch=batch, sent_at__isnull=False).count() == 20
+
+    assert sum(result["sent"] for result in results) <= 20
+    assert TitreDocument.objects.filter(titre__batch=batch).count() == 20
+    assert sorted(m.attachments[0][0] for m in mailoutbox) == sorted(
+        f"titre-{titre.reference}.pdf" for titre in issued(batch)
+    )

@@ -378,7 +378,11 @@ class TitreLine(models.Model):
         return super().delete(*args, **kwargs)
 
     def _titre_issued(self) -> bool:
-        return RevenueTitle.objects.filter(pk=self.titre_id, state=TitreState.ISSUED).exists()
+        """Whether the line's titre, or the titre it is stored under, is issued."""
+        titres = Q(pk=self.titre_id)
+        if self.pk is not None:
+            titres |= Q(lines__pk=self.pk)
+        return RevenueTitle.objects.filter(titres, state=TitreState.ISSUED).exists()
 
 
 class WriteOnce(models.Model):

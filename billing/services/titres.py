@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -154,12 +154,20 @@ def _share_line(share: Share) -> tuple[str, str, Decimal, Share]:
     return (label, f"{share.get_key_display()} : {share.base}", share.amount, share)
 
 
-def _fold_members(groups: dict[tuple[int, int | None], list]) -> dict[tuple[int, int | None], list]:
-    """Member-level lines ride on the titre of the first tenant the member pays, if any."""
+def _first_tenants(keys) -> dict[int, int]:
+    """The first tenant (lowest id) each partner pays, from (partner id, tenant id) pairs."""
     first_tenant: dict[int, int] = {}
-    for partner_id, tenant_id in sorted(groups, key=lambda key: (key[0], key[1] or 0)):
+    for partner_id, tenant_id in sorted(keys, key=lambda key: (key[0], key[1] or 0)):
         if tenant_id is not None:
             first_tenant.setdefault(partner_id, tenant_id)
+    return first_tenant
+
+
+def _fold_members(
+    groups: dict[tuple[int, int | None], list], first_tenant: dict[int, int] | None = None
+) -> dict[tuple[int, int | None], list]:
+    """Member-level lines ride on the titre of the first tenant the member pays, if any."""
+    first_tenant = _first_tenants(groups) | (first_tenant or {})
     folded: dict[tuple[int, int | None], list] = defaultdict(list)
     for (partner_id, tenant_id), items in groups.items():
         folded[(partner_id, tenant_id or first_tenant.get(partner_id))].extend(items)
@@ -203,7 +211,7 @@ def drafts_from_run(
         run.shares.filter(borne_by_coordinator=False)
         .exclude(amount=0)
         .select_related("tenant", "partner")
-        .order_by("partner__name", "tenant__code", "pool_code")
+        .order_by("partner__name", F("tenant__code").asc(nulls_last=True), "pool_code")
     )
     for share in shares:
         groups[(share.partner_id, share.tenant_id)].append(share)
@@ -249,12 +257,33 @@ def drafts_from_trueup(
         raise ValidationError(_("Calculez d'abord la répartition réelle de l'exercice."))
     if actual.titres.exists():
         raise ValidationError(_("La régularisation de cette répartition réelle est déjà établie."))
+    # Another version of the actual run would bill the same differences a second time.
+    earlier = (
+        RevenueTitle.objects.filter(fiscal_year=fiscal_year, run__kind=RunKind.ACTUAL)
+        .exclude(state=TitreState.WAIVED)
+        .select_related("run")
+        .first()
+    )
+    if earlier is not None:
+        raise ValidationError(
+            _(
+                "La régularisation de l'exercice %(year)s est déjà établie (répartition réelle "
+                "n° %(version)s) : supprimez d'abord son bordereau s'il est en préparation."
+            )
+            % {"year": fiscal_year.year, "version": earlier.run.version}
+        )
     groups: dict[tuple[int, int | None], list[recap.TrueUpLine]] = defaultdict(list)
     for line in recap.true_up(billed, actual):
         if line.borne_by_coordinator or not line.difference:
             continue
         groups[(line.partner.pk, line.tenant.pk if line.tenant else None)].append(line)
-    groups = _fold_members(groups)
+    # Onto the tenant whose annual titre carried the member's share, even with no difference.
+    billed_tenants = (
+        billed.shares.filter(borne_by_coordinator=False, tenant__isnull=False)
+        .exclude(amount=0)
+        .values_list("partner_id", "tenant_id")
+    )
+    groups = _fold_members(groups, _first_tenants(billed_tenants))
     batch = _draft_batch(fiscal_year, issue_date, user)
     skipped = []
     for (partner_id, tenant_id), group in sorted(
@@ -264,6 +293,9 @@ def drafts_from_trueup(
         if net == ZERO:
             continue
         first = next((line for line in group if line.tenant), group[0])
+        tenant = first.tenant
+        if tenant is None and tenant_id is not None:  # member lines folded onto that tenant
+            tenant = Tenant.objects.get(pk=tenant_id)
         sign = 1 if net > ZERO else -1
         lines = [
             (
@@ -283,7 +315,7 @@ def drafts_from_trueup(
                 batch=batch,
                 kind=TitreKind.ADDITIONAL,
                 debtor=first.partner,
-                tenant=first.tenant,
+                tenant=tenant,
                 run=actual,
                 lines=lines,
                 threshold=settings.recovery_threshold,
@@ -300,7 +332,7 @@ def drafts_from_trueup(
             batch=batch,
             kind=TitreKind.REDUCTION,
             debtor=first.partner,
-            tenant=first.tenant,
+            tenant=tenant,
             run=actual,
             lines=lines,
             threshold=settings.recovery_threshold,
@@ -324,6 +356,8 @@ def _draft_or_error(titre: RevenueTitle) -> RevenueTitle:
 def titre_decide_recovery(*, titre: RevenueTitle, recover: bool) -> RevenueTitle:
     """Below the threshold, the authorising officer decides: recover anyway, or not at all."""
     titre = _draft_or_error(titre)
+    if not titre.batch.is_draft:
+        raise ValidationError(_("Ce bordereau est déjà émis."))
     titre.recovery_confirmed = recover
     titre.state = TitreState.DRAFT if recover else TitreState.WAIVED
     titre.save(update_fields=["recovery_confirmed", "state"])
@@ -432,6 +466,7 @@ def titre_issue(*, titre: RevenueTitle, user=None) -> RevenueTitle:
         )
     settings = _settings(titre.consortium)
     issued_on = titre.batch.issue_date
+    _check_issue_date(issued_on)
     year = issued_on.year
     number = _next_number(titre.consortium, year, TITRE)
     # Numbers and dates run together: nothing is issued before a titre already numbered.
@@ -470,7 +505,9 @@ def titre_issue(*, titre: RevenueTitle, user=None) -> RevenueTitle:
 def _queue_batch(batch: TitreBatch) -> None:
     from billing.tasks import process_batch  # the task module imports these services
 
-    transaction.on_commit(lambda: process_batch.delay(batch.pk))
+    # Robust: the batch is committed whatever happens to the job; a failure is logged, and the
+    # task retries (or is run again from the batch page) without numbering anything twice.
+    transaction.on_commit(lambda: process_batch.delay(batch.pk), robust=True)
 
 
 @transaction.atomic
@@ -480,7 +517,11 @@ def batch_issue(*, batch: TitreBatch, user=None) -> TitreBatch:
     if not batch.is_draft:
         raise ValidationError(_("Ce bordereau est déjà émis."))
     _check_issue_date(batch.issue_date)
-    drafts = list(titre_selectors.open_drafts(batch).order_by("debtor__name", "tenant__code", "pk"))
+    drafts = list(
+        titre_selectors.open_drafts(batch).order_by(
+            "debtor__name", F("tenant__code").asc(nulls_last=True), "pk"
+        )
+    )
     if not drafts:
         raise ValidationError(_("Aucun titre à émettre dans ce bordereau."))
     undecided = [t for t in drafts if t.below_threshold and not t.recovery_confirmed]
@@ -528,7 +569,7 @@ def titre_correct(
         raise ValidationError(
             {"issue_date": _("Une correction ne peut pas précéder le titre qu'elle corrige.")}
         )
-    # SQLite returns the annotation with ten decimals: money is rounded to the cent here.
+    # Rounded: SQLite computes the annotation in floating point (5839.03000000000).
     remaining = round_money(
         titre_selectors.with_balance(RevenueTitle.objects.filter(pk=original.pk)).get().net
     )
