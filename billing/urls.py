@@ -126,6 +126,11 @@ urlpatterns = [
         name="batch_delete",
     ),
     path(
+        "titres/bordereaux/<int:pk>/relancer/",
+        titres.BatchResumeView.as_view(),
+        name="batch_resume",
+    ),
+    path(
         "titres/bordereaux/<int:pk>/progression/",
         titres.BatchProgressView.as_view(),
         name="batch_progress",

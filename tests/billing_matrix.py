@@ -62,6 +62,7 @@ BILLING_MATRIX = {
     "billing:batch_progress": ("get", "billing_issued_batch", MANAGERS_ONLY),
     "billing:batch_issue": ("post", "billing_draft_batch", POST_MANAGERS),
     "billing:batch_delete": ("post", "billing_draft_batch", POST_MANAGERS),
+    "billing:batch_resume": ("post", "billing_issued_batch", POST_MANAGERS),
     "billing:my_titres": ("get", None, PARTNERS_ONLY),
 }
 

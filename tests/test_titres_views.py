@@ -13,8 +13,15 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from billing.models import Payment, RevenueTitle, RunKind, TitreKind, TitreSettings
-from billing.services import runs
+from billing.models import (
+    Payment,
+    RevenueTitle,
+    RunKind,
+    TitreDocument,
+    TitreKind,
+    TitreSettings,
+)
+from billing.services import runs, titres
 from tests.billing_matrix import draft_batch, issued_batch, titre_settings
 
 
@@ -144,3 +151,19 @@ def test_overdue_page_flags_the_partner_for_exclusion(world, titre_a, client_for
     assert titre_a.reference in response.text  # issued 20/01/2026, due 19/02/2026, unpaid
     flags = response.context["flags"]
     assert world.partner_a in [flag.partner for flag in flags]
+
+
+def test_resume_runs_the_missing_part_of_the_job(
+    world, run, client_for, django_capture_on_commit_callbacks
+):
+    batch = draft_batch(world, run)
+    for titre in batch.titres.filter(below_threshold=True):
+        titres.titre_decide_recovery(titre=titre, recover=True)
+    batch = titres.batch_issue(batch=batch)  # its job never ran: no commit in a test transaction
+    assert not TitreDocument.objects.exists()
+    page = client_for("finance").get(reverse("billing:batch_detail", args=[batch.pk]))
+    assert "Relancer la production" in unescape(page.text)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("finance").post(reverse("billing:batch_resume", args=[batch.pk]))
+    assert response.status_code == 302
+    assert TitreDocument.objects.count() == batch.titres.count()

@@ -545,6 +545,13 @@ def batch_issue(*, batch: TitreBatch, user=None) -> TitreBatch:
     return batch
 
 
+def batch_resume(*, batch: TitreBatch) -> None:
+    """Queue an issued batch's job again; PDFs and e-mails already done are not done twice."""
+    if batch.is_draft:
+        raise ValidationError(_("Ce bordereau n'est pas encore émis."))
+    _queue_batch(batch)
+
+
 # --- Corrections --------------------------------------------------------------------------------
 
 

@@ -226,6 +226,14 @@ class BatchIssueView(BatchActionView):
         return _("%(batch)s : titres numérotés ; PDF et envois en cours.") % {"batch": batch}
 
 
+class BatchResumeView(BatchActionView):
+    """Queue the batch's job again (after a failed send, say): it only does what is missing."""
+
+    def act(self, batch) -> str:
+        titres.batch_resume(batch=batch)
+        return _("Production et envoi relancés : seul ce qui manque sera fait.")
+
+
 class BatchDeleteView(BatchActionView):
     def act(self, batch) -> str:
         titres.batch_delete(batch=batch)
