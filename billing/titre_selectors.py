@@ -104,7 +104,9 @@ def status_of(titre: RevenueTitle, today: datetime.date | None = None) -> Status
     if titre.kind in CORRECTING_KINDS:
         return Status("correction", _("Émis"))
     if titre.net <= ZERO:
-        return Status("cancelled", _("Annulé") if titre.paid == ZERO else _("Trop-perçu"))
+        return Status(
+            "cancelled", _("Annulé") if titre.paid == ZERO else _("Annulé, trop-perçu à rembourser")
+        )
     if titre.balance < ZERO:
         return Status("overpaid", _("Trop-perçu à rembourser"))
     if titre.balance == ZERO:

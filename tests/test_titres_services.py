@@ -357,6 +357,18 @@ def test_issuing_twice_is_refused(issued_batch):
     )
 
 
+def test_a_titre_above_the_threshold_is_always_recovered(drafts):
+    above = drafts.titres.filter(below_threshold=False).first()
+    refused(
+        "Seul un titre inférieur au seuil de recouvrement peut ne pas être émis.",
+        titres.titre_decide_recovery,
+        titre=above,
+        recover=False,
+    )
+    above.refresh_from_db()
+    assert above.state == TitreState.DRAFT
+
+
 def test_issuing_on_a_future_date_is_refused(drafts):
     TitreBatch.objects.filter(pk=drafts.pk).update(issue_date=tomorrow())
     drafts.refresh_from_db()

@@ -358,6 +358,10 @@ def titre_decide_recovery(*, titre: RevenueTitle, recover: bool) -> RevenueTitle
     titre = _draft_or_error(titre)
     if not titre.batch.is_draft:
         raise ValidationError(_("Ce bordereau est déjà émis."))
+    if not titre.below_threshold:
+        raise ValidationError(
+            _("Seul un titre inférieur au seuil de recouvrement peut ne pas être émis.")
+        )
     titre.recovery_confirmed = recover
     titre.state = TitreState.DRAFT if recover else TitreState.WAIVED
     titre.save(update_fields=["recovery_confirmed", "state"])
