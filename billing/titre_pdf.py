@@ -8,6 +8,7 @@ the page counter restarts at 1 on each titre's first page, and "page X / Y" take
 page of the anchor that closes the titre, so a titre counts its own pages even in a batch render.
 """
 
+import copy
 import datetime
 import hashlib
 from collections.abc import Sequence
@@ -46,6 +47,12 @@ def iban_display(iban: str) -> str:
 
 def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
+
+
+def _title(titre: RevenueTitle) -> str:
+    """The PDF's title: « Titre annuel (terme à échoir) n° 2026-00042 — Agglopolys »."""
+    debtor = (titre.snapshot or {}).get("debtor") or {}
+    return f"{titre.get_kind_display()} n° {titre.reference} — {debtor.get('name', '')}"
 
 
 def _context(titre: RevenueTitle) -> dict:
@@ -88,6 +95,7 @@ def render_titres(
         return {}
     with translation.override("fr"):
         document = render_document(TEMPLATE, {"titres": [_context(t) for t in titres]})
+        titles = {t.pk: _title(t) for t in titres}
     starts: dict[int, int] = {}
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
@@ -98,7 +106,10 @@ def render_titres(
     pdfs = {}
     for position, (pk, start) in enumerate(ordered):
         end = ordered[position + 1][1] if position + 1 < len(ordered) else len(document.pages)
-        pdfs[pk] = document.copy(document.pages[start:end]).write_pdf(**options)
+        split = document.copy(document.pages[start:end])
+        split.metadata = copy.copy(document.metadata)  # the copy shares it: one title per titre
+        split.metadata.title = titles[pk]
+        pdfs[pk] = split.write_pdf(**options)
     return pdfs
 
 
