@@ -13,9 +13,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from pypdf import PdfReader
 
-from billing import tasks
+from billing import tasks, titre_pdf
 from billing.models import (
     AllocationKey,
     CostPool,
@@ -366,10 +367,17 @@ def test_the_stored_pdf_and_its_sha256(issued):
         assert titre.reference in text_of(pdf)
 
 
-def test_the_pdf_is_french_whatever_the_active_language(issued, settings):
-    from django.utils import translation
+def test_the_pdf_is_french_whatever_the_active_language(issued, monkeypatch):
+    languages = []
+    layout = titre_pdf.render_document
 
+    def spy(*args, **kwargs):
+        languages.append(translation.get_language())
+        return layout(*args, **kwargs)
+
+    monkeypatch.setattr(titre_pdf, "render_document", spy)
     with translation.override("en"):
         text = text_of(render_titre(issued[0]))
+    assert languages == ["fr"]
     assert "Titre annuel (terme à échoir)" in text
     assert "Arrêté le présent titre à la somme de" in text
