@@ -48,3 +48,4 @@ clean:
 # Benchmarks (not tests): the figures are kept in docs/PERFORMANCE.md.
 bench: install
 	$(PY) bench/allocation.py
+	$(PY) bench/titres.py
