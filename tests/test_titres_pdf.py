@@ -12,7 +12,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import translation
 from pypdf import PdfReader
 
@@ -29,7 +28,6 @@ from billing.models import (
 )
 from billing.services import costs, runs, titres
 from billing.titre_pdf import PDFA, render_titre, render_titres
-from tests.conftest import ON_POSTGRES
 
 ISSUE_DATE = datetime.date(2026, 1, 20)
 SIGNATORY = {
@@ -281,12 +279,6 @@ def test_a_reduction_titre_shows_the_original_and_the_reason(world, issued):
     assert "Jean-Gérard PAUMIER" in text
 
 
-@pytest.mark.xfail(
-    not ON_POSTGRES,
-    strict=True,
-    raises=ValidationError,
-    reason="titre_correct takes the unrounded SQLite balance (7062.83000000000) as the amount",
-)
 def test_a_cancellation_titre(world, issued):
     original = next(t for t in issued if t.tenant == world.tenant_b)
     cancellation = titres.titre_correct(

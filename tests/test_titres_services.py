@@ -515,7 +515,11 @@ def test_a_cancellation_cancels_what_remains_with_its_own_number(world, issued_b
     (line,) = cancellation.lines.all()
     assert line.label == "Annulation du titre n° 2026-00003 du 20/01/2026"
     assert line.amount == cancellation.total
-    assert line.base == "Titre émis sur le mauvais tenant"
+    assert (
+        line.base
+        == "montant initial 5\u202f839,03\u00a0€, restant avant correction 5\u202f839,03\u00a0€"
+    )
+    assert cancellation.reason == "Titre émis sur le mauvais tenant"
 
     original = balance_of(original)
     assert (original.corrected, original.net, original.balance) == (original.total, ZERO, ZERO)

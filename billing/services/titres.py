@@ -609,6 +609,10 @@ def titre_correct(
         if kind == TitreKind.CANCELLATION
         else _("Réduction du titre n° %(reference)s du %(date)s")
     ) % {"reference": original.reference, "date": original.issued_on.strftime("%d/%m/%Y")}
+    base = _("montant initial %(total)s, restant avant correction %(remaining)s") % {
+        "total": format_euros(original.total),
+        "remaining": format_euros(remaining),
+    }
     consortium = original.consortium
     batch = save(
         TitreBatch(fiscal_year=original.fiscal_year, created_by=user),
@@ -625,7 +629,7 @@ def titre_correct(
         debtor=original.debtor,
         tenant=original.tenant,
         run=None,
-        lines=[(label, reason.strip(), amount, None)],
+        lines=[(label, base, amount, None)],
         threshold=settings.recovery_threshold,
         original=original,
         reason=reason.strip(),
