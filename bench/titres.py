@@ -52,6 +52,7 @@ from billing.models import (  # noqa: E402
     TitreState,
 )
 from billing.services import grids  # noqa: E402
+from billing.services.titres import party_snapshot  # noqa: E402
 from billing.tasks import RENDER_CHUNK  # noqa: E402
 from billing.titre_pdf import render_titres  # noqa: E402
 from partners.models import Consortium, Partner, PartnerKind  # noqa: E402
@@ -66,17 +67,6 @@ _SIRENS = itertools.count(1)  # SIRETs are unique across the table: one per part
 
 
 # --- The titres ---------------------------------------------------------------------------------
-
-
-def _party(partner: Partner) -> dict:
-    return {
-        "name": partner.name,
-        "siret": partner.siret,
-        "address": partner.address,
-        "postal_code": partner.postal_code,
-        "city": partner.city,
-        "email": partner.billing_email,
-    }
 
 
 def build(n: int, seed: int = 42) -> list[int]:
@@ -133,7 +123,7 @@ def build(n: int, seed: int = 42) -> list[int]:
     }
     common = {
         "consortium": {"name": consortium.name, "short_name": consortium.short_name},
-        "issuer": _party(coordinator),
+        "issuer": party_snapshot(coordinator),
         "signatory": {
             "last_name": "Paumier",
             "first_names": "Jean-Gérard",
@@ -180,7 +170,7 @@ def build(n: int, seed: int = 42) -> list[int]:
             issued_at=timezone.now(),
             snapshot={
                 **common,
-                "debtor": _party(debtor),
+                "debtor": party_snapshot(debtor),
                 "tenant": {"code": code, "name": f"Tenant {code}"},
             },
         )

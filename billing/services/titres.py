@@ -310,37 +310,33 @@ def drafts_from_trueup(
             )
             for line in group
         ]
-        if sign > 0:
-            _create_titre(
-                batch=batch,
-                kind=TitreKind.ADDITIONAL,
-                debtor=first.partner,
-                tenant=tenant,
-                run=actual,
-                lines=lines,
-                threshold=settings.recovery_threshold,
-            )
-            continue
-        original = titre_selectors.original_annual_titre(billed.pk, tenant_id, partner_id)
-        if original is None:
-            skipped.append(
-                _("%(who)s : réduction de %(amount)s sans titre annuel émis à réduire.")
-                % {"who": first.recipient_code, "amount": format_euros(-net)}
-            )
-            continue
+        original, reason, object_text = None, "", ""
+        if sign < 0:
+            original = titre_selectors.original_annual_titre(billed.pk, tenant_id, partner_id)
+            if original is None:
+                skipped.append(
+                    _("%(who)s : réduction de %(amount)s sans titre annuel émis à réduire.")
+                    % {"who": first.recipient_code, "amount": format_euros(-net)}
+                )
+                continue
+            reason = _("Régularisation %(year)s sur les coûts constatés") % {
+                "year": fiscal_year.year
+            }
+            object_text = _("Réduction du titre n° %(reference)s (régularisation %(year)s)") % {
+                "reference": original.reference,
+                "year": fiscal_year.year,
+            }
         _create_titre(
             batch=batch,
-            kind=TitreKind.REDUCTION,
+            kind=TitreKind.ADDITIONAL if sign > 0 else TitreKind.REDUCTION,
             debtor=first.partner,
             tenant=tenant,
             run=actual,
             lines=lines,
             threshold=settings.recovery_threshold,
             original=original,
-            reason=_("Régularisation %(year)s sur les coûts constatés")
-            % {"year": fiscal_year.year},
-            object_text=_("Réduction du titre n° %(reference)s (régularisation %(year)s)")
-            % {"reference": original.reference, "year": fiscal_year.year},
+            reason=reason,
+            object_text=object_text,
         )
     return batch, skipped
 
@@ -382,7 +378,8 @@ def batch_delete(*, batch: TitreBatch) -> None:
 # --- Issuing ------------------------------------------------------------------------------------
 
 
-def _party(partner: Partner) -> dict:
+def party_snapshot(partner: Partner) -> dict:
+    """A partner as a titre states it: frozen at issue, printed from the snapshot."""
     return {
         "name": partner.name,
         "siret": partner.siret,
@@ -400,13 +397,13 @@ def _snapshot(titre: RevenueTitle, settings: TitreSettings) -> dict:
     original = titre.original
     return {
         "consortium": {"name": consortium.name, "short_name": consortium.short_name},
-        "issuer": _party(consortium.coordinator),
+        "issuer": party_snapshot(consortium.coordinator),
         "signatory": {
             "last_name": settings.signatory_last_name,
             "first_names": settings.signatory_first_names,
             "role": settings.signatory_role,
         },
-        "debtor": _party(titre.debtor),
+        "debtor": party_snapshot(titre.debtor),
         "tenant": {"code": titre.tenant.code, "name": titre.tenant.name} if titre.tenant else None,
         "legal": {
             "convention": convention.title if convention else "",
