@@ -1,7 +1,8 @@
 """The demo titres of 2026: the annual batch issued on 20 January, then payments and a reduction.
 
 Idempotent: nothing happens if the year already has titres. E-mails of the demo are kept in memory
-(they would otherwise print every PDF on the console of `make run`).
+(they would otherwise print every PDF on the console of `make run`): the batches' job runs here,
+under that setting, so the one queued on commit finds nothing left to do.
 """
 
 import datetime
@@ -14,6 +15,7 @@ from django.utils.text import slugify
 from billing.models import FiscalYear, RevenueTitle, RunKind, TitreKind, TitreState
 from billing.selectors import latest_run
 from billing.services import titres
+from billing.tasks import process_batch
 from partners.services import partner_save
 
 ISSUE_DATE = datetime.date(2026, 1, 20)
@@ -55,6 +57,7 @@ def load_demo_titres(fiscal_year: FiscalYear) -> None:
     for titre in batch.titres.filter(below_threshold=True):
         titres.titre_decide_recovery(titre=titre, recover=True)
     titres.batch_issue(batch=batch)
+    process_batch(batch.pk)
     issued = RevenueTitle.objects.filter(batch=batch, state=TitreState.ISSUED).select_related(
         "debtor"
     )
@@ -71,10 +74,11 @@ def load_demo_titres(fiscal_year: FiscalYear) -> None:
         )
     first_unpaid = issued.filter(debtor__short_name__in=UNPAID).order_by("number").first()
     if first_unpaid is not None:
-        titres.titre_correct(
+        reduction = titres.titre_correct(
             original=first_unpaid,
             kind=TitreKind.REDUCTION,
             amount=Decimal("100.00"),
             reason="Tenant ouvert avec un mois de retard du fait du prestataire (COPIL du 12/03/2026)",
             issue_date=datetime.date(2026, 3, 16),
         )
+        process_batch(reduction.batch_id)
