@@ -167,3 +167,13 @@ def test_resume_runs_the_missing_part_of_the_job(
         response = client_for("finance").post(reverse("billing:batch_resume", args=[batch.pk]))
     assert response.status_code == 302
     assert TitreDocument.objects.count() == batch.titres.count()
+
+
+def test_trueup_form_explains_what_is_missing(batch, client_for):
+    response = client_for("finance").post(
+        reverse("billing:drafts_from_trueup", args=[2026]),
+        {"issue_date": datetime.date.today().isoformat()},
+    )
+    assert response.status_code == 200
+    assert "Calculez d'abord la répartition réelle de l'exercice." in unescape(response.text)
+    assert RevenueTitle.objects.count() == batch.titres.count()

@@ -93,66 +93,70 @@ class TitreSettingsView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
         return reverse("billing:titre_list")
 
 
-class DraftsFromRunView(RoleRequiredMixin, ServiceFormMixin, FormView):
-    """Draft the titres of a budget (or specific) run into the batch of an issue date."""
+class DraftsView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """Draw up drafts of the year into the batch in preparation for the chosen issue date."""
 
     allowed_roles = MANAGERS
-    form_class = DraftsFromRunForm
     template_name = "partners/form.html"
+    title = ""
+    done_message = ""
 
     @cached_property
     def fiscal_year(self):
         return fiscal_year_or_404(self.kwargs["year"])
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "fiscal_year": self.fiscal_year}
-
     def get_initial(self):
         return {"issue_date": timezone.localdate()}
 
     def get_context_data(self, **kwargs):
-        title = _("Établir les titres de l'exercice %(year)s") % {"year": self.fiscal_year.year}
+        title = self.title % {"year": self.fiscal_year.year}
         return {**super().get_context_data(**kwargs), "title": title}
 
+    def draw_up(self, form) -> tuple:
+        raise NotImplementedError
+
     def perform(self, form):
-        batch, skipped = titres.drafts_from_run(
-            run=form.cleaned_data["run"],
-            issue_date=form.cleaned_data["issue_date"],
-            user=self.request.user,
-        )
+        batch, skipped = self.draw_up(form)
         for line in skipped:
             messages.warning(self.request, line)
-        messages.success(self.request, _("Titres établis en brouillon dans le bordereau."))
+        messages.success(self.request, self.done_message)
         return batch
 
     def get_success_url(self):
         return self.object.get_absolute_url()
 
 
-class DraftsFromTrueUpView(DraftsFromRunView):
+class DraftsFromRunView(DraftsView):
+    """The titres of a budget (or specific) run: one per tenant to its payer."""
+
+    form_class = DraftsFromRunForm
+    title = _("Établir les titres de l'exercice %(year)s")
+    done_message = _("Titres établis en brouillon dans le bordereau.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "fiscal_year": self.fiscal_year}
+
+    def draw_up(self, form) -> tuple:
+        return titres.drafts_from_run(
+            run=form.cleaned_data["run"],
+            issue_date=form.cleaned_data["issue_date"],
+            user=self.request.user,
+        )
+
+
+class DraftsFromTrueUpView(DraftsView):
     """Additional and reduction titres from the true-up of the year's latest actual run."""
 
     form_class = IssueDateForm
+    title = _("Établir la régularisation de l'exercice %(year)s")
+    done_message = _("Titres de régularisation établis en brouillon.")
 
-    def get_form_kwargs(self):
-        return FormView.get_form_kwargs(self)
-
-    def get_context_data(self, **kwargs):
-        title = _("Établir la régularisation de l'exercice %(year)s") % {
-            "year": self.fiscal_year.year
-        }
-        return {**FormView.get_context_data(self, **kwargs), "title": title}
-
-    def perform(self, form):
-        batch, skipped = titres.drafts_from_trueup(
+    def draw_up(self, form) -> tuple:
+        return titres.drafts_from_trueup(
             fiscal_year=self.fiscal_year,
             issue_date=form.cleaned_data["issue_date"],
             user=self.request.user,
         )
-        for line in skipped:
-            messages.warning(self.request, line)
-        messages.success(self.request, _("Titres de régularisation établis en brouillon."))
-        return batch
 
 
 class BatchDetailView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, DetailView):
