@@ -96,9 +96,16 @@ def build_billing_year(world) -> BillingYear:
     return BillingYear(fiscal_year, tours, heb, vol, rh, inst)
 
 
-def record_actuals(year: BillingYear) -> None:
+def record_actuals(
+    year: BillingYear,
+    *,
+    heb: str = "11400",
+    vol: str = "9500",
+    inst: str = "1200",
+    staff_until: datetime.date = datetime.date(2026, 12, 31),
+) -> None:
     """Year-end: invoices and 30 days of staff time (13 500 €, capped at 12 000 €)."""
-    for pool, amount in ((year.heb, "11400"), (year.vol, "9500"), (year.inst, "1200")):
+    for pool, amount in ((year.heb, heb), (year.vol, vol), (year.inst, inst)):
         costs.expense_save(
             expense=Expense(pool=pool),
             invoice_date=datetime.date(2026, 6, 30),
@@ -108,7 +115,7 @@ def record_actuals(year: BillingYear) -> None:
             amount=Decimal(amount),
         )
     costs.staff_time_save(
-        staff_time=StaffTime(pool=year.rh), period_end=datetime.date(2026, 12, 31), days=Decimal(30)
+        staff_time=StaffTime(pool=year.rh), period_end=staff_until, days=Decimal(30)
     )
 
 

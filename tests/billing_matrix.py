@@ -4,12 +4,11 @@ Secretaries get 403 on every billing page; partner users reach their own shares 
 lines only (another partner's share is a 404).
 """
 
-import datetime
-
 from billing.models import RevenueTitle, RunKind, VolumeImport
 from billing.services import runs, titres
 from billing.tasks import render_missing
 from tests.billing_fixtures import build_billing_year, record_actuals
+from tests.titre_fixtures import ISSUE_DATE, settings_for
 
 LOGIN = 302
 MANAGERS_ONLY = (LOGIN, 200, 403, 403, 403, 200)
@@ -66,25 +65,9 @@ BILLING_MATRIX = {
     "billing:my_titres": ("get", None, PARTNERS_ONLY),
 }
 
-ISSUE_DATE = datetime.date(2026, 1, 20)
-
-
-def titre_settings(consortium):
-    return titres.settings_save(
-        consortium=consortium,
-        signatory_last_name="Paumier",
-        signatory_first_names="Jean-Gérard",
-        signatory_role="Président du Conseil départemental",
-        approving_deliberation="délibération de la commission permanente du 20 octobre 2023",
-        accountant_name="Paierie départementale",
-        accountant_address="Place de la Préfecture, 37000 Tours",
-        iban="FR8030001004111C37000000004",
-        bic="BDFEFRPPCCT",
-    )
-
 
 def draft_batch(world, run):
-    titre_settings(world.consortium)
+    settings_for(world)
     batch, _skipped = titres.drafts_from_run(run=run, issue_date=ISSUE_DATE)
     return batch
 

@@ -12,9 +12,8 @@ from pypdf import PdfReader
 
 from billing.models import RevenueTitle, RunKind, TitreDocument, TitreEmail
 from billing.services import runs
-from partners.services import partner_save
-from tests.billing_matrix import titre_settings
 from tests.browser_fixtures import ARTIFACTS, log_in
+from tests.titre_fixtures import settings_for
 
 pytestmark = pytest.mark.browser
 
@@ -22,9 +21,7 @@ pytestmark = pytest.mark.browser
 def test_finance_issues_a_batch_and_partner_downloads_its_own(
     transactional_db, live_server, world, billing_year, users, browser, page, mailoutbox
 ):
-    titre_settings(world.consortium)
-    for partner in world.consortium.partners.all():
-        partner_save(partner=partner, billing_email=f"finances-{partner.pk}@example.org")
+    settings_for(world)  # partners A, B and the coordinator get a billing e-mail
     run = runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.BUDGET)
     base = live_server.url
     log_in(page, base, users["finance"].email)

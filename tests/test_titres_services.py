@@ -31,6 +31,7 @@ from billing.money import ZERO, format_euros
 from billing.services import costs, runs, titres
 from billing.tasks import render_missing
 from partners import services as partner_services
+from tests.billing_fixtures import record_actuals
 from tests.factories import PartnerFactory
 from tests.titre_fixtures import (
     ANNUAL_ORDER,
@@ -680,18 +681,7 @@ def test_status_and_balance_through_payments_and_corrections(world, issued_batch
 def _actuals(year, heb="8000", vol="14000", inst="1000") -> None:
     """By default hosting cheaper than budgeted, storage dearer, staff time and set-up as
     budgeted."""
-    for pool, amount in ((year.heb, heb), (year.vol, vol), (year.inst, inst)):
-        costs.expense_save(
-            expense=Expense(pool=pool),
-            invoice_date=datetime.date(2026, 6, 30),
-            vendor="Prestataire SAE",
-            contract_lot="Lot 1",
-            reference="F-2026-001",
-            amount=Decimal(amount),
-        )
-    costs.staff_time_save(
-        staff_time=StaffTime(pool=year.rh), period_end=datetime.date(2026, 6, 30), days=Decimal(30)
-    )
+    record_actuals(year, heb=heb, vol=vol, inst=inst, staff_until=datetime.date(2026, 6, 30))
 
 
 def _nets(billed: AllocationRun, actual: AllocationRun) -> dict[str, Decimal]:

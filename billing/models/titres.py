@@ -6,14 +6,13 @@ then on the titre and its lines never change: corrections are other titres that 
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from billing.models._fields import money_field
+from billing.models._fields import money_field, user_field
 from billing.models.grids import FiscalYear
 from billing.models.runs import AllocationRun, Share
 from partners.models import Consortium, Partner, Tenant
@@ -101,23 +100,9 @@ class TitreBatch(models.Model):
     )
     number = models.PositiveIntegerField(_("numéro de bordereau"), null=True, blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("créé par"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_field(_("créé par"))
     issued_at = models.DateTimeField(_("émis le"), null=True, blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("émis par"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    issued_by = user_field(_("émis par"))
 
     class Meta:
         verbose_name = _("bordereau")
@@ -252,14 +237,7 @@ class RevenueTitle(models.Model):
     issued_on = models.DateField(_("date d'émission"), null=True, blank=True)
     due_on = models.DateField(_("échéance"), null=True, blank=True)
     issued_at = models.DateTimeField(_("émis le"), null=True, blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("émis par"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    issued_by = user_field(_("émis par"))
     snapshot = models.JSONField(
         _("mentions figées à l'émission"),
         default=dict,
@@ -449,14 +427,7 @@ class Payment(WriteOnce):
     amount = money_field(_("montant (€)"))
     reference = models.CharField(_("référence"), max_length=100)
     recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("enregistré par"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recorded_by = user_field(_("enregistré par"))
 
     class Meta:
         verbose_name = _("paiement")
