@@ -7,34 +7,11 @@ forms would bypass. So the admin only shows: no add, change or delete here, the 
 snapshots in any case.
 """
 
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 from django.urls import reverse
 
 from billing import models
-
-
-class ReadOnlyMixin:
-    """No add, change or delete: the finance pages write, through the services."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyAuditedAdmin(ReadOnlyMixin, AuditlogHistoryAdminMixin, admin.ModelAdmin):
-    show_auditlog_history_link = True
-    show_full_result_count = False
-
-
-class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
-    extra = 0
-    show_change_link = True
+from ligeris.lib.admin import ReadOnlyAuditedAdmin, ReadOnlyInline
 
 
 class TariffLineInline(ReadOnlyInline):

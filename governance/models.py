@@ -2,7 +2,8 @@
 
 Rules across rows live in `governance.services`; the models hold the data and what one row can
 check by itself. Once a meeting's minutes are closed its record is history: the services refuse
-any change, and the rows below refuse to be saved or deleted again.
+any change, and the meeting and the rows of its record refuse to be saved, deleted or moved
+(`ligeris.lib.final`; on PostgreSQL, triggers refuse raw SQL too).
 """
 
 from decimal import Decimal
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from governance import voting
+from ligeris.lib.final import FinalRows
 from partners.models import Consortium, Partner, Person, PersonRole, Tenant
 
 
@@ -155,7 +157,19 @@ class ClosedYear(models.Model):
         return str(self.year)
 
 
-class Meeting(models.Model):
+CLOSED_MINUTES = _("Le procès-verbal de cette séance est clos : rien n'y change.")
+CLOSED = Q(minutes_closed_at__isnull=False)
+
+
+class Meeting(FinalRows):
+    """Once its minutes are closed, the meeting is history: nothing of its record changes.
+
+    Its parents (body, chair, secretary) protect it: no cascade reaches it.
+    """
+
+    final_rows = CLOSED
+    final_message = CLOSED_MINUTES
+
     body = models.ForeignKey(
         Body, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("instance")
     )
@@ -204,22 +218,15 @@ class Meeting(models.Model):
         return self.minutes_closed_at is not None
 
 
-class ClosedMinutesGuard(models.Model):
-    """Refuses to save or delete a row of a meeting whose minutes are closed.
-
-    The services check first and explain; this is the last line, for any other code path.
+class ClosedMinutesGuard(FinalRows):
+    """A row of a meeting's record: final once the minutes are closed, and nothing is put
+    under a closed meeting. The services check first and explain; this is the last line.
     """
+
+    final_message = CLOSED_MINUTES
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        self._refuse_if_closed()
-        return super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self._refuse_if_closed()
-        return super().delete(*args, **kwargs)
 
     def _meeting_id(self) -> int | None:
         raise NotImplementedError
@@ -227,14 +234,6 @@ class ClosedMinutesGuard(models.Model):
     def get_additional_data(self) -> dict:
         """Kept with each audit entry, so the meeting's history finds removed rows too."""
         return {"meeting_id": self._meeting_id()}
-
-    def _refuse_if_closed(self) -> None:
-        meeting_id = self._meeting_id()
-        if (
-            meeting_id
-            and Meeting.objects.filter(pk=meeting_id, minutes_closed_at__isnull=False).exists()
-        ):
-            raise ValidationError(_("Le procès-verbal de cette séance est clos : rien n'y change."))
 
 
 class AttendanceStatus(models.TextChoices):
@@ -245,6 +244,9 @@ class AttendanceStatus(models.TextChoices):
 
 
 class Attendance(ClosedMinutesGuard):
+    final_rows = Q(meeting__minutes_closed_at__isnull=False)
+    refused_parents = {"meeting": CLOSED}
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="attendances")
     status = models.CharField(_("présence"), max_length=10, choices=AttendanceStatus.choices)
@@ -285,6 +287,9 @@ class ItemKind(models.TextChoices):
 
 
 class AgendaItem(ClosedMinutesGuard):
+    final_rows = Q(meeting__minutes_closed_at__isnull=False)
+    refused_parents = {"meeting": CLOSED}
+
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="items", verbose_name=_("séance")
     )
@@ -313,6 +318,9 @@ def _document_path(instance: "AgendaDocument", filename: str) -> str:
 
 
 class AgendaDocument(ClosedMinutesGuard):
+    final_rows = Q(item__meeting__minutes_closed_at__isnull=False)
+    refused_parents = {"item": Q(meeting__minutes_closed_at__isnull=False)}
+
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("titre"), max_length=200)
     file = models.FileField(_("fichier"), upload_to=_document_path)
@@ -346,6 +354,9 @@ class DecisionResult(models.TextChoices):
 
 
 class Decision(ClosedMinutesGuard):
+    final_rows = Q(item__meeting__minutes_closed_at__isnull=False)
+    refused_parents = {"item": Q(meeting__minutes_closed_at__isnull=False)}
+
     item = models.OneToOneField(
         AgendaItem, on_delete=models.CASCADE, related_name="decision", verbose_name=_("point")
     )
@@ -399,6 +410,9 @@ class VoteChoice(models.TextChoices):
 
 class Vote(ClosedMinutesGuard):
     """One tenant's vote on a decision, cast by a seat present (or holding a proxy)."""
+
+    final_rows = Q(decision__item__meeting__minutes_closed_at__isnull=False)
+    refused_parents = {"decision": Q(item__meeting__minutes_closed_at__isnull=False)}
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="votes")
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")

@@ -1,8 +1,8 @@
 """Allocation runs: immutable snapshots of the inputs and of the shares computed from them."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +10,7 @@ from billing.explain import base_text
 from billing.models._fields import money_field
 from billing.models.costs import AllocationKey, CostPool, RunKind
 from billing.models.grids import FiscalYear
+from ligeris.lib.final import FinalRows
 from partners.models import Partner, Tenant
 
 IMMUTABLE = _(
@@ -18,8 +19,13 @@ IMMUTABLE = _(
 )
 
 
-class AllocationRun(models.Model):
-    """An immutable snapshot: the inputs used and the shares computed from them."""
+class AllocationRun(FinalRows):
+    """An immutable snapshot: the inputs used and the shares computed from them.
+
+    Written once; only the mark of the titre that uses it is set later, once.
+    """
+
+    final_message = IMMUTABLE
 
     fiscal_year = models.ForeignKey(
         FiscalYear, verbose_name=_("exercice"), on_delete=models.PROTECT, related_name="runs"
@@ -60,21 +66,23 @@ class AllocationRun(models.Model):
             "version": self.version,
         }
 
-    # Invariant: a snapshot is written once; only the mark of the titre that uses it is set later.
-    def save(self, *args, **kwargs):
-        if self.pk is not None and set(kwargs.get("update_fields") or ()) != {"locked_at"}:
-            raise ValidationError(IMMUTABLE)
-        super().save(*args, **kwargs)
+    def refuse_save(self, update_fields) -> None:
+        locking = set(update_fields or ()) == {"locked_at"}
+        if not locking or not type(self)._base_manager.filter(pk=self.pk, locked_at=None).exists():
+            super().refuse_save(update_fields)
 
     def get_absolute_url(self) -> str:
         return reverse("billing:run_detail", args=[self.pk])
 
-    def delete(self, *args, **kwargs):
-        raise ValidationError(IMMUTABLE)
 
+class Share(FinalRows):
+    """A quote-part: one pool's share for one tenant (or one member), with its explanation.
 
-class Share(models.Model):
-    """A quote-part: one pool's share for one tenant (or one member), with its explanation."""
+    Written once with its run; a run used by a titre takes no new share.
+    """
+
+    refused_parents = {"run": Q(locked_at__isnull=False)}
+    final_message = IMMUTABLE
 
     run = models.ForeignKey(
         AllocationRun,
@@ -125,16 +133,8 @@ class Share(models.Model):
         who = self.tenant.code if self.tenant_id else self.partner.short_name
         return f"{self.pool_code} — {who} : {self.amount} €"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(IMMUTABLE)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("billing:share_detail", args=[self.pk])
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(IMMUTABLE)
 
     def explanation(self) -> str:
         """The base in the reader's language (the stored `base` is the French snapshot)."""

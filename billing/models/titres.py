@@ -6,7 +6,6 @@ then on the titre and its lines never change: corrections are other titres that 
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,12 +14,18 @@ from django.utils.translation import gettext_lazy as _
 from billing.models._fields import money_field, user_field
 from billing.models.grids import FiscalYear
 from billing.models.runs import AllocationRun, Share
+from ligeris.lib.final import FinalRows
 from partners.models import Consortium, Partner, Tenant
 
 ISSUED_IMMUTABLE = _(
     "Un titre émis ne se modifie ni ne se supprime : émettez un titre d'annulation ou de réduction."
 )
-RECORD_IMMUTABLE = _("Cet enregistrement est définitif : il ne se modifie ni ne se supprime.")
+SEQUENCE_FORWARD = _(
+    "La numérotation n'avance que par l'émission, d'un numéro à la fois : elle ne se modifie "
+    "ni ne se supprime."
+)
+ISSUED = Q(state="issued")
+NOT_ISSUED = ~ISSUED
 
 
 class TitreSettings(models.Model):
@@ -88,8 +93,11 @@ class BatchState(models.TextChoices):
     ISSUED = "issued", _("Émis")
 
 
-class TitreBatch(models.Model):
-    """A bordereau: the titres issued together on one date."""
+class TitreBatch(FinalRows):
+    """A bordereau: the titres issued together on one date. Once issued it never changes."""
+
+    final_rows = ISSUED
+    final_message = _("Un bordereau émis ne se modifie ni ne se supprime.")
 
     fiscal_year = models.ForeignKey(
         FiscalYear, verbose_name=_("exercice"), on_delete=models.PROTECT, related_name="batches"
@@ -142,8 +150,14 @@ class TitreBatch(models.Model):
         return self.state == BatchState.DRAFT
 
 
-class TitreSequence(models.Model):
-    """The last number given in a year of issue: locked while a titre is numbered."""
+class TitreSequence(FinalRows):
+    """The last number given in a year of issue: locked while a titre is numbered.
+
+    It starts at 0 and only moves on by one (the issuing service); never deleted. PostgreSQL
+    also checks, at commit, that it is the number of the last titre (or batch) issued.
+    """
+
+    final_message = SEQUENCE_FORWARD
 
     consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("année d'émission"))
@@ -159,6 +173,16 @@ class TitreSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year} : {self.last_number}"
+
+    def refuse_save(self, update_fields) -> None:
+        if self.pk is None:
+            if self.last_number != 0:
+                self.refuse()
+            return
+        stored = type(self)._base_manager.filter(pk=self.pk).values().first()
+        now = {field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields}
+        if stored is not None and now != stored | {"last_number": stored["last_number"] + 1}:
+            self.refuse()
 
 
 class TitreKind(models.TextChoices):
@@ -180,8 +204,15 @@ class TitreState(models.TextChoices):
     ISSUED = "issued", _("Émis")
 
 
-class RevenueTitle(models.Model):
-    """A titre de recette to one debtor (the payer of a tenant, or a member for member pools)."""
+class RevenueTitle(FinalRows):
+    """A titre de recette to one debtor (the payer of a tenant, or a member for member pools).
+
+    Invariant: the row of an issued titre is final. The issuing service turns a draft into an
+    issued titre in one save; nothing saves it again (PostgreSQL refuses raw SQL too).
+    """
+
+    final_rows = ISSUED
+    final_message = ISSUED_IMMUTABLE
 
     consortium = models.ForeignKey(
         Consortium, verbose_name=_("groupement"), on_delete=models.PROTECT, related_name="+"
@@ -280,20 +311,8 @@ class RevenueTitle(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} — {self.debtor.short_name}"
 
-    # Invariant: the row of an issued titre is final. The issuing service turns a draft into an
-    # issued titre in one save; nothing saves it again (PostgreSQL refuses raw SQL too).
-    def save(self, *args, **kwargs):
-        if self._stored_state() == TitreState.ISSUED:
-            raise ValidationError(ISSUED_IMMUTABLE)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("billing:titre_detail", args=[self.pk])
-
-    def delete(self, *args, **kwargs):
-        if self._stored_state() == TitreState.ISSUED:
-            raise ValidationError(ISSUED_IMMUTABLE)
-        return super().delete(*args, **kwargs)
 
     @property
     def reference(self) -> str:
@@ -309,14 +328,16 @@ class RevenueTitle(models.Model):
     def is_correction(self) -> bool:
         return self.kind in CORRECTING_KINDS
 
-    def _stored_state(self) -> str | None:
-        if self.pk is None:
-            return None
-        return type(self).objects.filter(pk=self.pk).values_list("state", flat=True).first()
 
+class TitreLine(FinalRows):
+    """One line of a titre: a share (or a true-up difference) with its base of computation.
 
-class TitreLine(models.Model):
-    """One line of a titre: a share (or a true-up difference) with its base of computation."""
+    Final with its titre: not changed, deleted, added to or moved out of an issued titre.
+    """
+
+    final_rows = Q(titre__state="issued")
+    refused_parents = {"titre": ISSUED}
+    final_message = ISSUED_IMMUTABLE
 
     titre = models.ForeignKey(
         RevenueTitle, verbose_name=_("titre"), on_delete=models.CASCADE, related_name="lines"
@@ -345,37 +366,14 @@ class TitreLine(models.Model):
     def __str__(self) -> str:
         return f"{self.label} : {self.amount} €"
 
-    def save(self, *args, **kwargs):
-        if self._titre_issued():
-            raise ValidationError(ISSUED_IMMUTABLE)
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        if self._titre_issued():
-            raise ValidationError(ISSUED_IMMUTABLE)
-        return super().delete(*args, **kwargs)
+class WriteOnce(FinalRows):
+    """A row of an issued titre, written once and never changed or deleted."""
 
-    def _titre_issued(self) -> bool:
-        """Whether the line's titre, or the titre it is stored under, is issued."""
-        titres = Q(pk=self.titre_id)
-        if self.pk is not None:
-            titres |= Q(lines__pk=self.pk)
-        return RevenueTitle.objects.filter(titres, state=TitreState.ISSUED).exists()
-
-
-class WriteOnce(models.Model):
-    """A row written once and never changed or deleted (PostgreSQL refuses raw SQL too)."""
+    refused_parents = {"titre": NOT_ISSUED}
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and type(self).objects.filter(pk=self.pk).exists():
-            raise ValidationError(RECORD_IMMUTABLE)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(RECORD_IMMUTABLE)
 
 
 class TitreDocument(WriteOnce):
@@ -397,8 +395,14 @@ class TitreDocument(WriteOnce):
         return f"{self.titre.reference}.pdf ({self.sha256[:12]}…)"
 
 
-class TitreEmail(models.Model):
-    """The idempotency record of one e-mail of a titre: created before sending, dated once sent."""
+class TitreEmail(FinalRows):
+    """The idempotency record of one e-mail of a titre: created before sending, dated once sent.
+
+    Once dated it is final (deleting it would send the titre again).
+    """
+
+    final_rows = Q(sent_at__isnull=False)
+    refused_parents = {"titre": NOT_ISSUED}
 
     titre = models.ForeignKey(
         RevenueTitle, verbose_name=_("titre"), on_delete=models.PROTECT, related_name="emails"
