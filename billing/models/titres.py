@@ -175,14 +175,18 @@ class TitreSequence(FinalRows):
         return f"{self.kind} {self.year} : {self.last_number}"
 
     def refuse_save(self, update_fields) -> None:
-        if self.pk is None:
-            if self.last_number != 0:
-                self.refuse()
+        stored = type(self)._base_manager.filter(pk=self.pk).values().first() if self.pk else None
+        if stored is None:
+            type(self).refuse_rows([self])
             return
-        stored = type(self)._base_manager.filter(pk=self.pk).values().first()
         now = {field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields}
-        if stored is not None and now != stored | {"last_number": stored["last_number"] + 1}:
+        if now != stored | {"last_number": stored["last_number"] + 1}:
             self.refuse()
+
+    @classmethod
+    def refuse_rows(cls, objs: list) -> None:
+        if any(obj.last_number != 0 for obj in objs):
+            cls.refuse()
 
 
 class TitreKind(models.TextChoices):

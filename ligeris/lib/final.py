@@ -3,8 +3,8 @@ change it, whichever way it is asked.
 
 `save()` and `delete()` check the row as stored (a stale instance cannot overwrite it) and the
 parents it would be under after the save (`refused_parents`: nothing is put under a parent that
-takes no new row, e.g. a closed meeting). The queryset's `update()`, `delete()` and
-`bulk_create()` check the same, so do related managers and `bulk_update()` (through `update()`).
+takes no new row, e.g. a closed meeting). The queryset's `update()`, `delete()`,
+`bulk_create()` and `bulk_update()` check the same, and so do related managers.
 A cascade only starts from a row that is itself checked: the foreign keys of final rows either
 protect or point to such a row (the tests check it).
 
@@ -31,14 +31,15 @@ class FinalRowsQuerySet(models.QuerySet):
         self.model.refuse_delete(self)
         return super().delete()
 
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)  # checked before Django's atomic block (no savepoint) is entered
+        self.model.refuse_update(self.filter(pk__in=[obj.pk for obj in objs]), {})
+        self.model.refuse_rows(objs)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
-        self.model.refuse_parent_ids(
-            {
-                name: {getattr(obj, f"{name}_id") for obj in objs}
-                for name in self.model.refused_parents
-            }
-        )
+        self.model.refuse_rows(objs)
         return super().bulk_create(objs, *args, **kwargs)
 
 
@@ -69,9 +70,7 @@ class FinalRows(models.Model):
         """Raise unless this save may be done; a model may allow a change of its own."""
         if self.is_stored_final():
             self.refuse()
-        self.refuse_parent_ids(
-            {name: {getattr(self, f"{name}_id")} for name in self.refused_parents}
-        )
+        type(self).refuse_rows([self])
 
     def is_stored_final(self) -> bool:
         return (
@@ -82,6 +81,14 @@ class FinalRows(models.Model):
     @classmethod
     def refuse(cls):
         raise ValidationError(cls.final_message)
+
+    @classmethod
+    def refuse_rows(cls, objs: list) -> None:
+        """Raise if one of these rows, as it would be written, may not be (by default: if it
+        would be under a refused parent)."""
+        cls.refuse_parent_ids(
+            {name: {getattr(obj, f"{name}_id") for obj in objs} for name in cls.refused_parents}
+        )
 
     @classmethod
     def refuse_update(cls, queryset, values: dict) -> None:
