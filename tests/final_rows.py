@@ -46,8 +46,9 @@ class Table:
     may not move, the parent it may not be put under, and another parent to take a final row
     out to. `insert`: the columns changed when a row is copied into a new one that must be
     refused (None: a new row is legitimate, e.g. a meeting scheduled or a run computed; the
-    numbering of a new issued row is checked by PostgreSQL only: `orm_insert`). Values name
-    rows of `Records` ("final:meeting").
+    numbering of a new issued row is checked by PostgreSQL only: `orm_insert`), copied from
+    the table's open row if it has one (or `insert_from`). Values name rows of `Records`
+    ("final:meeting").
     """
 
     model: type[models.Model]
@@ -56,6 +57,7 @@ class Table:
     insert: dict | None = None
     message: str = ""
     orm_insert: bool = True
+    insert_from: str = "open"
 
     @property
     def name(self) -> str:
@@ -113,6 +115,7 @@ FINAL_TABLES = [
         insert={"number": 5},  # a fifth issued titre, not numbered by the issuing
         message=ISSUED,
         orm_insert=False,
+        insert_from="final",
     ),
     Table(
         billing.TitreLine,
@@ -154,6 +157,7 @@ FINAL_TABLES = [
         insert={"number": 99},
         message="Un bordereau émis ne se modifie ni ne se supprime",
         orm_insert=False,
+        insert_from="final",
     ),
     Table(billing.AllocationRun, ("version", 99), message=SNAPSHOT),
     Table(
@@ -197,6 +201,10 @@ class Records:
 
     final: dict = field(default_factory=dict)
     open: dict = field(default_factory=dict)
+
+    def source(self, table: Table):
+        """The row a new row is copied from (see `Table.insert`)."""
+        return self.row(table, table.insert_from) or self.row(table)
 
     def row(self, table: Table, which: str = "final"):
         rows = self.final if which == "final" else self.open

@@ -49,7 +49,7 @@ def _fresh(records: Records, table: Table, which: str = "final"):
 
 def _copy(records: Records, table: Table):
     """A new row copied from one of the table, changed by `table.insert`."""
-    source = records.row(table, "open") or records.row(table)
+    source = records.source(table)
     row = table.model._base_manager.get(pk=source.pk)
     row.pk = None
     for column, value in table.insert.items():
