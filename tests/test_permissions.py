@@ -15,6 +15,7 @@ from governance.services import meetings as meeting_services
 from governance.services.meetings import AttendanceEntry
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import Role
+from ligeris.lib.views import TableExportMixin
 from tests.billing_matrix import BILLING_MATRIX, billing_args
 
 ROLES = ("anonymous", "finance", "secretary", "partner_a", "partner_b", "admin")
@@ -169,6 +170,10 @@ def _args(world, users, key, copil=None):
     return [getattr(world, key).pk]
 
 
+def _directives(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",")}
+
+
 CASES = [
     (name, role, expected[i])
     for name, (_, _, expected) in MATRIX.items()
@@ -186,8 +191,30 @@ def test_permission_matrix(name, role, expected, world, users, client_for, reque
     data = {"language": "fr", "next": "/"} if name == "set_language" else {}
     response = getattr(client, method)(url, data)
     assert response.status_code == expected, f"{role} {method.upper()} {url}"
+    # Whatever the answer, no cache keeps it: most pages carry one partner's data.
+    assert {"private", "no-store"} <= _directives(response), f"{role} {method.upper()} {url}"
     if expected == LOGIN and role == "anonymous" and name not in ("set_language", "admin:index"):
         assert "/comptes/login/" in response["Location"]
+
+
+EXPORTS = [
+    name
+    for name, pattern in _our_patterns()
+    if issubclass(getattr(pattern.callback, "view_class", object), TableExportMixin)
+]
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_table_exports_are_never_cached(name, export, world, users, client_for, request):
+    """Each page's CSV and XLSX (the decision register, volumes, batches…), found from the views."""
+    key = MATRIX[name][1]
+    copil = request.getfixturevalue("copil") if name.startswith("governance:") else None
+    client = client_for("admin")
+    response = client.get(reverse(name, args=_args(world, users, key, copil)), {"_export": export})
+    assert response.status_code == 200
+    assert response["Content-Type"] != "text/html; charset=utf-8"
+    assert {"private", "no-store"} <= _directives(response)
 
 
 def test_not_found_and_forbidden_pages_are_french(world, client_for):
