@@ -14,6 +14,7 @@ from billing.models import (
     TitreKind,
     TitreSettings,
 )
+from ligeris.lib.forms import FrenchDecimalField, FrenchDecimalsMixin
 from partners.forms import DateInputsMixin
 
 
@@ -21,14 +22,14 @@ class FiscalYearForm(forms.Form):
     year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
 
 
-class TariffLineForm(forms.ModelForm):
+class TariffLineForm(FrenchDecimalsMixin, forms.ModelForm):
     class Meta:
         model = TariffLine
         fields = ["code", "label", "kind", "amount", "unit"]
 
 
 class GridCopyForm(forms.Form):
-    rate = forms.DecimalField(
+    rate = FrenchDecimalField(
         label=_("Taux d'indexation global (%)"),
         max_digits=6,
         decimal_places=3,
@@ -42,7 +43,7 @@ class GridCopyForm(forms.Form):
         for line in grid.lines.order_by("code"):
             name = f"line_{line.code}"
             self.line_codes.append((name, line.code))
-            self.fields[name] = forms.DecimalField(
+            self.fields[name] = FrenchDecimalField(
                 label=_("Taux propre à « %(label)s » (%%)") % {"label": line.label},
                 max_digits=6,
                 decimal_places=3,
@@ -58,7 +59,7 @@ class GridCopyForm(forms.Form):
         }
 
 
-class CostPoolForm(forms.ModelForm):
+class CostPoolForm(FrenchDecimalsMixin, forms.ModelForm):
     class Meta:
         model = CostPool
         fields = [
@@ -83,13 +84,13 @@ class CostPoolForm(forms.ModelForm):
         self.fields["direct_partner"].queryset = consortium.partners.order_by("name")
 
 
-class ExpenseForm(DateInputsMixin, forms.ModelForm):
+class ExpenseForm(FrenchDecimalsMixin, DateInputsMixin, forms.ModelForm):
     class Meta:
         model = Expense
         fields = ["invoice_date", "vendor", "contract_lot", "reference", "amount", "description"]
 
 
-class StaffTimeForm(DateInputsMixin, forms.ModelForm):
+class StaffTimeForm(FrenchDecimalsMixin, DateInputsMixin, forms.ModelForm):
     class Meta:
         model = StaffTime
         fields = ["period_end", "days", "description"]
@@ -141,7 +142,7 @@ class RunForm(forms.Form):
     kind = forms.ChoiceField(label=_("Répartition"), choices=RunKind.choices)
 
 
-class TitreSettingsForm(forms.ModelForm):
+class TitreSettingsForm(FrenchDecimalsMixin, forms.ModelForm):
     class Meta:
         model = TitreSettings
         fields = [
@@ -186,7 +187,7 @@ class DraftsFromRunForm(IssueDateForm):
         self.order_fields(["run", "issue_date"])
 
 
-class PaymentForm(DateInputsMixin, forms.ModelForm):
+class PaymentForm(FrenchDecimalsMixin, DateInputsMixin, forms.ModelForm):
     class Meta:
         model = Payment
         fields = ["paid_on", "amount", "reference"]
@@ -201,7 +202,7 @@ class CorrectionForm(DateInputsMixin, forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    amount = forms.DecimalField(
+    amount = FrenchDecimalField(
         label=_("Montant de la réduction (€)"),
         max_digits=13,
         decimal_places=2,

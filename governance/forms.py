@@ -16,6 +16,7 @@ from governance.models import (
 from governance.selectors import TenantVoter
 from governance.services.meetings import AttendanceEntry
 from governance.services.votes import BallotEntry
+from ligeris.lib.forms import FrenchDecimalsMixin
 from partners.forms import DateInputsMixin
 from partners.models import Partner, Person, PersonRole
 
@@ -46,7 +47,7 @@ def _persons(consortium):
     )
 
 
-class BodyForm(forms.ModelForm):
+class BodyForm(FrenchDecimalsMixin, forms.ModelForm):
     class Meta:
         model = Body
         fields = [

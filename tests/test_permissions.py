@@ -4,6 +4,7 @@ Adding a URL pattern without a row here fails `test_every_url_pattern_has_a_row`
 """
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -170,6 +171,9 @@ def _args(world, users, key, copil=None):
     return [getattr(world, key).pk]
 
 
+_DECIMAL_NUMBER_INPUT = re.compile(r'<input[^>]*type="number"[^>]*step="0?\.')
+
+
 def _directives(response) -> set[str]:
     return {part.strip() for part in response.get("Cache-Control", "").split(",")}
 
@@ -193,6 +197,8 @@ def test_permission_matrix(name, role, expected, world, users, client_for, reque
     assert response.status_code == expected, f"{role} {method.upper()} {url}"
     # Whatever the answer, no cache keeps it: most pages carry one partner's data.
     assert {"private", "no-store"} <= _directives(response), f"{role} {method.upper()} {url}"
+    # No form offers a browser number input for an amount (Chromium reads "10,50" as 1050).
+    assert not _DECIMAL_NUMBER_INPUT.search(response.content.decode(errors="replace")), url
     if expected == LOGIN and role == "anonymous" and name not in ("set_language", "admin:index"):
         assert "/comptes/login/" in response["Location"]
 
