@@ -55,9 +55,11 @@ def test_what_is_shown_reads_back_as_the_same_amount(value):
 @given(st.text(max_size=40))
 def test_any_text_is_an_amount_or_a_french_refusal(text):
     try:
-        parse_decimal(text)
-    except ValidationError:
-        pass
+        value = parse_decimal(text)
+    except ValidationError as error:
+        assert error.code == "invalid"
+    else:
+        assert value.is_finite()
 
 
 def test_decimal_fields_are_text_inputs_with_a_decimal_keypad(world):
