@@ -5,6 +5,8 @@ from governance.models import Action, Decision
 
 
 class DecisionTable(tables.Table):
+    export_title = _("Registre des décisions")
+
     date = tables.DateColumn(
         accessor="item__meeting__starts_at", verbose_name=_("Séance"), format="d/m/Y"
     )
@@ -24,6 +26,9 @@ class DecisionTable(tables.Table):
         sequence = ["date", "body", "item", *fields]
         order_by = ("-date",)
         empty_text = _("Aucune décision ne correspond à ces critères.")
+
+    def value_date(self, value):
+        return value  # the meeting's date and time, exported in local time
 
 
 class ActionTable(tables.Table):
