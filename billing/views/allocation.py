@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView, View
 from django_tables2 import SingleTableMixin, SingleTableView
 
-from billing import exports, selectors
+from billing import charts, exports, selectors
 from billing.forms import RunForm, VolumeForm, VolumeUploadForm
 from billing.models import AllocationKey, AllocationRun, RunKind, StorageVolume, VolumeImport
 from billing.recap import recap_for, true_up
@@ -282,7 +282,8 @@ class RecapView(RoleRequiredMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "recap": recap,
-            "charts": exports.partner_charts(recap),
+            "charts": charts.partner_charts(recap),
+            "geometry": charts.GEOMETRY,
             "is_staff_role": role_of(self.request.user) in STAFF,
         }
 
@@ -308,7 +309,12 @@ class RecapPdfView(RoleRequiredMixin, View):
         from ligeris.lib.pdf import render_pdf
 
         recap = recap_for(fiscal_year_or_404(year), request.user)
-        pdf = render_pdf("billing/recap_pdf.html", {"recap": recap})
+        context = {
+            "recap": recap,
+            "charts": charts.partner_charts(recap),
+            "geometry": charts.GEOMETRY,
+        }
+        pdf = render_pdf("billing/recap_pdf.html", context)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="recapitulatif-{year}.pdf"'
         return response
