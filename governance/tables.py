@@ -1,4 +1,6 @@
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Action, Decision
@@ -32,7 +34,7 @@ class DecisionTable(tables.Table):
 
 
 class ActionTable(tables.Table):
-    title = tables.Column(linkify=("governance:action_update", {"pk": tables.A("pk")}))
+    title = tables.Column()
     owner = tables.Column(verbose_name=_("Responsable"))
     partner = tables.Column(accessor="owner__partner__short_name", verbose_name=_("Partenaire"))
     meeting = tables.Column(
@@ -46,3 +48,17 @@ class ActionTable(tables.Table):
         fields = ["title", "owner", "due_on", "status", "done_on"]
         sequence = ["title", "owner", "partner", "meeting", "due_on", "status", "done_on"]
         empty_text = _("Aucune action.")
+
+    def __init__(self, *args, can_edit: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_edit = can_edit  # only those who may follow the link see it
+
+    def render_title(self, record, value):
+        if not self.can_edit:
+            return value
+        return format_html(
+            '<a href="{}">{}</a>', reverse("governance:action_update", args=[record.pk]), value
+        )
+
+    def value_title(self, value):
+        return value

@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from accounts import services as account_services
 from governance.models import AttendanceStatus
@@ -171,6 +171,27 @@ def _args(world, users, key, copil=None):
     return [getattr(world, key).pk]
 
 
+def _twice(values) -> list[str]:
+    return sorted({v for v in values if values.count(v) > 1})
+
+
+def _offered_but_refused(html: str, role: str) -> list[str]:
+    """Links and forms of the page whose view the role may not use: they would end in 403."""
+    refused = []
+    targets = re.findall(r'<a\s[^>]*href="(/[^"#?]*)', html)
+    targets += re.findall(r'<form\s[^>]*action="(/[^"#?]*)', html)
+    for target in set(targets):
+        try:
+            match = resolve(target)
+        except Resolver404:
+            continue
+        view_class = getattr(match.func, "view_class", None)
+        allowed = getattr(view_class, "allowed_roles", None)
+        if allowed is not None and role not in allowed:
+            refused.append(target)
+    return sorted(refused)
+
+
 _DECIMAL_NUMBER_INPUT = re.compile(r'<input[^>]*type="number"[^>]*step="0?\.')
 
 
@@ -197,8 +218,15 @@ def test_permission_matrix(name, role, expected, world, users, client_for, reque
     assert response.status_code == expected, f"{role} {method.upper()} {url}"
     # Whatever the answer, no cache keeps it: most pages carry one partner's data.
     assert {"private", "no-store"} <= _directives(response), f"{role} {method.upper()} {url}"
-    # No form offers a browser number input for an amount (Chromium reads "10,50" as 1050).
-    assert not _DECIMAL_NUMBER_INPUT.search(response.content.decode(errors="replace")), url
+    if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+        html = response.content.decode()
+        # No form offers a browser number input for an amount (Chromium reads "10,50" as 1050).
+        assert not _DECIMAL_NUMBER_INPUT.search(html), url
+        if role != "anonymous":  # a signed-out visitor's links lead to the login page
+            acting = Role.PARTNER if role.startswith("partner") else role
+            assert not _offered_but_refused(html, acting), f"{role} {url}"
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), f"{url}: ids used twice {_twice(ids)}"
     if expected == LOGIN and role == "anonymous" and name not in ("set_language", "admin:index"):
         assert "/comptes/login/" in response["Location"]
 
@@ -231,3 +259,15 @@ def test_not_found_and_forbidden_pages_are_french(world, client_for):
     response = client.get(reverse("partners:partner_create"))
     assert response.status_code == 403
     assert "Accès refusé" in response.text
+
+
+@pytest.mark.parametrize("role", ["finance", "secretary", "admin"])
+def test_the_action_plan_offers_its_edit_link_only_to_recorders(
+    role, world, users, copil, client_for
+):
+    action_id = _governance_args(world, copil, "action")[0]
+    page = client_for(role).get(reverse("governance:action_list")).content.decode()
+    edit = reverse("governance:action_update", args=[action_id])
+    assert "Rédiger" in page
+    assert (edit in page) is (role != "finance")
+    assert not _offered_but_refused(page, role)

@@ -300,12 +300,14 @@ class TitreDetailView(RoleRequiredMixin, DetailView):
             "emails": TitreEmail.objects.filter(titre=titre) if is_manager else [],
         }
         if can_correct:
+            # Two forms on one page: their own ids, never two `id_amount`.
             context["correction_form"] = CorrectionForm(
-                initial={"issue_date": timezone.localdate()}
+                initial={"issue_date": timezone.localdate()}, auto_id="id_correction_%s"
             )
         if is_manager and titre.is_issued and titre.kind in CHARGING_KINDS and titre.balance > 0:
             context["payment_form"] = PaymentForm(
-                initial={"paid_on": timezone.localdate(), "amount": titre.balance}
+                initial={"paid_on": timezone.localdate(), "amount": titre.balance},
+                auto_id="id_payment_%s",
             )
         return context
 
