@@ -171,7 +171,9 @@ def _read_rows(table, tenant_codes: set[str], parsed: ParsedFile) -> None:
         return
     wanted = [name for name in (*_REQUIRED, "unit") if name in columns]
     seen: dict[tuple[str, datetime.date], int] = {}
-    for line, cells in table.rows([columns[name] for name in wanted]):
+    # Read the whole file first (within its bounds), so that a refused one costs no row's checks.
+    records = list(table.rows([columns[name] for name in wanted]))
+    for line, cells in records:
         record = dict(zip(wanted, (cell.strip() for cell in cells), strict=True))
         row = ImportRow(
             line=line,

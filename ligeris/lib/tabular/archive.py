@@ -34,6 +34,8 @@ _SHEET = re.compile(r"(^|/)worksheets/[^/]+\.xml$", re.IGNORECASE)
 _STRINGS = re.compile(r"(^|/)sharedstrings\.xml$", re.IGNORECASE)
 # A start tag's local name (closing tags, comments, declarations do not match).
 _START_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
+# The number a row start tag gives itself (openpyxl believes it, and fills in the rows skipped).
+_ROW_NUMBER = re.compile(rb"""<(?:[A-Za-z_][\w.\-]*:)?row\s[^>]*?\br\s*=\s*["']([^"']*)["']""")
 _DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 _ASCII_ENCODINGS = {b"utf-8", b"utf8", b"us-ascii", b"ascii", b"iso-8859-1", b"windows-1252"}
 _UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
@@ -76,6 +78,7 @@ class _Tally:
         self.elements += starts
         self.names.update(names)
         if self.kind == "sheet":
+            self._row_numbers(piece)
             for name in names:  # only the widest row matters: openpyxl builds a row at once
                 if name == b"c":
                     self.cells_in_row += 1
@@ -86,6 +89,21 @@ class _Tally:
                 elif name == b"row":
                     self.cells_in_row = 0
         self.check()
+
+    def _row_numbers(self, piece: bytes) -> None:
+        last = 2 * self.max_rows + 1  # the header, the rows, as many blank ones
+        for text in _ROW_NUMBER.findall(piece):
+            if not text.isdigit() or len(text) > 7:
+                raise unreadable()
+            if int(text) > last:
+                raise TableError(
+                    _(
+                        "Le classeur a du contenu ou une mise en forme jusqu'à la ligne "
+                        "%(line)s (%(part)s) : au plus %(max)s lignes, vides comprises. "
+                        "Supprimez les lignes en trop, ou découpez le fichier."
+                    )
+                    % {"line": number(int(text)), "part": self.part, "max": number(last)}
+                )
 
     def check(self) -> None:
         if self.kind == "sheet":

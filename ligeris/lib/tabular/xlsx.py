@@ -26,12 +26,17 @@ def _parse_errors() -> Iterator[None]:
         yield
     except TableError:
         raise
-    except DefusedXmlException as error:
-        raise dtd_refused() from error
-    except (
-        Exception
-    ) as error:  # openpyxl fails on a bad part with any error (KeyError, ParseError...)
+    except Exception as error:  # openpyxl fails with any error on a bad part (KeyError...)
+        if any(isinstance(cause, DefusedXmlException) for cause in causes(error)):
+            raise dtd_refused() from error
         raise unreadable() from error
+
+
+def causes(error: BaseException | None) -> Iterator[BaseException]:
+    """The error and what caused it: openpyxl wraps defusedxml's refusal in a ValueError."""
+    while error is not None:
+        yield error
+        error = error.__cause__ or error.__context__
 
 
 class XlsxTable(Table):
