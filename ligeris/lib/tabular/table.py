@@ -1,4 +1,4 @@
-"""What a CSV and an XLSX table share: the header, the bounds on rows and cells, the sniffing."""
+"""What a CSV and an XLSX table share: the header, the bounds on rows and cells."""
 
 import datetime
 from collections.abc import Iterator, Sequence
@@ -6,13 +6,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from ligeris.lib.tabular.errors import TableError, macro_refused, not_a_table, number
+from ligeris.lib.tabular.errors import TableError, number
 
 MAX_COLUMNS = 100  # the header is looked for in these first columns
 MAX_CELL_CHARS = 255  # in the columns read: codes, dates, numbers
-
-_XLSX_NAMES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam", ".xls", ".ods")
-_MACRO_NAMES = (".xlsm", ".xltm", ".xlam")
 
 
 def to_text(value) -> str:
@@ -89,29 +86,3 @@ class Table:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
-
-
-def open_table(file_name: str, data: bytes, *, max_rows: int) -> Table:
-    """The file as a Table, chosen by its first bytes; TableError when it is no table."""
-    from ligeris.lib.tabular.text import CsvTable
-    from ligeris.lib.tabular.xlsx import XlsxTable
-
-    name = file_name.lower()
-    if data.startswith(b"PK\x03\x04"):
-        if name.endswith(_MACRO_NAMES):
-            raise macro_refused()
-        return XlsxTable(data, max_rows=max_rows)
-    if data.startswith(b"%PDF"):
-        raise TableError(
-            _("Ce fichier est un PDF : déposez le tableur lui-même, au format CSV ou XLSX.")
-        )
-    if data.startswith(b"\xd0\xcf\x11\xe0"):  # the OLE container of .xls and encrypted .xlsx
-        raise TableError(
-            _(
-                "Les classeurs Excel 97-2003 (.xls) et les classeurs protégés par un mot de passe "
-                "ne sont pas lus : enregistrez-le au format XLSX sans mot de passe, ou en CSV."
-            )
-        )
-    if name.endswith(_XLSX_NAMES) or data.startswith(b"PK"):
-        raise not_a_table()
-    return CsvTable(data, max_rows=max_rows)
