@@ -18,6 +18,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -75,6 +76,13 @@ def child(module_path: str, file_name: str, data_path: str) -> None:
         from billing import imports as module
     data = Path(data_path).read_bytes()
     baseline = _high_water_mark()
+
+    def report() -> None:  # the parent keeps the last mark of a child it has to stop
+        while True:
+            print(f"hwm {_high_water_mark()}", file=sys.stderr, flush=True)
+            time.sleep(0.5)
+
+    threading.Thread(target=report, daemon=True).start()
     start = time.perf_counter()
     try:
         parsed = module.parse_volume_file(file_name, data, set(CODES))
@@ -96,20 +104,30 @@ def measure(module_path: str, file_name: str, data: bytes, extra_path: str) -> d
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), extra_path]))}
         command = [sys.executable, __file__, "--child", module_path, file_name, handle.name]
         start = time.perf_counter()
+        child_process = subprocess.Popen(  # noqa: S603 (this script, on a file it wrote)
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
         try:
-            result = subprocess.run(  # noqa: S603 (this script, on a file it wrote)
-                command, capture_output=True, text=True, timeout=TIMEOUT, env=env, check=False
-            )
+            stdout, stderr = child_process.communicate(timeout=TIMEOUT)
+            stopped = False
         except subprocess.TimeoutExpired:
-            return {"seconds": None, "peak": None, "outcome": f"> {TIMEOUT} s (stopped)"}
-        lines = result.stdout.strip().splitlines()
-        if result.returncode != 0 or not lines:
-            error = (result.stderr.strip().splitlines() or ["?"])[-1]
-            if "MemoryError" in result.stderr or result.returncode < 0:
-                error = "killed at the 4 GiB limit"
-            elapsed = time.perf_counter() - start
-            return {"seconds": elapsed, "peak": None, "outcome": error[:80]}
-        return json.loads(lines[-1])
+            child_process.kill()
+            stdout, stderr = child_process.communicate()
+            stopped = True
+        elapsed = time.perf_counter() - start
+        lines = stdout.strip().splitlines()
+        if not stopped and child_process.returncode == 0 and lines:
+            return json.loads(lines[-1])
+        # A child that did not finish: its last reported high-water mark above its baseline.
+        marks = [int(line.split()[1]) for line in stderr.splitlines() if line.startswith("hwm ")]
+        above = marks[-1] - marks[0] if len(marks) > 1 else None
+        if stopped:
+            outcome = f"> {TIMEOUT} s (stopped)"
+        elif "MemoryError" in stderr or child_process.returncode < 0:
+            outcome = "killed at the 4 GiB limit"
+        else:
+            outcome = (stderr.strip().splitlines() or ["?"])[-1][:80]
+        return {"seconds": None if stopped else elapsed, "peak": above, "outcome": outcome}
 
 
 def _cell(measured: dict) -> str:

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from billing.imports import MAX_ROWS, parse_volume_file
 from ligeris.lib.tabular import TableError, open_table
 from ligeris.lib.tabular.archive import MAX_CELLS_PER_ROW, MAX_MEMBERS, MAX_OTHER_ELEMENTS
-from tests.hostile_files import HEADER, MAIN, row, sheet, simple_workbook, workbook
+from tests.hostile_files import HEADER, MAIN, row, sheet, simple_workbook, workbook, zip_bomb
 
 CODES = {"blois", "agglo", "cd37"}
 
@@ -41,8 +41,10 @@ def test_blank_formatted_rows_are_counted():
     assert "plus de 20 lignes" in refused(workbook(sheet(rows)))
 
 
-def test_a_row_numbered_past_the_bound_is_refused_before_reading():
-    far = f'<row r="22">{"<c/>"}</row>'
+@pytest.mark.parametrize(
+    "far", ['<row r="22"><c/></row>', "<row ht='>' spans=\"1:1\" r='22'><c/></row>"]
+)
+def test_a_row_numbered_past_the_bound_is_refused_before_reading(far):
     assert "jusqu'à la ligne 22" in refused(workbook(sheet([row(1, *HEADER), far])))
 
 
@@ -187,3 +189,13 @@ def test_a_workbook_at_the_row_limit_is_read():
 
 def test_a_sheet_without_any_value_is_empty():
     assert parse_volume_file("v.xlsx", simple_workbook(), CODES).errors == ["Le fichier est vide."]
+
+
+def test_a_member_larger_than_its_declared_size_is_cut_there_and_refused():
+    """The checks trust the central directory because zipfile never reads past a declared size."""
+    data = bytearray(zip_bomb(200_000))
+    entry = data.index(b"PK\x01\x02")  # the first central directory entry
+    while data[entry + 46 : entry + 46 + 24] != b"xl/worksheets/sheet1.xml":
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    data[entry + 24 : entry + 28] = (1000).to_bytes(4, "little")  # declares 1,000 bytes
+    assert refused(bytes(data), max_rows=MAX_ROWS) == "Le classeur XLSX est illisible."

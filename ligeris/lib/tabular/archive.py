@@ -35,7 +35,11 @@ _STRINGS = re.compile(r"(^|/)sharedstrings\.xml$", re.IGNORECASE)
 # A start tag's local name (closing tags, comments, declarations do not match).
 _START_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
 # The number a row start tag gives itself (openpyxl believes it, and fills in the rows skipped).
-_ROW_NUMBER = re.compile(rb"""<(?:[A-Za-z_][\w.\-]*:)?row\s[^>]*?\br\s*=\s*["']([^"']*)["']""")
+# Attribute values may hold a '>': they are skipped whole.
+_ROW_NUMBER = re.compile(
+    rb"""<(?:[A-Za-z_][\w.\-]*:)?row(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*?"""
+    rb"""\s+r\s*=\s*(?:"([^"]*)"|'([^']*)')"""
+)
 _DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 _ASCII_ENCODINGS = {b"utf-8", b"utf8", b"us-ascii", b"ascii", b"iso-8859-1", b"windows-1252"}
 _UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
@@ -92,7 +96,8 @@ class _Tally:
 
     def _row_numbers(self, piece: bytes) -> None:
         last = 2 * self.max_rows + 1  # the header, the rows, as many blank ones
-        for text in _ROW_NUMBER.findall(piece):
+        for double, single in _ROW_NUMBER.findall(piece):
+            text = double or single
             if not text.isdigit() or len(text) > 7:
                 raise unreadable()
             if int(text) > last:
