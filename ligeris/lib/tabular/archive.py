@@ -29,6 +29,7 @@ MAX_CELLS_PER_ROW = 16_384  # Excel's own limit (column XFD)
 MAX_OTHER_ELEMENTS = 20_000  # per part: merged cells, formats, rich-text runs, styles...
 MAX_OTHER_PARTS_ELEMENTS = 50_000  # styles, workbook, relationships, properties together
 CHUNK = 1 * MiB
+TAG_BYTES = 4096
 
 _SHEET = re.compile(r"(^|/)worksheets/[^/]+\.xml$", re.IGNORECASE)
 _STRINGS = re.compile(r"(^|/)sharedstrings\.xml$", re.IGNORECASE)
@@ -173,8 +174,10 @@ def _count(archive: zipfile.ZipFile, info: zipfile.ZipInfo, tally: _Tally) -> No
                 first = False
                 if not _check_start(piece[:1024]):
                     return
-            # Cut before a tag that may straddle the chunks, so that each '<' is counted once.
-            cut = piece.rfind(b"<", max(0, len(piece) - 256))
+            # Cut before a tag that may straddle the chunks, so that each '<' is counted once. A row
+            # tag longer than TAG_BYTES may hide its number: openpyxl then fills in empty rows up
+            # to EXCEL_MAX_ROW at most (a second's work), never more.
+            cut = piece.rfind(b"<", max(0, len(piece) - TAG_BYTES))
             carry, piece = (piece[cut:], piece[:cut]) if cut >= 0 else (b"", piece)
             if b"<!DOCTYPE" in piece or b"<!ENTITY" in piece:
                 raise dtd_refused()

@@ -43,23 +43,28 @@ class XlsxTable(Table):
     def __init__(self, data: bytes, *, max_rows: int):
         super().__init__(max_rows=max_rows)
         self._workbook = None
-        with _parse_errors():
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                check_workbook(archive, max_rows=max_rows)
-            self._workbook = load_workbook(
-                io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-            )
-            if not self._workbook.worksheets:
-                return
-            self._sheet = self._workbook.worksheets[0]
-            rows = self._sheet.iter_rows(
-                max_row=EXCEL_MAX_ROW, max_col=MAX_COLUMNS, values_only=True
-            )
-            for line, values in enumerate(rows, start=1):
-                if any(value is not None and str(value).strip() for value in values):
-                    self._set_header(line, values)
-                    break
-            rows.close()
+        try:
+            with _parse_errors():
+                self._open(data)
+        except TableError:
+            self.close()
+            raise
+
+    def _open(self, data: bytes) -> None:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_workbook(archive, max_rows=self.max_rows)
+        self._workbook = load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+        )
+        if not self._workbook.worksheets:
+            return
+        self._sheet = self._workbook.worksheets[0]
+        rows = self._sheet.iter_rows(max_row=EXCEL_MAX_ROW, max_col=MAX_COLUMNS, values_only=True)
+        for line, values in enumerate(rows, start=1):
+            if any(value is not None and str(value).strip() for value in values):
+                self._set_header(line, values)
+                break
+        rows.close()
 
     def _raw_rows(self, width: int) -> Iterator[tuple[int, Sequence]]:
         if not self.header_line:
