@@ -131,7 +131,7 @@ def test_opendocument_and_old_excel_get_their_own_message():
 
 def test_a_csv_line_too_long_and_a_bad_quote():
     assert "La ligne 3 dépasse" in refused(b"a;b;c\n1;2;3\n" + b"x" * 10_001, name="v.csv")
-    data = b"a;b;c\n1;2;3\n" + b'"' + b"y\n" * 70_000
+    data = b"a;b;c\n1;2;3\n" + b'"' + (b"y" * 9_500 + b"\n") * 15  # a 142,500-character cell
     assert "Le fichier CSV est mal formé (ligne 3)." in refused(data, name="v.csv")
 
 
@@ -199,3 +199,9 @@ def test_a_member_larger_than_its_declared_size_is_cut_there_and_refused():
         entry = data.index(b"PK\x01\x02", entry + 4)
     data[entry + 24 : entry + 28] = (1000).to_bytes(4, "little")  # declares 1,000 bytes
     assert refused(bytes(data), max_rows=MAX_ROWS) == "Le classeur XLSX est illisible."
+
+
+def test_a_csv_of_blank_lines_is_refused_by_its_line_count():
+    data = b"tenant;date;volume\n" + b"\n" * 41 + b"blois;01/01/2026;1\n"
+    assert "plus de 20 lignes" in refused(data, max_rows=20, name="v.csv")
+    assert read("v.csv", data, max_rows=21)[0][0] == 43

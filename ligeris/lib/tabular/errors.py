@@ -36,3 +36,13 @@ def dtd_refused() -> TableError:
             "enregistrez-le à nouveau depuis le tableur, ou en CSV."
         )
     )
+
+
+def too_many_rows(max_rows: int) -> TableError:
+    return TableError(
+        _(
+            "Le fichier compte plus de %(max)s lignes : au plus %(max)s par import. "
+            "Découpez-le en plusieurs fichiers."
+        )
+        % {"max": number(max_rows)}
+    )

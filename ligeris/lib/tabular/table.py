@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from ligeris.lib.tabular.errors import TableError, number
+from ligeris.lib.tabular.errors import TableError, number, too_many_rows
 
 MAX_COLUMNS = 100  # the header is looked for in these first columns
 MAX_CELL_CHARS = 255  # in the columns read: codes, dates, numbers
@@ -60,13 +60,7 @@ class Table:
                 continue
             count += 1
             if count > self.max_rows:
-                raise TableError(
-                    _(
-                        "Le fichier compte plus de %(max)s lignes : au plus %(max)s par import. "
-                        "Découpez-le en plusieurs fichiers."
-                    )
-                    % {"max": number(self.max_rows)}
-                )
+                raise too_many_rows(self.max_rows)
             for cell in cells:
                 if len(cell) > MAX_CELL_CHARS:
                     raise TableError(

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from django.utils.translation import gettext as _
 
-from ligeris.lib.tabular.errors import TableError, not_a_table, number
+from ligeris.lib.tabular.errors import TableError, not_a_table, number, too_many_rows
 from ligeris.lib.tabular.table import Table
 
 MAX_LINE_CHARS = 10_000
@@ -36,7 +36,11 @@ class CsvTable(Table):
     def __init__(self, data: bytes, *, max_rows: int):
         super().__init__(max_rows=max_rows)
         self._line = 0  # the last physical line handed to the csv reader
-        lines = self._lines(decode(data))
+        text = decode(data)
+        # Counted before anything parses: a file of blank lines would cost a loop turn each.
+        if max(text.count("\n"), text.count("\r")) > 2 * max_rows + 1:
+            raise too_many_rows(max_rows)
+        lines = self._lines(text)
         first = next((line for line in lines if line.strip()), None)
         if first is None:
             return
