@@ -3,7 +3,8 @@
 Pure functions on bytes: nothing here touches the database. The service decides what to save.
 A file has one row per tenant and date, columns `tenant`, `date`, `volume` and optionally
 `unité` (Mo, Go, To, Po; decimal units; Go when absent). The volume may carry its unit
-("1,25 To") and use a decimal comma. At most MAX_ROWS rows and MAX_BYTES bytes per file.
+("1,25 To") and use a decimal comma. At most MAX_ROWS rows and MAX_BYTES bytes per file, read by
+ligeris.lib.tabular within bounds of memory and time whatever the file holds.
 """
 
 import datetime
@@ -14,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from ligeris.lib.tabular import TableError, open_table
+from ligeris.lib.tabular import Table, TableError, open_table
 
 MAX_ROWS = 20_000
 MAX_BYTES = 5 * 1024 * 1024
@@ -149,12 +150,11 @@ def parse_volume_file(file_name: str, data: bytes, tenant_codes: set[str]) -> Pa
         with open_table(file_name, data, max_rows=MAX_ROWS) as table:
             _read_rows(table, tenant_codes, parsed)
     except TableError as error:
-        parsed.rows.clear()
         parsed.errors.append(str(error))
     return parsed
 
 
-def _read_rows(table, tenant_codes: set[str], parsed: ParsedFile) -> None:
+def _read_rows(table: Table, tenant_codes: set[str], parsed: ParsedFile) -> None:
     if not table.header_line:
         parsed.errors.append(_("Le fichier est vide."))
         return
