@@ -50,3 +50,4 @@ clean:
 bench: install
 	$(PY) bench/allocation.py
 	$(PY) bench/titres.py
+	$(PY) bench/hostile_imports.py
