@@ -49,3 +49,4 @@ clean:
 bench: install
 	$(PY) bench/allocation.py
 	$(PY) bench/titres.py
+	$(PY) bench/pes.py

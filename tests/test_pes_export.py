@@ -2,6 +2,7 @@
 debtor, lines and PDF; reductions and cancellations attached line by line to their original;
 hostile names escaped and transliterated; the same bytes every time; bounded queries."""
 
+import datetime
 import hashlib
 import io
 import re
@@ -245,3 +246,17 @@ def test_twenty_titres_take_as_many_queries_as_four(world, billing_year):
     batch = issue(twenty_drafts(world, billing_year))
     pes_settings(world)
     assert len(_queries(batch)) == EXPORT_QUERIES
+
+
+def test_a_correction_of_an_earlier_exercice_is_refused(world, billing_year):
+    """A titre issued in December 2025 and reduced in January 2026: in recette, a reduction
+    (02 02 06) attaches only to a titre of its own exercice; Hélios would reject the bordereau."""
+    pes_settings(world)
+    run = runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.BUDGET)
+    batch, _skipped = titres.drafts_from_run(run=run, issue_date=datetime.date(2025, 12, 15))
+    batch = issue(batch)
+    export(batch)  # the titres of 2025 themselves are fine
+    original = RevenueTitle.objects.get(batch=batch, tenant=world.tenant_a)
+    assert original.exercise == 2025
+    reduction = correct(original, TitreKind.REDUCTION, "10.00", datetime.date(2026, 1, 10))
+    refused(reduction.batch, "ne se réduit plus par un titre de réduction mais par un mandat")
