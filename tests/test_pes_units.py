@@ -23,6 +23,13 @@ def test_a_correction_line_takes_the_line_of_its_label_first():
     assert parts == {21: [(2, Decimal("20.00"))]}
 
 
+def test_a_correction_line_takes_the_line_of_its_pool_next():
+    """A true-up line names the recipient ("Installation — Blois"); the annual titre's member
+    share does not ("Installation")."""
+    line = CorrectionLine(21, "Installation — Blois", Decimal("40.00"))
+    assert allocate(ORIGINAL, [[line]]) == {21: [(3, Decimal("30.00")), (1, Decimal("10.00"))]}
+
+
 def test_a_correction_spreads_over_what_the_earlier_ones_left():
     reduction = [CorrectionLine(21, "Réduction", Decimal("120.00"))]
     cancellation = [CorrectionLine(31, "Annulation", Decimal("60.00"))]

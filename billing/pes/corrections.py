@@ -3,8 +3,8 @@
 Hélios wants every line of a titre correctif to name one line of the titre it reduces
 (RattachPiece/IdLigneOrig) and never more than what remains of it. A correction line that names
 its original line keeps it; one that does not (a reduction of an amount, a cancellation of what
-remains) is spread over the original lines: first the line of the same label, then the others in
-order, each up to what the earlier corrections left of it. Earlier corrections are taken in
+remains) is spread over the original lines: first the line of the same label, then the line of
+the same pool, then the others in order, each up to what the earlier corrections left of it. Earlier corrections are taken in
 their numbering order, so a later one never changes how an earlier one was read: the same flux
 comes out every time.
 """
@@ -40,6 +40,19 @@ class Overreduced(ValueError):
         self.left = left
 
 
+def _pool(label: str) -> str:
+    return label.split(" — ")[0].strip()  # "Hébergement — blois": the pool, then the recipient
+
+
+def _likeness(original: OriginalLine, line: CorrectionLine) -> tuple[int, int]:
+    """Same label first, then the same pool (a member's share says no tenant), then in order."""
+    if original.label == line.label:
+        return (0, original.position)
+    if _pool(original.label) == _pool(line.label):
+        return (1, original.position)
+    return (2, original.position)
+
+
 def allocate(
     original: list[OriginalLine], corrections: list[list[CorrectionLine]]
 ) -> dict[int, list[tuple[int, Decimal]]]:
@@ -55,8 +68,7 @@ def allocate(
             if line.names is not None and line.names in by_key:
                 candidates = [by_key[line.names]]
             else:
-                same = [o for o in original if o.label == line.label]
-                candidates = same + [o for o in original if o.label != line.label]
+                candidates = sorted(original, key=lambda o: _likeness(o, line))
             left, parts = line.amount, []
             for candidate in candidates:
                 take = min(left, remaining[candidate.key])

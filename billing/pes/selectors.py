@@ -12,7 +12,6 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import titre_selectors
 from billing.models import (
     CHARGING_KINDS,
     CORRECTING_KINDS,
@@ -20,6 +19,7 @@ from billing.models import (
     RevenueTitle,
     TitreBatch,
     TitreDocument,
+    TitreSettings,
     TitreState,
 )
 from billing.money import ZERO, format_euros
@@ -240,7 +240,7 @@ def _check_correction(titre: RevenueTitle, errors: list[str]) -> None:
 
 def flux_of_batch(batch: TitreBatch) -> Flux:
     """The PES flux of an issued batch; a ValidationError lists everything Hélios would refuse."""
-    settings = titre_selectors.settings_of(batch.fiscal_year.consortium)
+    settings = TitreSettings.objects.filter(consortium_id=batch.fiscal_year.consortium_id).first()
     if batch.state != BatchState.ISSUED:
         raise ValidationError(
             _("Le flux PES d'un bordereau se produit une fois le bordereau émis.")
