@@ -51,3 +51,4 @@ bench: install
 	$(PY) bench/allocation.py
 	$(PY) bench/titres.py
 	$(PY) bench/hostile_imports.py
+	$(PY) bench/pes.py

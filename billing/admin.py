@@ -186,3 +186,10 @@ class TitreDocumentAdmin(ReadOnlyAuditedAdmin):
     list_display = ["titre", "sha256", "size", "created_at"]
     list_select_related = ["titre"]
     exclude = ["pdf"]
+
+
+@admin.register(models.PesExport)
+class PesExportAdmin(ReadOnlyAuditedAdmin):
+    list_display = ["file_name", "batch", "sha256", "size", "created_at", "created_by"]
+    list_select_related = ["batch", "created_by"]
+    search_fields = ["file_name", "sha256"]

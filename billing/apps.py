@@ -24,6 +24,7 @@ class BillingConfig(AppConfig):
             models.TitreSettings,
             models.TitreBatch,
             models.Payment,
+            models.PesExport,
         ):
             auditlog.register(model)
         # Shares are written once with their run, whose creation the audit trail records.

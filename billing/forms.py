@@ -15,6 +15,7 @@ from billing.models import (
     TitreSettings,
 )
 from ligeris.lib.forms import FrenchDecimalField, FrenchDecimalsMixin
+from billing.pes.validators import validate_nature
 from partners.forms import DateInputsMixin
 
 
@@ -162,7 +163,19 @@ class TitreSettingsForm(FrenchDecimalsMixin, forms.ModelForm):
             "recovery_threshold",
             "court",
             "court_address",
+            "pes_poste",
+            "pes_siret",
+            "pes_collectivity_code",
+            "pes_budget_code",
+            "pes_budget_label",
+            "pes_product_code",
+            "pes_function",
         ]
+
+    def clean_imputation_article(self) -> str:
+        article = self.cleaned_data["imputation_article"].strip()
+        validate_nature(article)  # the PES's Nature: digits only
+        return article
 
     def clean_iban(self) -> str:
         iban = "".join(self.cleaned_data["iban"].split()).upper()

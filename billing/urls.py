@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing.views import allocation, setup, titres
+from billing.views import allocation, pes, setup, titres
 
 app_name = "billing"
 
@@ -134,6 +134,17 @@ urlpatterns = [
         "titres/bordereaux/<int:pk>/progression/",
         titres.BatchProgressView.as_view(),
         name="batch_progress",
+    ),
+    path("titres/bordereaux/<int:pk>/pes/", pes.BatchPesView.as_view(), name="batch_pes"),
+    path(
+        "titres/bordereaux/<int:pk>/import-comptable.csv",
+        pes.BatchAccountingCsvView.as_view(),
+        name="batch_accounting_csv",
+    ),
+    path(
+        "titres/bordereaux/<int:pk>/import-comptable.xlsx",
+        pes.BatchAccountingXlsxView.as_view(),
+        name="batch_accounting_xlsx",
     ),
     path("mes-titres/", titres.MyTitresView.as_view(), name="my_titres"),
 ]

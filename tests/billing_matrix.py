@@ -8,6 +8,7 @@ from billing.models import RevenueTitle, RunKind, VolumeImport
 from billing.services import runs, titres
 from billing.tasks import render_missing
 from tests.billing_fixtures import build_billing_year, record_actuals
+from tests.pes_fixtures import PES_CODES
 from tests.titre_fixtures import ISSUE_DATE, settings_for
 
 LOGIN = 302
@@ -63,6 +64,10 @@ BILLING_MATRIX = {
     "billing:batch_delete": ("post", "billing_draft_batch", POST_MANAGERS),
     "billing:batch_resume": ("post", "billing_issued_batch", POST_MANAGERS),
     "billing:my_titres": ("get", None, PARTNERS_ONLY),
+    # The accountant's files of an issued batch (PDFs rendered, PES codes set).
+    "billing:batch_pes": ("get", "billing_pes_batch", MANAGERS_ONLY),
+    "billing:batch_accounting_csv": ("get", "billing_pes_batch", MANAGERS_ONLY),
+    "billing:batch_accounting_xlsx": ("get", "billing_pes_batch", MANAGERS_ONLY),
 }
 
 
@@ -118,6 +123,10 @@ def billing_args(world, key: str) -> list:
         return [draft_batch(world, run).titres.order_by("pk").first().pk]
     if key == "billing_issued_batch":
         return [issued_batch(world, run).pk]
+    if key == "billing_pes_batch":
+        batch = issued_batch(world, run)
+        settings_for(world, **PES_CODES)
+        return [batch.pk]
     if key == "billing_titre_of_a":
         batch = issued_batch(world, run)
         return [RevenueTitle.objects.get(batch=batch, tenant=world.tenant_a).pk]

@@ -14,6 +14,7 @@ from billing.models.costs import (
     StaffTime,
 )
 from billing.models.grids import FiscalYear, TariffGrid, TariffLine, TariffLineKind
+from billing.models.pes import PesExport
 from billing.models.runs import AllocationRun, Share
 from billing.models.titres import (
     CHARGING_KINDS,
@@ -42,6 +43,7 @@ __all__ = [
     "Expense",
     "FiscalYear",
     "Payment",
+    "PesExport",
     "PoolCategory",
     "RevenueTitle",
     "RunKind",

@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from billing.models._fields import money_field, user_field
 from billing.models.grids import FiscalYear
 from billing.models.runs import AllocationRun, Share
+from billing.pes import validators as pes
 from partners.models import Consortium, Partner, Tenant
+from partners.validators import validate_siret
 
 ISSUED_IMMUTABLE = _(
     "Un titre émis ne se modifie ni ne se supprime : émettez un titre d'annulation ou de réduction."
@@ -74,6 +76,59 @@ class TitreSettings(models.Model):
         max_length=300,
         default="28 rue de la Bretonnerie, 45057 Orléans Cedex 1",
     )
+    # The codes of the PES V2 flux to Hélios, as the public accountant gives them.
+    pes_poste = models.CharField(
+        _("codique du poste comptable (PES)"),
+        max_length=7,
+        blank=True,
+        validators=[pes.validate_poste],
+        help_text=_("6 ou 7 chiffres, donnés par le comptable public."),
+    )
+    pes_siret = models.CharField(
+        _("SIRET du budget (PES)"),
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text=_("Identifiant de la collectivité dans Hélios (IdColl)."),
+    )
+    pes_collectivity_code = models.CharField(
+        _("code collectivité (PES)"),
+        max_length=3,
+        blank=True,
+        validators=[pes.validate_collectivity_code],
+        help_text=_("3 chiffres (CodCol)."),
+    )
+    pes_budget_code = models.CharField(
+        _("code budget (PES)"),
+        max_length=2,
+        blank=True,
+        validators=[pes.validate_budget_code],
+        help_text=_("2 caractères, 01 pour le budget principal (CodBud)."),
+    )
+    pes_budget_label = models.CharField(_("libellé du budget (PES)"), max_length=38, blank=True)
+    pes_product_code = models.CharField(
+        _("code produit local (PES)"),
+        max_length=4,
+        blank=True,
+        validators=[pes.validate_product_code],
+        help_text=_("1 à 4 lettres ou chiffres, rattaché dans Hélios à un code produit national."),
+    )
+    pes_function = models.CharField(
+        _("fonction (PES)"),
+        max_length=10,
+        blank=True,
+        validators=[pes.validate_function],
+        help_text=_("Compte fonctionnel, en M14, M52, M57 et M71 seulement ; sinon laissez vide."),
+    )
+
+    #: The codes without which no PES flux is produced.
+    PES_REQUIRED = (
+        "pes_poste",
+        "pes_siret",
+        "pes_collectivity_code",
+        "pes_budget_code",
+        "pes_product_code",
+    )
 
     class Meta:
         verbose_name = _("paramètres des titres")
@@ -81,6 +136,19 @@ class TitreSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Paramètres des titres de %(consortium)s") % {"consortium": self.consortium})
+
+    def clean(self) -> None:
+        # The PES codes go together: a flux with some of them would be refused by Hélios.
+        given = [name for name in self.PES_REQUIRED if getattr(self, name)]
+        if given and len(given) < len(self.PES_REQUIRED):
+            message = _("Renseignez aussi ce code : le flux PES les demande tous.")
+            raise ValidationError(
+                {name: message for name in self.PES_REQUIRED if not getattr(self, name)}
+            )
+
+    @property
+    def pes_ready(self) -> bool:
+        return all(getattr(self, name) for name in self.PES_REQUIRED)
 
 
 class BatchState(models.TextChoices):

@@ -382,6 +382,7 @@ def party_snapshot(partner: Partner) -> dict:
     """A partner as a titre states it: frozen at issue, printed from the snapshot."""
     return {
         "name": partner.name,
+        "kind": partner.kind,  # the debtor's category in the PES flux
         "siret": partner.siret,
         "address": partner.address,
         "postal_code": partner.postal_code,

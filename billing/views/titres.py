@@ -190,6 +190,7 @@ class BatchDetailView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Det
             "waived": batch.titres.filter(state=TitreState.WAIVED),
             "settings": titre_selectors.settings_of(batch.fiscal_year.consortium),
             "progress": titre_selectors.batch_progress(batch),
+            "pes_exports": batch.pes_exports.select_related("created_by")[:10],
         }
 
 
