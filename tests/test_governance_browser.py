@@ -105,8 +105,11 @@ def test_secretary_records_a_copil_and_a_partner_reads_the_minutes(
     assert decision.result == "consensus"  # the advisory "against" changes nothing
     assert Vote.objects.filter(decision=decision, is_advisory=True).count() == 2
 
-    # Close the minutes and download the PDF.
+    # Close the minutes (the summary first, then the confirmation) and download the PDF.
     page.get_by_role("button", name="Clore le procès-verbal").click()
+    assert page.get_by_text("ne pourront plus changer").is_visible()
+    assert Meeting.objects.get(pk=meeting.pk).minutes_closed_at is None
+    page.get_by_role("button", name="Confirmer : clore et publier le procès-verbal").click()
     page.wait_for_url(f"{base}{meeting.get_absolute_url()}")
     assert page.get_by_text("Le procès-verbal est clos").first.is_visible()
     with page.expect_download() as download_info:
