@@ -114,10 +114,12 @@ def test_closing_a_year_twice_says_so(world, client_for):
 def test_convocation_is_sent_with_a_short_notice_warning(
     copil, world, client_for, django_capture_on_commit_callbacks
 ):
-    meeting = meeting_services.meeting_update(
-        meeting=copil.meeting,
+    meeting = meeting_services.meeting_schedule(
+        body=copil.body,
         starts_at=datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=3),
+        place="Tours",
     )
+    meeting_services.item_add(meeting=meeting, title="Budget", kind="information")
     client = client_for("secretary")
     with django_capture_on_commit_callbacks(execute=True):
         url = reverse("governance:convocation_send", args=[meeting.pk])

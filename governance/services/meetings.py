@@ -103,6 +103,16 @@ def meeting_schedule(*, body: Body, starts_at: datetime.datetime, **fields) -> M
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
     meeting = refuse_if_closed(meeting)
+    starts_at = fields.get("starts_at", meeting.starts_at)
+    if starts_at > timezone.now() and meeting.attendances.exists():
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "Les présences de cette séance sont enregistrées : elle ne peut être "
+                    "reportée à une date à venir."
+                )
+            }
+        )
     return _apply(meeting, fields)
 
 
