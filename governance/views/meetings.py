@@ -18,6 +18,7 @@ from governance.models import AgendaDocument, AgendaItem, Body, ItemKind, Meetin
 from governance.services import meetings as services
 from governance.services import votes as vote_services
 from governance.views.common import RecorderContextMixin
+from ligeris.lib import french
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import RECORDERS, SIGNED_IN, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin
@@ -52,6 +53,7 @@ class MeetingDetailView(RoleRequiredMixin, RecorderContextMixin, DetailView):
         context["shows_record"] = meeting.is_closed or context["is_staff_role"]
         context.update(selectors.meeting_record(meeting, with_record=context["shows_record"]))
         context["chair_title"] = wording.chair_title(meeting)
+        context["hour"] = french.hour(meeting.starts_at)
         context["notice_days"] = selectors.notice_days(meeting)
         context["notice_is_short"] = selectors.notice_is_short(meeting)
         if context["is_staff_role"]:
