@@ -14,8 +14,8 @@ from billing.models import (
     TitreKind,
     TitreSettings,
 )
-from ligeris.lib.forms import FrenchDecimalField, FrenchDecimalsMixin
 from billing.pes.validators import validate_nature
+from ligeris.lib.forms import FrenchDecimalField, FrenchDecimalsMixin
 from partners.forms import DateInputsMixin
 
 
