@@ -77,7 +77,7 @@ class CostPoolForm(forms.ModelForm):
         self.fields["budget_amount"].required = False
         self.fields["budget_amount"].help_text = _(
             "Laissé vide : le montant de la ligne de grille de même code (pour le temps RH, "
-            "le plafond annuel de la grille)."
+            "ce que les autres postes de temps RH laissent du plafond annuel de la grille)."
         )
         self.fields["direct_tenant"].queryset = consortium.tenants.order_by("code")
         self.fields["direct_partner"].queryset = consortium.partners.order_by("name")
