@@ -15,6 +15,7 @@ from billing.models.costs import (
 )
 from billing.models.grids import FiscalYear, TariffGrid, TariffLine, TariffLineKind
 from billing.models.runs import AllocationRun, Share
+from billing.models.settlements import Carryover, PaymentReversal, Refund
 from billing.models.titres import (
     CHARGING_KINDS,
     CORRECTING_KINDS,
@@ -38,11 +39,14 @@ __all__ = [
     "AllocationKey",
     "AllocationRun",
     "BatchState",
+    "Carryover",
     "CostPool",
     "Expense",
     "FiscalYear",
     "Payment",
+    "PaymentReversal",
     "PoolCategory",
+    "Refund",
     "RevenueTitle",
     "RunKind",
     "Share",

@@ -74,6 +74,15 @@ class TitreSettings(models.Model):
         max_length=300,
         default="28 rue de la Bretonnerie, 45057 Orléans Cedex 1",
     )
+    one_net_titre_per_debtor = models.BooleanField(
+        _("un seul titre net par débiteur"),
+        default=False,
+        help_text=_(
+            "À la régularisation (et sur une répartition spécifique), le solde de chaque débiteur "
+            "fait un seul titre : complémentaire s'il doit, de réduction s'il lui est dû. Sinon, "
+            "un titre complémentaire pour les charges et un titre de réduction pour le reste."
+        ),
+    )
 
     class Meta:
         verbose_name = _("paramètres des titres")
@@ -333,6 +342,24 @@ class TitreLine(models.Model):
         blank=True,
         related_name="titre_lines",
     )
+    # A line of a reduction or cancellation names the line of the original it reduces; a line
+    # of a charging titre may deduct what was carried over to the debtor (a negative amount).
+    reduces = models.ForeignKey(
+        "self",
+        verbose_name=_("ligne réduite"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reductions",
+    )
+    carryover = models.ForeignKey(
+        "billing.Carryover",
+        verbose_name=_("report déduit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+    )
 
     class Meta:
         verbose_name = _("ligne de titre")
@@ -340,6 +367,15 @@ class TitreLine(models.Model):
         ordering = ["titre", "position"]
         constraints = [
             models.UniqueConstraint(fields=["titre", "position"], name="titre_line_position"),
+            models.CheckConstraint(
+                condition=Q(reduces__isnull=True) | Q(amount__gt=0, carryover__isnull=True),
+                name="titre_line_reduction_positive",
+                violation_error_message=_("Une ligne de réduction est positive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(carryover__isnull=True) | Q(amount__lt=0),
+                name="titre_line_carryover_deducted",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from billing.services.titres.common import settings_save
 from billing.services.titres.corrections import titre_correct
 from billing.services.titres.drafts import batch_delete, drafts_from_run, titre_decide_recovery
 from billing.services.titres.issuing import batch_issue, batch_resume, party_snapshot, titre_issue
-from billing.services.titres.payments import payment_record
+from billing.services.titres.payments import payment_record, payment_reverse, refund_record
 from billing.services.titres.trueup import drafts_from_trueup
 
 __all__ = [
@@ -18,6 +18,8 @@ __all__ = [
     "drafts_from_trueup",
     "party_snapshot",
     "payment_record",
+    "payment_reverse",
+    "refund_record",
     "settings_save",
     "titre_correct",
     "titre_decide_recovery",

@@ -7,6 +7,7 @@ numbers stay gapless and strictly increasing.
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -14,11 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import titre_selectors
+from billing import titre_plan, titre_selectors
 from billing.models import (
     CHARGING_KINDS,
     AllocationRun,
     BatchState,
+    Carryover,
     FiscalYear,
     RevenueTitle,
     Share,
@@ -29,7 +31,7 @@ from billing.models import (
     TitreSettings,
     TitreState,
 )
-from billing.money import ZERO
+from billing.money import ZERO, format_euros
 from ligeris.lib.services import save_validated as save
 from partners.models import Consortium, Partner, Tenant
 
@@ -103,6 +105,50 @@ def default_object(kind: str, fiscal_year: FiscalYear, tenant: Tenant | None) ->
     }
 
 
+@dataclass(frozen=True)
+class Line:
+    """A line to write on a draft: a share, a difference, a reduction of an original line, or
+    the deduction of a carry-over (negative)."""
+
+    label: str
+    base: str
+    amount: Decimal
+    share: Share | None = None
+    reduces: TitreLine | None = None
+    carryover: Carryover | None = None
+
+
+def _carried_over(batch: TitreBatch, debtor: Partner, total: Decimal) -> list[Line]:
+    """What the debtor is owed from earlier true-ups or penalties, up to this titre's total."""
+    consortium = batch.fiscal_year.consortium
+    pending = titre_plan.carryovers_pending(consortium, [debtor.pk], exclude_batch=batch)
+    if not pending:
+        return []
+    # Locked, then read again: two drafts at once never deduct the same amount twice.
+    list(Carryover.objects.select_for_update().filter(pk__in=[p.carryover.pk for p in pending]))
+    lines = []
+    for item in titre_plan.carryovers_pending(consortium, [debtor.pk], exclude_batch=batch):
+        take = min(item.remaining, total)
+        if take <= ZERO:
+            break
+        carryover = item.carryover
+        lines.append(
+            Line(
+                label=_("À déduire : %(label)s") % {"label": carryover.label},
+                base=_("reporté le %(date)s (%(reason)s), %(amount)s")
+                % {
+                    "date": carryover.created_at.strftime("%d/%m/%Y"),
+                    "reason": carryover.reason,
+                    "amount": format_euros(carryover.amount),
+                },
+                amount=-take,
+                carryover=carryover,
+            )
+        )
+        total -= take
+    return lines
+
+
 def create_titre(
     *,
     batch: TitreBatch,
@@ -110,13 +156,16 @@ def create_titre(
     debtor: Partner,
     tenant: Tenant | None,
     run: AllocationRun | None,
-    lines: list[tuple[str, str, Decimal, Share | None]],
+    lines: list[Line],
     threshold: Decimal,
     original: RevenueTitle | None = None,
     reason: str = "",
     object_text: str = "",
 ) -> RevenueTitle:
-    total = sum((amount for _l, _b, amount, _s in lines), ZERO)
+    """A draft and its lines; a charging titre deducts what was carried over to its debtor."""
+    if kind in CHARGING_KINDS:
+        lines = lines + _carried_over(batch, debtor, sum((x.amount for x in lines), ZERO))
+    total = sum((line.amount for line in lines), ZERO)
     titre = save(
         RevenueTitle(
             consortium=batch.fiscal_year.consortium,
@@ -134,8 +183,17 @@ def create_titre(
         below_threshold=kind in CHARGING_KINDS and total < threshold,
     )
     TitreLine.objects.bulk_create(
-        TitreLine(titre=titre, position=i, label=label, base=base, amount=amount, share=share)
-        for i, (label, base, amount, share) in enumerate(lines, start=1)
+        TitreLine(
+            titre=titre,
+            position=position,
+            label=line.label,
+            base=line.base,
+            amount=line.amount,
+            share=line.share,
+            reduces=line.reduces,
+            carryover=line.carryover,
+        )
+        for position, line in enumerate(lines, start=1)
     )
     return titre
 

@@ -8,18 +8,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import titre_selectors
+from billing import titre_plan, titre_selectors
+from billing.allocation import split_cents
 from billing.models import (
     CHARGING_KINDS,
     BatchState,
     RevenueTitle,
     TitreBatch,
     TitreKind,
+    TitreLine,
     TitreState,
 )
-from billing.money import ZERO, format_euros, round_money
+from billing.money import ZERO, format_euros, from_cents, round_money, to_cents
 from billing.services.titres.common import (
     BATCH,
+    Line,
     check_issue_date,
     create_titre,
     next_number,
@@ -27,7 +30,61 @@ from billing.services.titres.common import (
     settings_required,
 )
 from billing.services.titres.issuing import titre_issue
+from billing.titre_plan import Target
 from ligeris.lib.services import save_validated as save
+
+
+def _spread(amount: Decimal, targets: list[Target]) -> list[tuple[Target, Decimal]]:
+    """A reduction of the whole titre, on its lines in proportion to what remains of each."""
+    left = sum((t.remaining for t in targets), ZERO)
+    if amount > left:
+        raise ValidationError(
+            _("Les lignes de ce titre n'ont plus que %(left)s à réduire.")
+            % {"left": format_euros(left)}
+        )
+    cents = split_cents(
+        to_cents(amount),
+        [to_cents(t.remaining) for t in targets],
+        [f"{t.line.position:05d}" for t in targets],
+    )
+    return [(t, from_cents(c)) for t, c in zip(targets, cents, strict=True) if c > 0]
+
+
+def _on_line(amount: Decimal, targets: list[Target], line) -> list[tuple[Target, Decimal]]:
+    """A reduction of one line of the titre, never beyond what remains of it."""
+    line_id = getattr(line, "pk", line)
+    target = next((t for t in targets if t.line.pk == line_id), None)
+    if target is None:
+        raise ValidationError({"line": _("Cette ligne n'est pas une ligne du titre corrigé.")})
+    if amount > target.remaining:
+        raise ValidationError(
+            {
+                "amount": _("La ligne « %(line)s » n'a plus que %(left)s à réduire.")
+                % {"line": target.line.label, "left": format_euros(target.remaining)}
+            }
+        )
+    return [(target, amount)]
+
+
+def _amount(kind: str, amount: Decimal | None, remaining: Decimal) -> Decimal:
+    if kind == TitreKind.CANCELLATION:
+        return remaining
+    if kind != TitreKind.REDUCTION:
+        raise ValidationError(_("Nature de correction inconnue."))
+    amount = round_money(amount or 0)
+    if amount <= ZERO:
+        raise ValidationError({"amount": _("Le montant de la réduction doit être positif.")})
+    if amount >= remaining:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "La réduction doit rester inférieure à %(remaining)s : pour le tout, "
+                    "émettez un titre d'annulation."
+                )
+                % {"remaining": format_euros(remaining)}
+            }
+        )
+    return amount
 
 
 @transaction.atomic
@@ -38,9 +95,15 @@ def titre_correct(
     reason: str,
     issue_date: datetime.date,
     amount: Decimal | None = None,
+    line: TitreLine | int | None = None,
     user=None,
 ) -> RevenueTitle:
-    """Issue a cancellation (what remains of the original) or a reduction (a part of it)."""
+    """Issue a cancellation (what remains of the original) or a reduction (a part of it).
+
+    Line by line: each line of the correction names the line of the original it reduces, never
+    beyond what remains of it; a reduction of the whole titre goes on its lines in proportion
+    to what remains of each, or on the one `line` chosen.
+    """
     original = RevenueTitle.objects.select_for_update().get(pk=original.pk)
     if original.state != TitreState.ISSUED or original.kind not in CHARGING_KINDS:
         raise ValidationError(_("Seul un titre émis de paiement peut être annulé ou réduit."))
@@ -51,39 +114,30 @@ def titre_correct(
         raise ValidationError(
             {"issue_date": _("Une correction ne peut pas précéder le titre qu'elle corrige.")}
         )
-    # Rounded: SQLite computes the annotation in floating point (5839.03000000000).
-    remaining = round_money(
-        titre_selectors.with_balance(RevenueTitle.objects.filter(pk=original.pk)).get().net
-    )
+    remaining = titre_selectors.balance_of(original).net
     if remaining <= ZERO:
         raise ValidationError(_("Ce titre est déjà entièrement annulé."))
-    if kind == TitreKind.CANCELLATION:
-        amount = remaining
-    elif kind == TitreKind.REDUCTION:
-        amount = round_money(amount or 0)
-        if amount <= ZERO:
-            raise ValidationError({"amount": _("Le montant de la réduction doit être positif.")})
-        if amount >= remaining:
-            raise ValidationError(
-                {
-                    "amount": _(
-                        "La réduction doit rester inférieure à %(remaining)s : pour le tout, "
-                        "émettez un titre d'annulation."
-                    )
-                    % {"remaining": format_euros(remaining)}
-                }
-            )
-    else:
-        raise ValidationError(_("Nature de correction inconnue."))
+    amount = _amount(kind, amount, remaining)
+    targets = titre_plan.targets_of([original], holding=(TitreState.ISSUED,))[0][original.pk]
+    chosen = _on_line(amount, targets, line) if line else _spread(amount, targets)
+    lines = [
+        Line(
+            target.line.label,
+            _("ligne initiale %(initial)s, restant avant correction %(remaining)s")
+            % {
+                "initial": format_euros(target.line.amount),
+                "remaining": format_euros(target.remaining),
+            },
+            part,
+            reduces=target.line,
+        )
+        for target, part in chosen
+    ]
     label = (
         _("Annulation du titre n° %(reference)s du %(date)s")
         if kind == TitreKind.CANCELLATION
         else _("Réduction du titre n° %(reference)s du %(date)s")
     ) % {"reference": original.reference, "date": original.issued_on.strftime("%d/%m/%Y")}
-    base = _("montant initial %(total)s, restant avant correction %(remaining)s") % {
-        "total": format_euros(original.total),
-        "remaining": format_euros(remaining),
-    }
     consortium = original.consortium
     batch = save(
         TitreBatch(fiscal_year=original.fiscal_year, created_by=user),
@@ -100,7 +154,7 @@ def titre_correct(
         debtor=original.debtor,
         tenant=original.tenant,
         run=None,
-        lines=[(label, base, amount, None)],
+        lines=lines,
         threshold=settings.recovery_threshold,
         original=original,
         reason=reason.strip(),

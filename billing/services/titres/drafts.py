@@ -1,58 +1,104 @@
-"""Drafts of titres from a budget or specific run: one per tenant to its payer."""
+"""Drafts of titres from a budget or specific run: one per tenant to its payer; the decision
+below the recovery threshold; dropping a batch in preparation."""
 
 import datetime
 from collections import defaultdict
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from billing import selectors, titre_plan
 from billing.models import (
     AllocationRun,
+    Carryover,
     RevenueTitle,
     RunKind,
     Share,
     TitreBatch,
     TitreKind,
+    TitreLine,
     TitreState,
 )
 from billing.money import ZERO
 from billing.services.titres.common import (
+    Line,
     check_issue_date,
     create_titre,
     draft_batch,
     draft_or_error,
     settings_required,
 )
+from billing.services.titres.plans import write_plan
+from billing.titre_plan import Amount, fold_members, share_key
 
 
-def _share_line(share: Share) -> tuple[str, str, Decimal, Share]:
+def _share_line(share: Share) -> Line:
     label = share.pool_label
     if share.tenant_id:
         label = f"{share.pool_label} — {share.tenant.code}"
-    return (label, f"{share.get_key_display()} : {share.base}", share.amount, share)
+    return Line(label, f"{share.get_key_display()} : {share.base}", share.amount, share=share)
 
 
-def _first_tenants(keys) -> dict[int, int]:
-    """The first tenant (lowest id) each partner pays, from (partner id, tenant id) pairs."""
-    first_tenant: dict[int, int] = {}
-    for partner_id, tenant_id in sorted(keys, key=lambda key: (key[0], key[1] or 0)):
-        if tenant_id is not None:
-            first_tenant.setdefault(partner_id, tenant_id)
-    return first_tenant
+def _annual_drafts(run, groups, batch, settings) -> list[str]:
+    skipped = []
+    for group in groups.values():
+        first = next((share for share in group if share.tenant_id), group[0])
+        lines = [_share_line(share) for share in group]
+        if sum((line.amount for line in lines), ZERO) <= ZERO:
+            skipped.append(
+                _("%(who)s : total nul ou négatif, aucun titre.")
+                % {"who": first.tenant.code if first.tenant_id else first.partner.short_name}
+            )
+            continue
+        create_titre(
+            batch=batch,
+            kind=TitreKind.ANNUAL,
+            debtor=first.partner,
+            tenant=first.tenant,
+            run=run,
+            lines=lines,
+            threshold=settings.recovery_threshold,
+        )
+    return skipped
 
 
-def _fold_members(
-    groups: dict[tuple[int, int | None], list], first_tenant: dict[int, int] | None = None
-) -> dict[tuple[int, int | None], list]:
-    """Member-level lines ride on the titre of the first tenant the member pays, if any."""
-    first_tenant = _first_tenants(groups) | (first_tenant or {})
-    folded: dict[tuple[int, int | None], list] = defaultdict(list)
-    for (partner_id, tenant_id), items in groups.items():
-        folded[(partner_id, tenant_id or first_tenant.get(partner_id))].extend(items)
-    return folded
+def _specific_drafts(run, groups, batch, settings) -> list[str]:
+    """Charges on a specific titre; amounts to give back (a penalty received, passed on) on a
+    reduction of the year's annual titre, or carried over to the next titres."""
+    amounts = {}
+    for key, group in groups.items():
+        charges, credits = [], []
+        for share in group:
+            line = _share_line(share)
+            item = Amount(line.label, line.base, abs(share.amount), share_key(share), share)
+            (charges if share.amount > ZERO else credits).append(item)
+        amounts[key] = (charges, credits)
+    fiscal_year = run.fiscal_year
+    billed = selectors.billed_run(fiscal_year)
+    plans = titre_plan.plans_for(amounts, billed=billed, net=settings.one_net_titre_per_debtor)
+    purpose = _("répartition spécifique %(year)s, version %(version)s") % {
+        "year": fiscal_year.year,
+        "version": run.version,
+    }
+    notes = []
+    for plan in plans:
+        _titres, said = write_plan(
+            plan,
+            batch=batch,
+            run=run,
+            charging_kind=TitreKind.SPECIFIC,
+            threshold=settings.recovery_threshold,
+            reason=_(
+                "Répercussion sur les partenaires de la %(purpose)s : sommes à déduire "
+                "(pénalité reçue d'un prestataire, article 7 de la convention)"
+            )
+            % {"purpose": purpose},
+            purpose=purpose,
+        )
+        notes.extend(said)
+    return notes
 
 
 @transaction.atomic
@@ -61,7 +107,8 @@ def drafts_from_run(
 ) -> tuple[TitreBatch, list[str]]:
     """One draft per tenant to its payer (member pools: one per member); none to the coordinator.
 
-    Returns the batch in preparation for that date and what was left out, in words.
+    On a specific run, what is owed back to a debtor reduces its annual titre of the year.
+    Returns the batch in preparation for that date and what was left out or carried, in words.
     """
     run = (
         AllocationRun.objects.select_for_update()
@@ -75,7 +122,7 @@ def drafts_from_run(
         raise ValidationError(
             _("Une répartition réelle donne lieu à la régularisation, pas à des titres annuels.")
         )
-    if run.titres.exists():
+    if run.titres.exists() or Carryover.objects.filter(run=run).exists():
         raise ValidationError(_("Les titres de cette répartition sont déjà établis."))
     if run.kind == RunKind.BUDGET:
         billed = RevenueTitle.objects.filter(
@@ -86,7 +133,6 @@ def drafts_from_run(
                 _("Les titres annuels de l'exercice %(year)s sont déjà établis.")
                 % {"year": fiscal_year.year}
             )
-    kind = TitreKind.ANNUAL if run.kind == RunKind.BUDGET else TitreKind.SPECIFIC
     groups: dict[tuple[int, int | None], list[Share]] = defaultdict(list)
     shares = (
         run.shares.filter(borne_by_coordinator=False)
@@ -96,28 +142,12 @@ def drafts_from_run(
     )
     for share in shares:
         groups[(share.partner_id, share.tenant_id)].append(share)
-    groups = _fold_members(groups)
     batch = draft_batch(fiscal_year, issue_date, user)
-    skipped = []
-    for group in groups.values():
-        first = next((share for share in group if share.tenant_id), group[0])
-        lines = [_share_line(share) for share in group]
-        if sum((line[2] for line in lines), ZERO) <= ZERO:
-            skipped.append(
-                _("%(who)s : total nul ou négatif, aucun titre.")
-                % {"who": first.tenant.code if first.tenant_id else first.partner.short_name}
-            )
-            continue
-        create_titre(
-            batch=batch,
-            kind=kind,
-            debtor=first.partner,
-            tenant=first.tenant,
-            run=run,
-            lines=lines,
-            threshold=settings.recovery_threshold,
-        )
-    return batch, skipped
+    if run.kind == RunKind.BUDGET:
+        return batch, _annual_drafts(run, fold_members(groups), batch, settings)
+    billed = selectors.billed_run(fiscal_year)
+    first = titre_plan.billed_tenants(billed) if billed and billed.locked_at else None
+    return batch, _specific_drafts(run, fold_members(groups, first), batch, settings)
 
 
 @transaction.atomic
@@ -142,6 +172,16 @@ def batch_delete(*, batch: TitreBatch) -> None:
     batch = TitreBatch.objects.select_for_update().get(pk=batch.pk)
     if not batch.is_draft or batch.titres.filter(state=TitreState.ISSUED).exists():
         raise ValidationError(_("Un bordereau émis ne se supprime pas."))
+    carryovers = Carryover.objects.filter(batch=batch)
+    if TitreLine.objects.filter(carryover__in=carryovers).exists():
+        raise ValidationError(
+            _(
+                "Un report établi par ce bordereau est déjà déduit d'un autre titre : "
+                "supprimez d'abord le bordereau de ce titre."
+            )
+        )
     for titre in batch.titres.all():
         titre.delete()
+    for carryover in carryovers:
+        carryover.delete()
     batch.delete()

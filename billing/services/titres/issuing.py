@@ -1,7 +1,6 @@
 """Issuing: numbering a draft, freezing its mentions, issuing a batch in one transaction."""
 
 import datetime
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,10 +15,11 @@ from billing.models import (
     RevenueTitle,
     RunKind,
     TitreBatch,
+    TitreLine,
     TitreSettings,
     TitreState,
 )
-from billing.money import format_euros
+from billing.money import ZERO, format_euros
 from billing.services.runs import run_lock
 from billing.services.titres.common import (
     BATCH,
@@ -92,20 +92,52 @@ def _snapshot(titre: RevenueTitle, settings: TitreSettings) -> dict:
     }
 
 
-def _check_correction(titre: RevenueTitle) -> None:
-    """A correction never takes a titre below zero; the original is locked while checking."""
+def _check_correction(titre: RevenueTitle) -> dict:
+    """A correction never takes a titre below zero, nor a line below zero; the original is
+    locked while checking. Returns what the correction settles: what the debtor has paid, what
+    remains due, and the trop-perçu it makes, to be refunded by mandat."""
     original = RevenueTitle.objects.select_for_update().get(pk=titre.original_id)
     if original.state != TitreState.ISSUED or original.kind not in CHARGING_KINDS:
         raise ValidationError(_("Seul un titre émis de paiement peut être annulé ou réduit."))
-    corrected = original.corrections.filter(state=TitreState.ISSUED).aggregate(s=Sum("total"))[
-        "s"
-    ] or Decimal(0)
-    remaining = original.total - corrected
-    if titre.total > remaining:
+    before = titre_selectors.balance_of(original)
+    if titre.total > before.net:
         raise ValidationError(
             _("Le titre n° %(reference)s n'a plus que %(remaining)s à annuler ou réduire.")
-            % {"reference": original.reference, "remaining": format_euros(remaining)}
+            % {"reference": original.reference, "remaining": format_euros(before.net)}
         )
+    held = dict(
+        TitreLine.objects.filter(reduces__titre=original, titre__state=TitreState.ISSUED)
+        .values("reduces")
+        .annotate(total=Sum("amount"))
+        .values_list("reduces", "total")
+    )
+    for line in titre.lines.select_related("reduces"):
+        reduced = line.reduces
+        if reduced is None or reduced.titre_id != original.pk:
+            raise ValidationError(
+                _("Chaque ligne d'une correction réduit une ligne du titre corrigé.")
+            )
+        left = reduced.amount - (held.get(reduced.pk) or ZERO)
+        if line.amount > left:
+            raise ValidationError(
+                _(
+                    "La ligne « %(line)s » du titre n° %(reference)s n'a plus que %(left)s à réduire."
+                )
+                % {
+                    "line": reduced.label,
+                    "reference": original.reference,
+                    "left": format_euros(left),
+                }
+            )
+    paid = before.paid - before.refunded
+    after = before.net - titre.total
+    refund = max(paid - after, ZERO) - max(paid - before.net, ZERO)
+    return {
+        "paid": str(paid),
+        "net_after": str(after),
+        "still_due": str(max(after - paid, ZERO)),
+        "refund": str(refund),
+    }
 
 
 @transaction.atomic
@@ -137,8 +169,7 @@ def titre_issue(*, titre: RevenueTitle, user=None) -> RevenueTitle:
             )
             % {"year": year, "latest": latest.strftime("%d/%m/%Y")}
         )
-    if titre.original_id:
-        _check_correction(titre)
+    settlement = _check_correction(titre) if titre.original_id else None
     titre.state = TitreState.ISSUED
     titre.exercise = year
     titre.number = number
@@ -151,6 +182,8 @@ def titre_issue(*, titre: RevenueTitle, user=None) -> RevenueTitle:
     titre.issued_at = timezone.now()
     titre.issued_by = user
     titre.snapshot = _snapshot(titre, settings)
+    if settlement is not None:
+        titre.snapshot["settlement"] = settlement
     titre.full_clean()
     titre.save()
     if titre.run_id and titre.run.kind != RunKind.ACTUAL:
