@@ -7,6 +7,8 @@ from billing.models import (
     CostPool,
     Expense,
     Payment,
+    PaymentReversal,
+    Refund,
     RunKind,
     StaffTime,
     TariffGrid,
@@ -14,6 +16,7 @@ from billing.models import (
     TitreKind,
     TitreSettings,
 )
+from billing.templatetags.euros import euros_text
 from partners.forms import DateInputsMixin
 
 
@@ -161,6 +164,7 @@ class TitreSettingsForm(forms.ModelForm):
             "recovery_threshold",
             "court",
             "court_address",
+            "one_net_titre_per_debtor",
         ]
 
     def clean_iban(self) -> str:
@@ -208,5 +212,36 @@ class CorrectionForm(DateInputsMixin, forms.Form):
         required=False,
         help_text=_("Sans objet pour une annulation."),
     )
+    line = forms.TypedChoiceField(
+        label=_("Ligne réduite"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_(
+            "Pour une réduction : la ligne du titre qu'elle réduit ; sans choix, toutes les "
+            "lignes au prorata de ce qui reste de chacune."
+        ),
+    )
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
     issue_date = forms.DateField(label=_("Date d'émission"))
+
+    def __init__(self, *args, titre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].choices = [("", _("Toutes les lignes, au prorata"))] + [
+            (line.pk, f"{line.label} ({euros_text(line.amount)})")
+            for line in titre.lines.filter(amount__gt=0)
+        ]
+        self.order_fields(["kind", "amount", "line", "reason", "issue_date"])
+
+
+class RefundForm(DateInputsMixin, forms.ModelForm):
+    class Meta:
+        model = Refund
+        fields = ["mandate_number", "paid_on", "amount"]
+
+
+class PaymentReversalForm(DateInputsMixin, forms.ModelForm):
+    class Meta:
+        model = PaymentReversal
+        fields = ["reversed_on", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 2})}

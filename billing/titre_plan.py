@@ -271,12 +271,11 @@ def plans_for(
     `billed` (the budget run the year was billed on)."""
     tenants = Tenant.objects.in_bulk([t for _p, t in groups if t is not None])
     partners = Partner.objects.in_bulk([p for p, _t in groups])
-    originals = {}
+    originals: dict[tuple[int, int | None], RevenueTitle] = {}
     if billed is not None and billed.locked_at is not None:
-        for partner_id, tenant_id in groups:
-            originals[(partner_id, tenant_id)] = titre_selectors.original_annual_titre(
-                billed.pk, tenant_id, partner_id
-            )
+        # The issued titre of each recipient from the billed run, the first by number.
+        for titre in titre_selectors.annual_titres(billed.pk).order_by("-number"):
+            originals[(titre.debtor_id, titre.tenant_id)] = titre
     targets, caps = targets_of(originals.values())
     plans = []
     for (partner_id, tenant_id), (charges, credits) in groups.items():

@@ -191,19 +191,12 @@ def exclusion_flags(
     ]
 
 
-def original_annual_titre(run_id: int, tenant_id: int | None, debtor_id: int):
-    """The issued titre a true-up reduction corrects: the same recipient's, from the billed run."""
-    return (
-        RevenueTitle.objects.filter(
-            run_id=run_id,
-            tenant_id=tenant_id,
-            debtor_id=debtor_id,
-            state=TitreState.ISSUED,
-            kind__in=CHARGING_KINDS,
-        )
-        .order_by("number")
-        .first()
-    )
+def annual_titres(run_id: int) -> QuerySet[RevenueTitle]:
+    """The issued titres of a billed run: what a true-up or a specific run's reduction corrects
+    (the same recipient's)."""
+    return RevenueTitle.objects.filter(
+        run_id=run_id, state=TitreState.ISSUED, kind__in=CHARGING_KINDS
+    ).select_related("debtor", "tenant")
 
 
 def open_drafts(batch: TitreBatch) -> QuerySet[RevenueTitle]:
