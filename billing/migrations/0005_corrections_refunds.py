@@ -94,10 +94,14 @@ $$ LANGUAGE plpgsql;
 FINAL = """
 CREATE OR REPLACE FUNCTION billing_refuse_settlement_change() RETURNS trigger AS $$
 BEGIN
-    IF TG_TABLE_NAME = 'billing_carryover' AND TG_OP = 'DELETE' AND EXISTS (
-        SELECT 1 FROM billing_titrebatch b WHERE b.id = OLD.batch_id AND b.state = 'draft'
-    ) THEN
-        RETURN OLD;
+    -- Nested: PL/pgSQL does not stop at the first false operand, and only a carry-over has
+    -- a batch.
+    IF TG_TABLE_NAME = 'billing_carryover' AND TG_OP = 'DELETE' THEN
+        IF EXISTS (
+            SELECT 1 FROM billing_titrebatch b WHERE b.id = OLD.batch_id AND b.state = 'draft'
+        ) THEN
+            RETURN OLD;
+        END IF;
     END IF;
     RAISE EXCEPTION 'Cet enregistrement est définitif : il ne se modifie ni ne se supprime.'
         USING ERRCODE = 'integrity_constraint_violation';
