@@ -12,8 +12,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Sum
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from billing import titre_selectors
@@ -35,7 +37,7 @@ from billing.models import (
 from billing.services import costs, runs, titres
 from billing.titre_plan import carryovers_pending
 from tests.billing_fixtures import record_actuals
-from tests.titre_fixtures import issued, settings_for, specific_run
+from tests.titre_fixtures import issued, settings_for, specific_run, twenty_drafts
 
 TRUEUP_DAY = datetime.date(2026, 6, 30)
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
@@ -399,3 +401,18 @@ def test_settings_form_offers_the_net_titre_setting(world, titre_settings, clien
     page = client_for("finance").get(reverse("billing:titre_settings"))
     assert "un seul titre net par débiteur" in page.text.lower()
     assert settings_for(world).one_net_titre_per_debtor is False  # off by default
+
+
+def test_the_trueup_page_reads_a_fixed_number_of_queries(world, billing_year, client_for):
+    """Twenty debtors: the plans are read in bulk, never once per debtor."""
+    batch = twenty_drafts(world, billing_year)
+    titres.batch_issue(batch=batch)
+    record_actuals(billing_year, heb="8000", vol="14000", inst="1000", staff_until=TRUEUP_DAY)
+    runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.ACTUAL)
+    client = client_for("finance")
+    url = reverse("billing:trueup", args=[2026])
+    client.get(url)  # sessions, permissions, caches warmed
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert len(page.context["plans"]) == 20
+    assert len(queries) <= 20, [q["sql"][:120] for q in queries.captured_queries]
