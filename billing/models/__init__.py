@@ -13,6 +13,7 @@ from billing.models.costs import (
     SpreadOn,
     StaffTime,
 )
+from billing.models.documents import Payment, TitreDocument, TitreEmail
 from billing.models.grids import FiscalYear, TariffGrid, TariffLine, TariffLineKind
 from billing.models.runs import AllocationRun, Share
 from billing.models.settlements import Carryover, PaymentReversal, Refund
@@ -20,11 +21,8 @@ from billing.models.titres import (
     CHARGING_KINDS,
     CORRECTING_KINDS,
     BatchState,
-    Payment,
     RevenueTitle,
     TitreBatch,
-    TitreDocument,
-    TitreEmail,
     TitreKind,
     TitreLine,
     TitreSequence,

@@ -11,9 +11,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from billing.models._fields import money_field, user_field
+from billing.models.documents import Payment, WriteOnce
 from billing.models.grids import FiscalYear
 from billing.models.runs import AllocationRun
-from billing.models.titres import RECORD_IMMUTABLE, Payment, RevenueTitle, TitreBatch, WriteOnce
+from billing.models.titres import RECORD_IMMUTABLE, RevenueTitle, TitreBatch
 from partners.models import Consortium, Partner, Tenant
 
 

@@ -119,7 +119,8 @@ def titre_correct(
         raise ValidationError(_("Ce titre est déjà entièrement annulé."))
     amount = _amount(kind, amount, remaining)
     targets = titre_plan.targets_of([original], holding=(TitreState.ISSUED,))[0][original.pk]
-    chosen = _on_line(amount, targets, line) if line else _spread(amount, targets)
+    on_one_line = line and kind == TitreKind.REDUCTION  # a cancellation takes every line
+    chosen = _on_line(amount, targets, line) if on_one_line else _spread(amount, targets)
     lines = [
         Line(
             target.line.label,
