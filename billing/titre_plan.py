@@ -170,7 +170,9 @@ def assign(
     return [line for lines in taken for line in lines], sum(left, ZERO)
 
 
-def settle(plan: Plan, credits: list[Amount], targets: list[Target], cap: Decimal, net: bool):
+def settle(
+    plan: Plan, credits: list[Amount], targets: list[Target], cap: Decimal, net: bool
+) -> Plan:
     """Fill `plan` from its charges (already set) and `credits`, as the module says."""
     plan.owed = plan.charges_total
     plan.given_back = sum((c.amount for c in credits), ZERO)
@@ -275,7 +277,8 @@ def plans_for(
     if billed is not None and billed.locked_at is not None:
         # The issued titre of each recipient from the billed run, the first by number.
         for titre in titre_selectors.annual_titres(billed.pk).order_by("-number"):
-            originals[(titre.debtor_id, titre.tenant_id)] = titre
+            if (titre.debtor_id, titre.tenant_id) in groups:
+                originals[(titre.debtor_id, titre.tenant_id)] = titre
     targets, caps = targets_of(originals.values())
     plans = []
     for (partner_id, tenant_id), (charges, credits) in groups.items():
