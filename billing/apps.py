@@ -25,6 +25,9 @@ class BillingConfig(AppConfig):
             models.TitreBatch,
             models.Payment,
             models.PesExport,
+            models.PaymentReversal,
+            models.Refund,
+            models.Carryover,
         ):
             auditlog.register(model)
         # Shares are written once with their run, whose creation the audit trail records.

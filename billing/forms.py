@@ -7,6 +7,8 @@ from billing.models import (
     CostPool,
     Expense,
     Payment,
+    PaymentReversal,
+    Refund,
     RunKind,
     StaffTime,
     TariffGrid,
@@ -15,6 +17,7 @@ from billing.models import (
     TitreSettings,
 )
 from billing.pes.validators import validate_nature
+from billing.templatetags.euros import euros_text
 from ligeris.lib.forms import FrenchDecimalField, FrenchDecimalsMixin
 from partners.forms import DateInputsMixin
 
@@ -79,7 +82,7 @@ class CostPoolForm(FrenchDecimalsMixin, forms.ModelForm):
         self.fields["budget_amount"].required = False
         self.fields["budget_amount"].help_text = _(
             "Laissé vide : le montant de la ligne de grille de même code (pour le temps RH, "
-            "le plafond annuel de la grille)."
+            "ce que les autres postes de temps RH laissent du plafond annuel de la grille)."
         )
         self.fields["direct_tenant"].queryset = consortium.tenants.order_by("code")
         self.fields["direct_partner"].queryset = consortium.partners.order_by("name")
@@ -170,6 +173,7 @@ class TitreSettingsForm(FrenchDecimalsMixin, forms.ModelForm):
             "pes_budget_label",
             "pes_product_code",
             "pes_function",
+            "one_net_titre_per_debtor",
         ]
 
     def clean_imputation_article(self) -> str:
@@ -222,5 +226,36 @@ class CorrectionForm(DateInputsMixin, forms.Form):
         required=False,
         help_text=_("Sans objet pour une annulation."),
     )
+    line = forms.TypedChoiceField(
+        label=_("Ligne réduite"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_(
+            "Pour une réduction : la ligne du titre qu'elle réduit ; sans choix, toutes les "
+            "lignes au prorata de ce qui reste de chacune."
+        ),
+    )
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
     issue_date = forms.DateField(label=_("Date d'émission"))
+
+    def __init__(self, *args, titre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].choices = [("", _("Toutes les lignes, au prorata"))] + [
+            (line.pk, f"{line.label} ({euros_text(line.amount)})")
+            for line in titre.lines.filter(amount__gt=0)
+        ]
+        self.order_fields(["kind", "amount", "line", "reason", "issue_date"])
+
+
+class RefundForm(FrenchDecimalsMixin, DateInputsMixin, forms.ModelForm):
+    class Meta:
+        model = Refund
+        fields = ["mandate_number", "paid_on", "amount"]
+
+
+class PaymentReversalForm(FrenchDecimalsMixin, DateInputsMixin, forms.ModelForm):
+    class Meta:
+        model = PaymentReversal
+        fields = ["reversed_on", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 2})}

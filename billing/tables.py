@@ -123,6 +123,9 @@ class TitreTable(tables.Table):
         return euros_text(value)
 
     def render_balance(self, value) -> str:
+        # Never a negative balance: what the debtor paid too much is a trop-perçu to refund.
+        if value < 0:
+            return _("trop-perçu %(amount)s") % {"amount": euros_text(-value)}
         return euros_text(value)
 
     def render_status(self, record) -> str:

@@ -4,6 +4,8 @@ Secretaries get 403 on every billing page; partner users reach their own shares 
 lines only (another partner's share is a 404).
 """
 
+from decimal import Decimal
+
 from billing.models import RevenueTitle, RunKind, VolumeImport
 from billing.services import runs, titres
 from billing.tasks import render_missing
@@ -54,6 +56,8 @@ BILLING_MATRIX = {
     "billing:titre_detail": ("get", "billing_titre_of_a", OWN_SHARE_OF_A),
     "billing:titre_pdf": ("get", "billing_titre_of_a", OWN_SHARE_OF_A),
     "billing:payment_create": ("get", "billing_titre_of_a", MANAGERS_ONLY),
+    "billing:payment_reverse": ("get", "billing_payment_of_a", MANAGERS_ONLY),
+    "billing:refund_create": ("get", "billing_titre_of_a", MANAGERS_ONLY),
     "billing:titre_correct": ("get", "billing_titre_of_a", MANAGERS_ONLY),
     "billing:titre_recovery": ("post", "billing_draft_titre", POST_MANAGERS),
     "billing:drafts_from_run": ("get", "billing_year", MANAGERS_ONLY),
@@ -130,4 +134,10 @@ def billing_args(world, key: str) -> list:
     if key == "billing_titre_of_a":
         batch = issued_batch(world, run)
         return [RevenueTitle.objects.get(batch=batch, tenant=world.tenant_a).pk]
+    if key == "billing_payment_of_a":
+        titre = RevenueTitle.objects.get(batch=issued_batch(world, run), tenant=world.tenant_a)
+        payment = titres.payment_record(
+            titre=titre, paid_on=ISSUE_DATE, amount=Decimal("100"), reference="P1"
+        )
+        return [titre.pk, payment.pk]
     raise KeyError(key)

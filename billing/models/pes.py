@@ -4,7 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from billing.models._fields import user_field
-from billing.models.titres import TitreBatch, WriteOnce
+from billing.models.documents import WriteOnce
+from billing.models.titres import TitreBatch
 
 
 class PesExport(WriteOnce):

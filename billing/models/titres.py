@@ -1,4 +1,4 @@
-"""Titres de recette: batches (bordereaux), titres and their lines, stored PDFs, e-mails, payments.
+"""Titres de recette: the settings, batches (bordereaux), the yearly sequence, titres and lines.
 
 A draft has no number. Issuing numbers it per year of issue, snapshots issuer and debtor, and from
 then on the titre and its lines never change: corrections are other titres that reference it.
@@ -128,6 +128,15 @@ class TitreSettings(models.Model):
         "pes_collectivity_code",
         "pes_budget_code",
         "pes_product_code",
+    )
+    one_net_titre_per_debtor = models.BooleanField(
+        _("un seul titre net par débiteur"),
+        default=False,
+        help_text=_(
+            "À la régularisation (et sur une répartition spécifique), le solde de chaque débiteur "
+            "fait un seul titre : complémentaire s'il doit, de réduction s'il lui est dû. Sinon, "
+            "un titre complémentaire pour les charges et un titre de réduction pour le reste."
+        ),
     )
 
     class Meta:
@@ -401,6 +410,24 @@ class TitreLine(models.Model):
         blank=True,
         related_name="titre_lines",
     )
+    # A line of a reduction or cancellation names the line of the original it reduces; a line
+    # of a charging titre may deduct what was carried over to the debtor (a negative amount).
+    reduces = models.ForeignKey(
+        "self",
+        verbose_name=_("ligne réduite"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reductions",
+    )
+    carryover = models.ForeignKey(
+        "billing.Carryover",
+        verbose_name=_("report déduit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+    )
 
     class Meta:
         verbose_name = _("ligne de titre")
@@ -408,6 +435,15 @@ class TitreLine(models.Model):
         ordering = ["titre", "position"]
         constraints = [
             models.UniqueConstraint(fields=["titre", "position"], name="titre_line_position"),
+            models.CheckConstraint(
+                condition=Q(reduces__isnull=True) | Q(amount__gt=0, carryover__isnull=True),
+                name="titre_line_reduction_positive",
+                violation_error_message=_("Une ligne de réduction est positive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(carryover__isnull=True) | Q(amount__lt=0),
+                name="titre_line_carryover_deducted",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -429,81 +465,3 @@ class TitreLine(models.Model):
         if self.pk is not None:
             titres |= Q(lines__pk=self.pk)
         return RevenueTitle.objects.filter(titres, state=TitreState.ISSUED).exists()
-
-
-class WriteOnce(models.Model):
-    """A row written once and never changed or deleted (PostgreSQL refuses raw SQL too)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and type(self).objects.filter(pk=self.pk).exists():
-            raise ValidationError(RECORD_IMMUTABLE)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(RECORD_IMMUTABLE)
-
-
-class TitreDocument(WriteOnce):
-    """The PDF of an issued titre, as sent: its bytes and their SHA-256."""
-
-    titre = models.OneToOneField(
-        RevenueTitle, verbose_name=_("titre"), on_delete=models.PROTECT, related_name="document"
-    )
-    pdf = models.BinaryField(_("PDF"))
-    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
-    size = models.PositiveIntegerField(_("taille (octets)"))
-    created_at = models.DateTimeField(_("produit le"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("PDF de titre")
-        verbose_name_plural = _("PDF de titres")
-
-    def __str__(self) -> str:
-        return f"{self.titre.reference}.pdf ({self.sha256[:12]}…)"
-
-
-class TitreEmail(models.Model):
-    """The idempotency record of one e-mail of a titre: created before sending, dated once sent."""
-
-    titre = models.ForeignKey(
-        RevenueTitle, verbose_name=_("titre"), on_delete=models.PROTECT, related_name="emails"
-    )
-    email = models.EmailField(_("destinataire"))
-    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("envoi de titre")
-        verbose_name_plural = _("envois de titres")
-        constraints = [
-            models.UniqueConstraint(fields=["titre", "email"], name="titre_email_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.titre.reference} → {self.email}"
-
-
-class Payment(WriteOnce):
-    """A payment received by the public accountant on a titre (partial payments allowed)."""
-
-    titre = models.ForeignKey(
-        RevenueTitle, verbose_name=_("titre"), on_delete=models.PROTECT, related_name="payments"
-    )
-    paid_on = models.DateField(_("date du paiement"))
-    amount = money_field(_("montant (€)"))
-    reference = models.CharField(_("référence"), max_length=100)
-    recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
-    recorded_by = user_field(_("enregistré par"))
-
-    class Meta:
-        verbose_name = _("paiement")
-        verbose_name_plural = _("paiements")
-        ordering = ["titre", "paid_on", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.titre.reference} : {self.amount} € le {self.paid_on:%d/%m/%Y}"

@@ -38,7 +38,7 @@ def _drop_final(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0004_titre_line_moves_refused'),
+        ('billing', '0005_corrections_refunds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
