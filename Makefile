@@ -6,6 +6,7 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
+PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: run test install system-deps lint check messages bench clean
@@ -21,8 +22,8 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
-	@echo "Ligeris : http://127.0.0.1:8000"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Ligeris : http://127.0.0.1:$(PORT)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # System packages the suite drives for real (Chromium, Redis); installed when root and missing.
 system-deps:
@@ -49,3 +50,5 @@ clean:
 bench: install
 	$(PY) bench/allocation.py
 	$(PY) bench/titres.py
+	$(PY) bench/hostile_imports.py
+	$(PY) bench/pes.py

@@ -1,4 +1,5 @@
-"""Finance staff and secretaries set up TOTP before anything else, when the setting says so."""
+"""Coordinator staff (administrators, finance, secretaries) set up TOTP before anything else, when
+the setting says so. Administrators above all: they hold the Django admin and invite users."""
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
@@ -7,9 +8,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ligeris.lib.roles import Role
+from ligeris.lib.roles import STAFF, role_of
 
-ROLES_REQUIRING_2FA = frozenset({Role.FINANCE, Role.SECRETARY})
+ROLES_REQUIRING_2FA = STAFF
 # Pages a user without 2FA can still reach: setting it up, signing out, static files.
 _ALLOWED_PREFIXES = (
     "/comptes/2fa/",
@@ -40,7 +41,7 @@ class RequireTwoFactorMiddleware:
         if not settings.LIGERIS_REQUIRE_2FA:
             return False
         user = request.user
-        if not user.is_authenticated or user.role not in ROLES_REQUIRING_2FA:
+        if not user.is_authenticated or role_of(user) not in ROLES_REQUIRING_2FA:
             return False
         if request.path.startswith(_ALLOWED_PREFIXES):
             return False

@@ -137,13 +137,18 @@ class PaymentInline(ReadOnlyInline):
     fields = ["paid_on", "amount", "reference", "recorded_by"]
 
 
+class RefundInline(ReadOnlyInline):
+    model = models.Refund
+    fields = ["paid_on", "mandate_number", "amount", "recorded_by"]
+
+
 @admin.register(models.RevenueTitle)
 class RevenueTitleAdmin(ReadOnlyAuditedAdmin):
     list_display = ["__str__", "kind", "state", "debtor", "tenant", "total", "issued_on", "due_on"]
     list_filter = ["exercise", "kind", "state"]
     list_select_related = ["debtor", "tenant"]
     search_fields = ["debtor__name", "debtor__short_name", "tenant__code", "object"]
-    inlines = [TitreLineInline, PaymentInline]
+    inlines = [TitreLineInline, PaymentInline, RefundInline]
 
 
 @admin.register(models.TitreBatch)
@@ -163,3 +168,28 @@ class TitreDocumentAdmin(ReadOnlyAuditedAdmin):
     list_display = ["titre", "sha256", "size", "created_at"]
     list_select_related = ["titre"]
     exclude = ["pdf"]
+
+
+@admin.register(models.PesExport)
+class PesExportAdmin(ReadOnlyAuditedAdmin):
+    list_display = ["file_name", "batch", "sha256", "size", "created_at", "created_by"]
+    list_select_related = ["batch", "created_by"]
+    search_fields = ["file_name", "sha256"]
+
+
+@admin.register(models.PaymentReversal)
+class PaymentReversalAdmin(ReadOnlyAuditedAdmin):
+    list_display = ["payment", "reversed_on", "reason", "recorded_by"]
+    list_select_related = ["payment__titre", "recorded_by"]
+
+
+@admin.register(models.Refund)
+class RefundAdmin(ReadOnlyAuditedAdmin):
+    list_display = ["titre", "mandate_number", "paid_on", "amount", "recorded_by"]
+    list_select_related = ["titre", "recorded_by"]
+
+
+@admin.register(models.Carryover)
+class CarryoverAdmin(ReadOnlyAuditedAdmin):
+    list_display = ["debtor", "tenant", "label", "amount", "batch", "created_at"]
+    list_select_related = ["debtor", "tenant", "batch"]

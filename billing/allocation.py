@@ -97,6 +97,19 @@ def staff_time_amount(*, days: Decimal, day_rate: Decimal, cap: Decimal | None) 
     return min(amount, round_money(cap)) if cap is not None else amount
 
 
+def cap_together(amounts: Sequence[int], cap: int, tie_keys: Sequence[str]) -> list[int]:
+    """Amounts in cents that together stay within one cap (the staff-time maximum of annex 1,
+    one yearly amount for all the coordinator's staff time, whatever the number of pools).
+
+    Under the cap they are unchanged; above it they are brought down to it in proportion, by
+    largest remainder (ties by `tie_keys`), so that they sum exactly to the cap.
+    """
+    weights = [max(amount, 0) for amount in amounts]
+    if sum(weights) <= cap:
+        return list(amounts)
+    return split_cents(max(cap, 0), weights, tie_keys)
+
+
 def split_cents(total: int, weights: Sequence[int], tie_keys: Sequence[str]) -> list[int]:
     """`total` cents split in proportion to `weights` by largest remainder, ties by `tie_keys`."""
     weight_total = sum(weights)

@@ -24,6 +24,10 @@ class BillingConfig(AppConfig):
             models.TitreSettings,
             models.TitreBatch,
             models.Payment,
+            models.PesExport,
+            models.PaymentReversal,
+            models.Refund,
+            models.Carryover,
         ):
             auditlog.register(model)
         # Shares are written once with their run, whose creation the audit trail records.

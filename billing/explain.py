@@ -1,5 +1,6 @@
 """The French explanation of a share: the base it was computed on."""
 
+from decimal import Decimal
 from functools import lru_cache
 
 from django.utils.translation import get_language, ngettext
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from billing import allocation
 from billing.allocation import ShareResult
-from billing.money import format_megabytes
+from billing.money import format_euros, format_megabytes
 
 
 def base_text(key: str, base: int, base_total: int, months: int | None) -> str:
@@ -41,3 +42,18 @@ def _base_text(language: str, key: str, base: int, base_total: int, months: int 
 
 def share_base(result: ShareResult, key: str) -> str:
     return base_text(key, result.base, result.base_total, result.months)
+
+
+def staff_cap_text(*, cap: Decimal, asked: Decimal, pools: int) -> str:
+    """Why a staff-time amount is lower than asked: the one yearly cap of annex 1."""
+    if pools == 1:
+        return _(
+            "plafonné à %(cap)s (plafond annuel du temps RH, annexe 1 ; %(asked)s demandés)"
+        ) % {
+            "cap": format_euros(cap),
+            "asked": format_euros(asked),
+        }
+    return _(
+        "plafond annuel du temps RH (annexe 1) appliqué : %(asked)s sur %(pools)s postes de "
+        "temps RH ramenés à %(cap)s, au prorata"
+    ) % {"cap": format_euros(cap), "asked": format_euros(asked), "pools": pools}

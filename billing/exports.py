@@ -1,7 +1,6 @@
 """The annual recap as an XLSX workbook and as chart data; cells safe from formula injection."""
 
 import io
-from collections import defaultdict
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -17,7 +16,6 @@ from ligeris.lib.exports import neutralise
 EUROS = '#,##0.00 "€";-#,##0.00 "€"'
 HEADER_FILL = PatternFill("solid", fgColor="DCE3F0")
 TOTAL_FONT = Font(bold=True)
-CHART_WIDTH = 300  # pixels (of a 640-wide chart) for the largest bar
 
 
 def _direction_label(direction: str) -> str:
@@ -234,31 +232,3 @@ def recap_xlsx(recap: Recap) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def partner_charts(recap: Recap) -> list[dict]:
-    """One bar chart per paying partner: its shares by pool, budget against actual."""
-    by_partner: dict[str, dict[str, dict]] = defaultdict(dict)
-    names = {}
-    for line in recap.lines:
-        partner = line.partner
-        names[partner.short_name] = partner.name
-        bar = by_partner[partner.short_name].setdefault(
-            line.pool_code, {"label": line.pool_label, "budget": ZERO, "actual": ZERO}
-        )
-        bar["budget"] += line.billed or ZERO
-        bar["actual"] += line.actual or ZERO
-    shown = {row.code for row in recap.partners}  # a partner user's own partner only
-    charts = []
-    for code in sorted(c for c in by_partner if c in shown):
-        bars = [by_partner[code][pool] for pool in sorted(by_partner[code])]
-        largest = max((abs(v) for b in bars for v in (b["budget"], b["actual"])), default=ZERO)
-        for index, bar in enumerate(bars):
-            bar["y"] = index * 34
-            for side in ("budget", "actual"):
-                width = abs(bar[side]) / largest * CHART_WIDTH if largest else 0
-                bar[f"{side}_width"] = int(width)
-        charts.append(
-            {"code": code, "name": names[code], "bars": bars, "height": len(bars) * 34 + 4}
-        )
-    return charts

@@ -7,6 +7,8 @@ from billing.models import (
     CostPool,
     Expense,
     Payment,
+    PaymentReversal,
+    Refund,
     RunKind,
     StaffTime,
     TariffGrid,
@@ -14,6 +16,9 @@ from billing.models import (
     TitreKind,
     TitreSettings,
 )
+from billing.pes.validators import validate_nature
+from billing.templatetags.euros import euros_text
+from ligeris.lib.forms import FrenchDecimalField, FrenchDecimalsMixin
 from partners.forms import DateInputsMixin
 
 
@@ -21,14 +26,14 @@ class FiscalYearForm(forms.Form):
     year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
 
 
-class TariffLineForm(forms.ModelForm):
+class TariffLineForm(FrenchDecimalsMixin, forms.ModelForm):
     class Meta:
         model = TariffLine
         fields = ["code", "label", "kind", "amount", "unit"]
 
 
 class GridCopyForm(forms.Form):
-    rate = forms.DecimalField(
+    rate = FrenchDecimalField(
         label=_("Taux d'indexation global (%)"),
         max_digits=6,
         decimal_places=3,
@@ -42,7 +47,7 @@ class GridCopyForm(forms.Form):
         for line in grid.lines.order_by("code"):
             name = f"line_{line.code}"
             self.line_codes.append((name, line.code))
-            self.fields[name] = forms.DecimalField(
+            self.fields[name] = FrenchDecimalField(
                 label=_("Taux propre à « %(label)s » (%%)") % {"label": line.label},
                 max_digits=6,
                 decimal_places=3,
@@ -58,7 +63,7 @@ class GridCopyForm(forms.Form):
         }
 
 
-class CostPoolForm(forms.ModelForm):
+class CostPoolForm(FrenchDecimalsMixin, forms.ModelForm):
     class Meta:
         model = CostPool
         fields = [
@@ -77,19 +82,19 @@ class CostPoolForm(forms.ModelForm):
         self.fields["budget_amount"].required = False
         self.fields["budget_amount"].help_text = _(
             "Laissé vide : le montant de la ligne de grille de même code (pour le temps RH, "
-            "le plafond annuel de la grille)."
+            "ce que les autres postes de temps RH laissent du plafond annuel de la grille)."
         )
         self.fields["direct_tenant"].queryset = consortium.tenants.order_by("code")
         self.fields["direct_partner"].queryset = consortium.partners.order_by("name")
 
 
-class ExpenseForm(DateInputsMixin, forms.ModelForm):
+class ExpenseForm(FrenchDecimalsMixin, DateInputsMixin, forms.ModelForm):
     class Meta:
         model = Expense
         fields = ["invoice_date", "vendor", "contract_lot", "reference", "amount", "description"]
 
 
-class StaffTimeForm(DateInputsMixin, forms.ModelForm):
+class StaffTimeForm(FrenchDecimalsMixin, DateInputsMixin, forms.ModelForm):
     class Meta:
         model = StaffTime
         fields = ["period_end", "days", "description"]
@@ -141,7 +146,7 @@ class RunForm(forms.Form):
     kind = forms.ChoiceField(label=_("Répartition"), choices=RunKind.choices)
 
 
-class TitreSettingsForm(forms.ModelForm):
+class TitreSettingsForm(FrenchDecimalsMixin, forms.ModelForm):
     class Meta:
         model = TitreSettings
         fields = [
@@ -161,7 +166,20 @@ class TitreSettingsForm(forms.ModelForm):
             "recovery_threshold",
             "court",
             "court_address",
+            "pes_poste",
+            "pes_siret",
+            "pes_collectivity_code",
+            "pes_budget_code",
+            "pes_budget_label",
+            "pes_product_code",
+            "pes_function",
+            "one_net_titre_per_debtor",
         ]
+
+    def clean_imputation_article(self) -> str:
+        article = self.cleaned_data["imputation_article"].strip()
+        validate_nature(article)  # the PES's Nature: digits only
+        return article
 
     def clean_iban(self) -> str:
         iban = "".join(self.cleaned_data["iban"].split()).upper()
@@ -186,7 +204,7 @@ class DraftsFromRunForm(IssueDateForm):
         self.order_fields(["run", "issue_date"])
 
 
-class PaymentForm(DateInputsMixin, forms.ModelForm):
+class PaymentForm(FrenchDecimalsMixin, DateInputsMixin, forms.ModelForm):
     class Meta:
         model = Payment
         fields = ["paid_on", "amount", "reference"]
@@ -201,12 +219,43 @@ class CorrectionForm(DateInputsMixin, forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    amount = forms.DecimalField(
+    amount = FrenchDecimalField(
         label=_("Montant de la réduction (€)"),
         max_digits=13,
         decimal_places=2,
         required=False,
         help_text=_("Sans objet pour une annulation."),
     )
+    line = forms.TypedChoiceField(
+        label=_("Ligne réduite"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_(
+            "Pour une réduction : la ligne du titre qu'elle réduit ; sans choix, toutes les "
+            "lignes au prorata de ce qui reste de chacune."
+        ),
+    )
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 3}))
     issue_date = forms.DateField(label=_("Date d'émission"))
+
+    def __init__(self, *args, titre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].choices = [("", _("Toutes les lignes, au prorata"))] + [
+            (line.pk, f"{line.label} ({euros_text(line.amount)})")
+            for line in titre.lines.filter(amount__gt=0)
+        ]
+        self.order_fields(["kind", "amount", "line", "reason", "issue_date"])
+
+
+class RefundForm(FrenchDecimalsMixin, DateInputsMixin, forms.ModelForm):
+    class Meta:
+        model = Refund
+        fields = ["mandate_number", "paid_on", "amount"]
+
+
+class PaymentReversalForm(FrenchDecimalsMixin, DateInputsMixin, forms.ModelForm):
+    class Meta:
+        model = PaymentReversal
+        fields = ["reversed_on", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 2})}

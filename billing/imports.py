@@ -3,20 +3,19 @@
 Pure functions on bytes: nothing here touches the database. The service decides what to save.
 A file has one row per tenant and date, columns `tenant`, `date`, `volume` and optionally
 `unité` (Mo, Go, To, Po; decimal units; Go when absent). The volume may carry its unit
-("1,25 To") and use a decimal comma. At most MAX_ROWS rows and MAX_BYTES bytes per file.
+("1,25 To") and use a decimal comma. At most MAX_ROWS rows and MAX_BYTES bytes per file, read by
+ligeris.lib.tabular within bounds of memory and time whatever the file holds.
 """
 
-import csv
 import datetime
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-import pandas as pd
 from django.utils.translation import gettext as _
+
+from ligeris.lib.tabular import Table, TableError, open_table
 
 MAX_ROWS = 20_000
 MAX_BYTES = 5 * 1024 * 1024
@@ -39,7 +38,15 @@ _COLUMNS = {
     "unit": ("unite", "unit"),
 }
 _REQUIRED = ("tenant", "date", "volume")
-_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d-%m-%Y", "%d.%m.%Y")
+_DATE_FORMATS = (
+    "%d/%m/%Y",
+    "%Y-%m-%d",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+)
 _VOLUME = re.compile(r"^(?P<number>-?[\d\s\u00a0\u202f.,]+?)\s*(?P<unit>[a-zA-Z]{2})?$")
 
 
@@ -81,45 +88,13 @@ def _plain(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
 
 
-def _frame(file_name: str, data: bytes) -> pd.DataFrame:
-    """The file as a table of strings; ValueError with a French message when it is not one."""
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            return pd.read_excel(
-                io.BytesIO(data), dtype=str, engine="openpyxl", keep_default_na=False
-            )
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-            raise ValueError(_("Le classeur XLSX est illisible.")) from error
-    if file_name.lower().endswith((".xlsx", ".xls", ".ods")) or b"\x00" in data[:4096]:
-        raise ValueError(_("Le fichier n'est pas un tableur CSV ou XLSX lisible."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    if first_line.count(delimiter) == 0:
-        raise ValueError(_("Le fichier n'est pas un tableur CSV ou XLSX lisible."))
-    try:
-        return pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=True,
-            quoting=csv.QUOTE_MINIMAL,
-        )
-    except (pd.errors.ParserError, ValueError) as error:
-        raise ValueError(_("Le fichier CSV est mal formé.")) from error
-
-
-def _columns(frame: pd.DataFrame) -> dict[str, str]:
-    found = {}
-    for name in frame.columns:
+def _columns(header: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
         plain = _plain(name)
         for wanted, aliases in _COLUMNS.items():
             if plain in aliases and wanted not in found:
-                found[wanted] = name
+                found[wanted] = index
     return found
 
 
@@ -172,14 +147,18 @@ def parse_volume_file(file_name: str, data: bytes, tenant_codes: set[str]) -> Pa
         )
         return parsed
     try:
-        frame = _frame(file_name, data)
-    except ValueError as error:
+        with open_table(file_name, data, max_rows=MAX_ROWS) as table:
+            _read_rows(table, tenant_codes, parsed)
+    except TableError as error:
         parsed.errors.append(str(error))
-        return parsed
-    if frame.empty and len(frame.columns) == 0:
+    return parsed
+
+
+def _read_rows(table: Table, tenant_codes: set[str], parsed: ParsedFile) -> None:
+    if not table.header_line:
         parsed.errors.append(_("Le fichier est vide."))
-        return parsed
-    columns = _columns(frame)
+        return
+    columns = _columns(table.header)
     missing = [name for name in _REQUIRED if name not in columns]
     if missing:
         parsed.errors.append(
@@ -189,32 +168,18 @@ def parse_volume_file(file_name: str, data: bytes, tenant_codes: set[str]) -> Pa
             )
             % {"missing": ", ".join(missing)}
         )
-        return parsed
-    frame = frame[[columns[n] for n in (*_REQUIRED, "unit") if n in columns]]
-    frame = frame[~(frame.astype(str).apply(lambda col: col.str.strip()) == "").all(axis=1)]
-    if frame.empty:
-        parsed.errors.append(_("Le fichier est vide : aucune ligne de relevé."))
-        return parsed
-    if len(frame) > MAX_ROWS:
-        parsed.errors.append(
-            _(
-                "Le fichier compte %(count)s lignes : au plus %(max)s par import. "
-                "Découpez-le en plusieurs fichiers."
-            )
-            % {
-                "count": f"{len(frame):,}".replace(",", "\u202f"),
-                "max": f"{MAX_ROWS:,}".replace(",", "\u202f"),
-            }
-        )
-        return parsed
+        return
+    wanted = [name for name in (*_REQUIRED, "unit") if name in columns]
     seen: dict[tuple[str, datetime.date], int] = {}
-    unit_column = columns.get("unit")
-    for index, record in zip(frame.index, frame.to_dict("records"), strict=True):
+    # Read the whole file first (within its bounds), so that a refused one costs no row's checks.
+    records = list(table.rows([columns[name] for name in wanted]))
+    for line, cells in records:
+        record = dict(zip(wanted, (cell.strip() for cell in cells), strict=True))
         row = ImportRow(
-            line=int(index) + 2,
-            tenant=str(record[columns["tenant"]]).strip(),
-            date_text=str(record[columns["date"]]).strip(),
-            volume_text=str(record[columns["volume"]]).strip(),
+            line=line,
+            tenant=record["tenant"],
+            date_text=record["date"],
+            volume_text=record["volume"],
         )
         if not row.tenant:
             row.errors.append(_("code du tenant manquant"))
@@ -225,8 +190,7 @@ def parse_volume_file(file_name: str, data: bytes, tenant_codes: set[str]) -> Pa
             row.errors.append(
                 _("date « %(value)s » invalide (attendu JJ/MM/AAAA)") % {"value": row.date_text}
             )
-        unit = str(record[unit_column]) if unit_column else ""
-        row.gigabytes, error = parse_volume(row.volume_text, unit)
+        row.gigabytes, error = parse_volume(row.volume_text, record.get("unit", ""))
         if error:
             row.errors.append(error)
         if row.tenant and row.measured_on:
@@ -236,4 +200,5 @@ def parse_volume_file(file_name: str, data: bytes, tenant_codes: set[str]) -> Pa
                     _("doublon de la ligne %(line)s (même tenant, même date)") % {"line": previous}
                 )
         parsed.rows.append(row)
-    return parsed
+    if not parsed.rows:
+        parsed.errors.append(_("Le fichier est vide : aucune ligne de relevé."))

@@ -7,7 +7,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from billing.allocation import staff_time_amount
+from billing.allocation import cap_together
+from billing.explain import staff_cap_text
 from billing.models import (
     AllocationKey,
     AllocationRun,
@@ -20,7 +21,7 @@ from billing.models import (
     TariffGrid,
     TariffLineKind,
 )
-from billing.money import ZERO, format_euros, round_money
+from billing.money import ZERO, format_euros, from_cents, round_money, to_cents
 from ligeris.lib.roles import STAFF, role_of
 from partners.models import Tenant
 from partners.selectors import acting_partner_id, current_consortium, tenants_visible_to
@@ -32,6 +33,7 @@ class PoolAmount:
     budget: Decimal
     actual: Decimal
     actual_detail: str  # how the actual amount was reached
+    budget_detail: str = ""  # said when the staff-time cap brought the budget down
 
 
 def fiscal_years() -> QuerySet[FiscalYear]:
@@ -49,8 +51,22 @@ def grid_rates(grid: TariffGrid) -> tuple[Decimal | None, Decimal | None]:
     return rates.get(TariffLineKind.DAY_RATE), rates.get(TariffLineKind.STAFF_CAP)
 
 
+def _capped(rows: list[dict], cap: Decimal, side: str) -> None:
+    """One yearly cap for all the staff-time pools (annex 1), on their budgets or actuals."""
+    staff = [row for row in rows if row["pool"].key == AllocationKey.STAFF_TIME]
+    asked = [to_cents(row[side]) for row in staff]
+    capped = cap_together(asked, to_cents(cap), [row["pool"].code for row in staff])
+    if capped == asked:
+        return
+    note = staff_cap_text(cap=cap, asked=from_cents(sum(asked)), pools=len(staff))
+    for row, cents in zip(staff, capped, strict=True):
+        row[side] = from_cents(cents)
+        row[f"{side}_detail"] = " ; ".join(filter(None, [row[f"{side}_detail"], note]))
+
+
 def pool_amounts(fiscal_year: FiscalYear) -> list[PoolAmount]:
-    """Each pool with its budget and its actual amount (expenses; staff time capped)."""
+    """Each pool with its budget and its actual amount (expenses; staff time and the invoices
+    of staff-time pools within the grid's one yearly cap)."""
     day_rate, cap = grid_rates(fiscal_year.grid)
     pools = (
         fiscal_year.pools.select_related("direct_tenant", "direct_partner")
@@ -62,7 +78,7 @@ def pool_amounts(fiscal_year: FiscalYear) -> list[PoolAmount]:
         .annotate(days=Sum("staff_times__days"))
         .values_list("pk", "days")
     )
-    result = []
+    rows = []
     for pool in pools:
         expenses = round_money(pool.expense_total or ZERO)
         count = pool.expense_count
@@ -74,18 +90,27 @@ def pool_amounts(fiscal_year: FiscalYear) -> list[PoolAmount]:
             if day_rate is None:
                 detail = _("taux journalier absent de la grille")
             else:
-                staff = staff_time_amount(days=days, day_rate=day_rate, cap=cap)
                 raw = round_money(days * day_rate)
-                detail = _("%(days)s j × %(rate)s = %(raw)s") % {
+                staff = _("%(days)s j × %(rate)s = %(raw)s") % {
                     "days": f"{days.normalize():f}".replace(".", ","),
                     "rate": format_euros(day_rate),
                     "raw": format_euros(raw),
                 }
-                if cap is not None and raw > cap:
-                    detail += _(", plafonné à %(cap)s") % {"cap": format_euros(cap)}
-                actual = staff + expenses
-        result.append(PoolAmount(pool, pool.budget_amount, actual, detail))
-    return result
+                detail = f"{staff} + {detail} ({format_euros(expenses)})" if expenses else staff
+                actual = raw + expenses
+        rows.append(
+            {
+                "pool": pool,
+                "budget": pool.budget_amount,
+                "actual": actual,
+                "actual_detail": detail,
+                "budget_detail": "",
+            }
+        )
+    if cap is not None:
+        _capped(rows, cap, "budget")
+        _capped(rows, cap, "actual")
+    return [PoolAmount(**row) for row in rows]
 
 
 def expenses_of(fiscal_year: FiscalYear) -> QuerySet[Expense]:

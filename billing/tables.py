@@ -10,6 +10,7 @@ NUM = {"td": {"class": "num"}}
 
 
 class ShareTable(tables.Table):
+    money_columns = ("amount",)
     pool_label = tables.Column(verbose_name=_("Poste"))
     tenant = tables.Column(verbose_name=_("Tenant"), accessor="tenant__code", default="—")
     partner = tables.Column(verbose_name=_("Débiteur"), accessor="partner__short_name")
@@ -122,6 +123,9 @@ class TitreTable(tables.Table):
         return euros_text(value)
 
     def render_balance(self, value) -> str:
+        # Never a negative balance: what the debtor paid too much is a trop-perçu to refund.
+        if value < 0:
+            return _("trop-perçu %(amount)s") % {"amount": euros_text(-value)}
         return euros_text(value)
 
     def render_status(self, record) -> str:
@@ -133,6 +137,9 @@ class TitreTable(tables.Table):
 
 class BatchExportTable(tables.Table):
     """The batch as the coordinator's finance software takes it in."""
+
+    money_columns = ("total",)
+    export_title = _("Titres de recette")
 
     reference = tables.Column(verbose_name=_("Numéro"), accessor="reference", orderable=False)
     debtor = tables.Column(verbose_name=_("Débiteur"), accessor="debtor__name")

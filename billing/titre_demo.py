@@ -43,6 +43,14 @@ def _settings(fiscal_year: FiscalYear) -> None:
         accountant_address="Place de la Préfecture, 37000 Tours",
         iban="FR8030001004111C37000000004",
         bic="BDFEFRPPCCT",
+        # Illustrative PES codes: the accountant gives the real ones.
+        pes_poste="037000",
+        pes_siret=consortium.coordinator.siret,
+        pes_collectivity_code="037",
+        pes_budget_code="01",
+        pes_budget_label="Budget principal du Département",
+        pes_product_code="MUTU",
+        pes_function="0202",
     )
 
 

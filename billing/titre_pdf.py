@@ -12,6 +12,7 @@ import copy
 import datetime
 import hashlib
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.utils import translation
 
@@ -60,9 +61,23 @@ def _context(titre: RevenueTitle) -> dict:
     legal = snapshot.get("legal") or {}
     original = snapshot.get("original")
     is_correction = titre.kind in (TitreKind.REDUCTION, TitreKind.CANCELLATION)
+    settlement = snapshot.get("settlement")
     return {
         "titre": titre,
         "s": snapshot,
+        # What a correction settles (frozen at issue): paid, still due, the trop-perçu to refund.
+        "settlement": (
+            {
+                name: format_euros(Decimal(settlement[name]))
+                for name in ("paid", "net_after", "still_due", "refund")
+            }
+            | {
+                "refunds": Decimal(settlement["refund"]) > 0,
+                "due": Decimal(settlement["still_due"]) > 0,
+            }
+            if settlement
+            else None
+        ),
         "kind_label": str(titre.get_kind_display()),
         "is_correction": is_correction,
         "lines": [

@@ -24,13 +24,14 @@ from billing.models import (
     CORRECTING_KINDS,
     FiscalYear,
     Payment,
+    Refund,
     RevenueTitle,
     TitreBatch,
     TitreEmail,
     TitreSettings,
     TitreState,
 )
-from billing.money import ZERO
+from billing.money import ZERO, round_money
 from ligeris.lib.roles import STAFF, role_of
 from partners.models import Consortium, Partner
 from partners.selectors import acting_partner_id
@@ -51,25 +52,49 @@ def _cents(expression) -> Round:
 
 
 def with_balance(titres: QuerySet[RevenueTitle]) -> QuerySet[RevenueTitle]:
-    """Annotate `corrected` (issued corrections), `paid`, `net` and `balance` (net − paid)."""
+    """Annotate `corrected` (issued corrections), `paid` (payments not reversed), `refunded`
+    (trop-perçu paid back by mandat), `net`, `balance` (net − paid + refunded) and `to_refund`
+    (the trop-perçu still to pay back: never a negative balance shown)."""
     corrections = RevenueTitle.objects.filter(original=OuterRef("pk"), state=TitreState.ISSUED)
-    payments = Payment.objects.filter(titre=OuterRef("pk"))
+    payments = Payment.objects.filter(titre=OuterRef("pk"), reversal__isnull=True)
+    refunds = Refund.objects.filter(titre=OuterRef("pk"))
     zero = Value(ZERO, output_field=MONEY)
-    return titres.annotate(
-        corrected=Coalesce(_cents(_sum_of(corrections, "original", "total")), zero),
-        paid=Coalesce(_cents(_sum_of(payments, "titre", "amount")), zero),
-    ).annotate(
-        net=_cents(F("total") - F("corrected")),
-        balance=Case(
-            When(
-                state=TitreState.ISSUED,
-                kind__in=CHARGING_KINDS,
-                then=_cents(F("net") - F("paid")),
+    return (
+        titres.annotate(
+            corrected=Coalesce(_cents(_sum_of(corrections, "original", "total")), zero),
+            paid=Coalesce(_cents(_sum_of(payments, "titre", "amount")), zero),
+            refunded=Coalesce(_cents(_sum_of(refunds, "titre", "amount")), zero),
+        )
+        .annotate(
+            net=_cents(F("total") - F("corrected")),
+            balance=Case(
+                When(
+                    state=TitreState.ISSUED,
+                    kind__in=CHARGING_KINDS,
+                    then=_cents(F("net") - F("paid") + F("refunded")),
+                ),
+                default=zero,
+                output_field=MONEY,
             ),
-            default=zero,
-            output_field=MONEY,
-        ),
+        )
+        .annotate(
+            to_refund=Case(
+                When(balance__lt=0, then=-F("balance")), default=zero, output_field=MONEY
+            )
+        )
     )
+
+
+BALANCE_FIELDS = ("corrected", "paid", "refunded", "net", "balance", "to_refund")
+
+
+def balance_of(titre: RevenueTitle) -> RevenueTitle:
+    """The titre again, annotated by `with_balance`, to the cent (SQLite computes in floating
+    point: 5839.03000000000)."""
+    titre = with_balance(RevenueTitle.objects.filter(pk=titre.pk)).get()
+    for name in BALANCE_FIELDS:
+        setattr(titre, name, round_money(getattr(titre, name)))
+    return titre
 
 
 def titres_visible_to(user) -> QuerySet[RevenueTitle]:
@@ -105,7 +130,8 @@ def status_of(titre: RevenueTitle, today: datetime.date | None = None) -> Status
         return Status("correction", _("Émis"))
     if titre.net <= ZERO:
         return Status(
-            "cancelled", _("Annulé") if titre.paid == ZERO else _("Annulé, trop-perçu à rembourser")
+            "cancelled",
+            _("Annulé, trop-perçu à rembourser") if titre.balance < ZERO else _("Annulé"),
         )
     if titre.balance < ZERO:
         return Status("overpaid", _("Trop-perçu à rembourser"))
@@ -165,19 +191,12 @@ def exclusion_flags(
     ]
 
 
-def original_annual_titre(run_id: int, tenant_id: int | None, debtor_id: int):
-    """The issued titre a true-up reduction corrects: the same recipient's, from the billed run."""
-    return (
-        RevenueTitle.objects.filter(
-            run_id=run_id,
-            tenant_id=tenant_id,
-            debtor_id=debtor_id,
-            state=TitreState.ISSUED,
-            kind__in=CHARGING_KINDS,
-        )
-        .order_by("number")
-        .first()
-    )
+def annual_titres(run_id: int) -> QuerySet[RevenueTitle]:
+    """The issued titres of a billed run: what a true-up or a specific run's reduction corrects
+    (the same recipient's)."""
+    return RevenueTitle.objects.filter(
+        run_id=run_id, state=TitreState.ISSUED, kind__in=CHARGING_KINDS
+    ).select_related("debtor", "tenant")
 
 
 def open_drafts(batch: TitreBatch) -> QuerySet[RevenueTitle]:

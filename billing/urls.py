@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing.views import allocation, setup, titres
+from billing.views import allocation, pes, setup, titre_forms, titres
 
 app_name = "billing"
 
@@ -97,10 +97,20 @@ urlpatterns = [
     path("titres/<int:pk>/pdf/", titres.TitrePdfView.as_view(), name="titre_pdf"),
     path(
         "titres/<int:pk>/paiements/nouveau/",
-        titres.PaymentCreateView.as_view(),
+        titre_forms.PaymentCreateView.as_view(),
         name="payment_create",
     ),
-    path("titres/<int:pk>/corriger/", titres.TitreCorrectView.as_view(), name="titre_correct"),
+    path(
+        "titres/<int:pk>/paiements/<int:payment>/contre-passer/",
+        titre_forms.PaymentReverseView.as_view(),
+        name="payment_reverse",
+    ),
+    path(
+        "titres/<int:pk>/remboursements/nouveau/",
+        titre_forms.RefundCreateView.as_view(),
+        name="refund_create",
+    ),
+    path("titres/<int:pk>/corriger/", titre_forms.TitreCorrectView.as_view(), name="titre_correct"),
     path(
         "titres/<int:pk>/recouvrement/",
         titres.TitreRecoveryView.as_view(),
@@ -134,6 +144,17 @@ urlpatterns = [
         "titres/bordereaux/<int:pk>/progression/",
         titres.BatchProgressView.as_view(),
         name="batch_progress",
+    ),
+    path("titres/bordereaux/<int:pk>/pes/", pes.BatchPesView.as_view(), name="batch_pes"),
+    path(
+        "titres/bordereaux/<int:pk>/import-comptable.csv",
+        pes.BatchAccountingCsvView.as_view(),
+        name="batch_accounting_csv",
+    ),
+    path(
+        "titres/bordereaux/<int:pk>/import-comptable.xlsx",
+        pes.BatchAccountingXlsxView.as_view(),
+        name="batch_accounting_xlsx",
     ),
     path("mes-titres/", titres.MyTitresView.as_view(), name="my_titres"),
 ]

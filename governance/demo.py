@@ -20,7 +20,7 @@ from governance.models import (
     VoteChoice,
 )
 from governance.services import bodies, meetings, votes
-from partners.models import Consortium, Person, PersonRole
+from partners.models import Consortium, Partner, Person, PersonRole
 
 PARIS = ZoneInfo("Europe/Paris")
 COPIL_NAME = "Comité de pilotage Ligeris"
@@ -33,16 +33,27 @@ COPIL_ABSENT = {"CCAS de Chartres"}
 MIGRATION_AGAINST = {"cd41", "cd45", "tours-metropole"}
 
 
+def _seat_all(body, people: list[Person]):
+    return [bodies.seat_add(body=body, person=p, order=rank) for rank, p in enumerate(people, 1)]
+
+
 def _at(day: str, hour: int) -> datetime.datetime:
     return datetime.datetime.combine(
         datetime.date.fromisoformat(day), datetime.time(hour), tzinfo=PARIS
     )
 
 
+def _protocol_rank(partner: Partner) -> tuple:
+    """The coordinator first, then the Région, then the partners in the convention's order."""
+    return (partner.pk != partner.consortium.coordinator_id, partner.kind != "region", partner.pk)
+
+
 def _people(consortium: Consortium, roles: tuple[str, ...]) -> list[Person]:
-    """One person per partner for the body: the first holding one of `roles`, else anyone."""
+    """One person per partner for the body, in protocol order: the first holding one of `roles`,
+    else anyone."""
     chosen = []
-    for partner in consortium.partners.order_by("name"):
+    partners = sorted(consortium.partners.select_related("consortium"), key=_protocol_rank)
+    for partner in partners:
         people = list(partner.people.filter(is_active=True).order_by("pk"))
         matching = [p for p in people if p.role in roles] or people[:1]
         chosen.extend(matching[:1])
@@ -92,7 +103,11 @@ def load_demo_governance(consortium: Consortium) -> None:
         return
     chair, secretary = _person(consortium, "Lemoine"), _person(consortium, "Dumontet")
     copil = bodies.body_create(
-        consortium=consortium, kind=BodyKind.STEERING, name=COPIL_NAME, short_name="COPIL"
+        consortium=consortium,
+        kind=BodyKind.STEERING,
+        name=COPIL_NAME,
+        short_name="COPIL",
+        numbers_deliberations=True,
     )
     cotech = bodies.body_create(
         consortium=consortium,
@@ -101,24 +116,25 @@ def load_demo_governance(consortium: Consortium) -> None:
         short_name="COTECH",
         notice_days=10,
     )
-    copil_seats = [
-        bodies.seat_add(body=copil, person=p)
-        for p in _people(consortium, (PersonRole.DGS, PersonRole.DSI, PersonRole.ARCHIVES))
-    ]
-    cotech_seats = [
-        bodies.seat_add(body=cotech, person=p)
-        for p in _people(
-            consortium, (PersonRole.ARCHIVES, PersonRole.DSI, PersonRole.PROJECT_AGENT)
-        )
-    ]
+    copil_seats = _seat_all(
+        copil, _people(consortium, (PersonRole.DGS, PersonRole.DSI, PersonRole.ARCHIVES))
+    )
+    cotech_seats = _seat_all(
+        cotech,
+        _people(consortium, (PersonRole.ARCHIVES, PersonRole.DSI, PersonRole.PROJECT_AGENT)),
+    )
 
-    # COPIL of March: closed minutes, one consensus, one two-thirds majority.
+    # COPIL of March, convened by letter and entered afterwards: closed minutes, one consensus,
+    # one two-thirds majority; the COPIL numbers its deliberations.
     meeting = meetings.meeting_schedule(
         body=copil,
         starts_at=_at("2026-03-12", 14),
+        place_preposition="à l'",
         place="Hôtel du Département, Tours",
         chair=chair,
+        chair_title="Directeur général des services du Département d'Indre-et-Loire",
         secretary=secretary,
+        convened_at=_at("2026-02-20", 9),
     )
     meetings.item_add(
         meeting=meeting,
@@ -133,6 +149,7 @@ def load_demo_governance(consortium: Consortium) -> None:
         motion="Le comité adopte la feuille de route 2026 présentée par le coordonnateur.",
         decision_kind=DecisionKind.STRATEGY,
         summary="Échanges sur le calendrier des versements et la formation des services.",
+        number="2026-01",
     )
     migration = meetings.item_add(
         meeting=meeting,
@@ -141,6 +158,7 @@ def load_demo_governance(consortium: Consortium) -> None:
         motion="Le comité approuve la migration de la plateforme en version 3 au second semestre.",
         decision_kind=DecisionKind.EVOLUTION,
         summary="Trois partenaires souhaitent attendre la fin de leurs versements en cours.",
+        number="2026-02",
     )
     _attend(meeting, copil_seats, proxies=COPIL_PROXIES, excused=COPIL_EXCUSED, absent=COPIL_ABSENT)
     _vote(roadmap, {"tours": VoteChoice.ABSTAIN})
@@ -167,12 +185,14 @@ def load_demo_governance(consortium: Consortium) -> None:
         ("2026-02-05", "Planning des versements du premier semestre"),
         ("2026-06-18", "Plan de classement commun"),
     ):
+        starts_at = _at(day, 10)
         held = meetings.meeting_schedule(
             body=cotech,
-            starts_at=_at(day, 10),
+            starts_at=starts_at,
             video_link="https://visio.example.org/ligeris-cotech",
             chair=secretary,
             secretary=_person(consortium, "Bréval"),
+            convened_at=starts_at - datetime.timedelta(days=14),
         )
         meetings.item_add(meeting=held, title=title, kind=ItemKind.INFORMATION)
         _attend(held, cotech_seats)
@@ -180,6 +200,7 @@ def load_demo_governance(consortium: Consortium) -> None:
     upcoming = meetings.meeting_schedule(
         body=cotech,
         starts_at=_at("2026-12-10", 10),
+        place_preposition="aux",
         place="Archives départementales d'Indre-et-Loire, Chambray-lès-Tours",
         chair=secretary,
     )

@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import (
@@ -16,6 +19,7 @@ from governance.models import (
 from governance.selectors import TenantVoter
 from governance.services.meetings import AttendanceEntry
 from governance.services.votes import BallotEntry
+from ligeris.lib.forms import FrenchDecimalsMixin
 from partners.forms import DateInputsMixin
 from partners.models import Partner, Person, PersonRole
 
@@ -46,7 +50,7 @@ def _persons(consortium):
     )
 
 
-class BodyForm(forms.ModelForm):
+class BodyForm(FrenchDecimalsMixin, forms.ModelForm):
     class Meta:
         model = Body
         fields = [
@@ -60,6 +64,7 @@ class BodyForm(forms.ModelForm):
             "majority_base",
             "abstention_breaks_consensus",
             "notice_days",
+            "numbers_deliberations",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -94,14 +99,40 @@ class SeatForm(forms.Form):
         self.fields["person"].label_from_instance = lambda p: f"{p} — {p.partner.short_name}"
 
 
-class MeetingForm(forms.ModelForm):
+class SeatUpdateForm(forms.Form):
+    role = forms.ChoiceField(label=_("Fonction dans l'instance"), choices=PersonRole.choices)
+    order = forms.IntegerField(
+        label=_("Rang protocolaire"),
+        min_value=0,
+        max_value=32767,
+        help_text=_("Le procès-verbal nomme les membres dans cet ordre."),
+    )
+
+
+class MeetingForm(DateInputsMixin, forms.ModelForm):
     video_link = forms.URLField(
         label=_("Lien de visioconférence"), required=False, assume_scheme="https"
+    )
+    convened_on = forms.DateField(
+        label=_("Convocation envoyée le"),
+        required=False,
+        help_text=_(
+            "Pour une convocation envoyée hors de Ligeris (une séance passée saisie après coup). "
+            "Envoyée d'ici, la convocation est datée du jour de l'envoi."
+        ),
     )
 
     class Meta:
         model = Meeting
-        fields = ["starts_at", "place", "video_link", "chair", "secretary"]
+        fields = [
+            "starts_at",
+            "place_preposition",
+            "place",
+            "video_link",
+            "chair",
+            "chair_title",
+            "secretary",
+        ]
         widgets = {"starts_at": DATETIME_INPUT}
 
     def __init__(self, *args, body: Body, **kwargs):
@@ -109,12 +140,29 @@ class MeetingForm(forms.ModelForm):
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
         for name in ("chair", "secretary"):
             self.fields[name].queryset = _persons(body.consortium)
+        if self.instance.convened_at:
+            self.initial["convened_on"] = timezone.localdate(self.instance.convened_at)
+        if self.instance.pk and self.instance.deliveries.filter(sent_at__isnull=False).exists():
+            # Sent from here: the date of the sending is a fact, not a field.
+            field = self.fields["convened_on"]
+            field.disabled = True
+            field.help_text = _("Envoyée depuis Ligeris : la date de l'envoi est enregistrée.")
 
     def clean(self):
         data = super().clean()
         if not data.get("place") and not data.get("video_link"):
             raise forms.ValidationError(_("Indiquez un lieu ou un lien de visioconférence."))
+        data["convened_at"] = self._convened_at(data.pop("convened_on", None))
         return data
+
+    def _convened_at(self, day: datetime.date | None) -> datetime.datetime | None:
+        """The day typed in, kept to the minute when it is the day already recorded."""
+        current = self.instance.convened_at
+        if day is None:
+            return None
+        if current and timezone.localdate(current) == day:
+            return current
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
 
 
 class ItemForm(forms.Form):
@@ -142,11 +190,20 @@ class ItemForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, consortium, item: AgendaItem | None = None, **kwargs):
+    number = forms.CharField(
+        label=_("Numéro de délibération"),
+        max_length=30,
+        required=False,
+        help_text=_("Le numéro que l'instance donne à la délibération, par ex. « 2026-03 »."),
+    )
+
+    def __init__(self, *args, body: Body, item: AgendaItem | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["concerned_partner"].queryset = consortium.partners.order_by("name")
+        self.fields["concerned_partner"].queryset = body.consortium.partners.order_by("name")
         if item is not None:
             del self.fields["kind"]
+        if not body.numbers_deliberations:
+            del self.fields["number"]
 
 
 class DocumentForm(forms.Form):

@@ -71,6 +71,11 @@ class Body(models.Model):
         _("une abstention rompt le consensus"), default=False
     )
     notice_days = models.PositiveSmallIntegerField(_("délai de convocation (jours)"), default=15)
+    numbers_deliberations = models.BooleanField(
+        _("numérote ses délibérations"),
+        default=False,
+        help_text=_("Le procès-verbal désigne alors chaque point par son numéro de délibération."),
+    )
     # A working group exists by a COTECH decision that sets its mandate.
     created_by = models.ForeignKey(
         "Decision",
@@ -122,11 +127,16 @@ class Seat(models.Model):
     )
     role = models.CharField(_("fonction"), max_length=20, choices=PersonRole.choices)
     is_active = models.BooleanField(_("siège actif"), default=True)
+    order = models.PositiveSmallIntegerField(
+        _("rang protocolaire"),
+        default=0,
+        help_text=_("L'ordre dans lequel le procès-verbal nomme les membres."),
+    )
 
     class Meta:
         verbose_name = _("siège")
         verbose_name_plural = _("sièges")
-        ordering = ("partner__name", "person__last_name")
+        ordering = ("order", "partner__name", "person__last_name")
         constraints = [
             models.UniqueConstraint(fields=("body", "person"), name="seat_unique_person"),
         ]
@@ -175,6 +185,17 @@ class Meeting(FinalRows):
     )
     starts_at = models.DateTimeField(_("date et heure"))
     place = models.CharField(_("lieu"), max_length=300, blank=True)
+    # How the minutes introduce the place: "à l'"Hôtel du Département, "au" siège de…
+    place_preposition = models.CharField(
+        _("introduction du lieu"),
+        max_length=30,
+        blank=True,
+        default="à",
+        help_text=_(
+            "Comme le procès-verbal l'écrit devant le lieu : « à l' » Hôtel du Département, "
+            "« au » siège de…, « à la » Maison…, « à » Tours."
+        ),
+    )
     video_link = models.URLField(_("lien de visioconférence"), blank=True)
     chair = models.ForeignKey(
         Person,
@@ -184,6 +205,15 @@ class Meeting(FinalRows):
         related_name="+",
         verbose_name=_("président de séance"),
     )
+    chair_title = models.CharField(
+        _("qualité du président de séance"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Telle qu'elle figure au procès-verbal et sous sa signature, par ex. « Maire de "
+            "Châteauroux », « Présidente du Conseil départemental ». Vide : sa fonction."
+        ),
+    )
     secretary = models.ForeignKey(
         Person,
         on_delete=models.PROTECT,
@@ -192,6 +222,7 @@ class Meeting(FinalRows):
         related_name="+",
         verbose_name=_("secrétaire de séance"),
     )
+    # Stamped when the product sends the convocation; typed in for a convocation sent otherwise.
     convened_at = models.DateTimeField(_("convocation envoyée le"), null=True, blank=True)
     minutes_closed_at = models.DateTimeField(_("procès-verbal clos le"), null=True, blank=True)
 
@@ -216,6 +247,17 @@ class Meeting(FinalRows):
     @property
     def is_closed(self) -> bool:
         return self.minutes_closed_at is not None
+
+    @property
+    def place_phrase(self) -> str:
+        """ "à l'Hôtel du Département, Tours": the place as the minutes introduce it."""
+        if not self.place:
+            return ""
+        preposition = self.place_preposition.strip()
+        if not preposition:
+            return self.place
+        glue = "" if preposition.endswith(("'", "’")) else " "
+        return f"{preposition}{glue}{self.place}"
 
 
 class ClosedMinutesGuard(FinalRows):
@@ -296,6 +338,12 @@ class AgendaItem(ClosedMinutesGuard):
     position = models.PositiveSmallIntegerField(_("rang"))
     title = models.CharField(_("intitulé"), max_length=300)
     kind = models.CharField(_("nature"), max_length=12, choices=ItemKind.choices)
+    number = models.CharField(
+        _("numéro de délibération"),
+        max_length=30,
+        blank=True,
+        help_text=_("Pour une instance qui numérote ses délibérations, par ex. « 2026-03 »."),
+    )
     summary = models.TextField(_("compte rendu des échanges"), blank=True)
 
     class Meta:
@@ -351,6 +399,7 @@ class DecisionResult(models.TextChoices):
     CONSENSUS = voting.CONSENSUS, _("Adoptée par consensus")
     ADOPTED = voting.ADOPTED, _("Adoptée à la majorité des deux tiers")
     REJECTED = voting.REJECTED, _("Rejetée")
+    ADVISORY_ONLY = voting.ADVISORY_ONLY, _("Non adoptée : avis consultatifs seulement")
 
 
 class Decision(ClosedMinutesGuard):

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance import wording
 from governance.models import (
     Action,
     ActionStatus,
@@ -165,30 +166,19 @@ class Quorum:
         return self.required is None or self.represented >= self.required
 
     def describe(self) -> str:
-        counts = {"present": self.represented, "total": self.deliberative}
+        counts = {
+            "represented": wording.represented_tenants(self.represented),
+            "total": self.deliberative,
+            "required": self.required,
+        }
         if self.required is None:
-            return (
-                _(
-                    "%(present)s tenants délibérants présents ou représentés sur %(total)s "
-                    "(pas de quorum fixé)"
-                )
-                % counts
-            )
-        counts["required"] = self.required
+            return _("%(represented)s sur %(total)s (pas de quorum fixé)") % counts
         if self.met:
             return (
-                _(
-                    "Quorum atteint : %(present)s tenants délibérants présents ou représentés sur "
-                    "%(total)s (%(required)s requis)"
-                )
-                % counts
+                _("Quorum atteint : %(represented)s sur %(total)s (%(required)s requis)") % counts
             )
         return (
-            _(
-                "Quorum non atteint : %(present)s tenants délibérants présents ou représentés sur "
-                "%(total)s (%(required)s requis)"
-            )
-            % counts
+            _("Quorum non atteint : %(represented)s sur %(total)s (%(required)s requis)") % counts
         )
 
 
@@ -204,9 +194,17 @@ def quorum(meeting: Meeting) -> Quorum:
 
 
 def notice_days(meeting: Meeting) -> int | None:
-    """Whole days between the convocation (or today, before it is sent) and the meeting."""
-    sent = timezone.localdate(meeting.convened_at) if meeting.convened_at else timezone.localdate()
-    return (timezone.localdate(meeting.starts_at) - sent).days
+    """Whole days between the convocation (or today, before it is sent) and the meeting.
+
+    None for a meeting held without a recorded convocation: there is no notice to speak of. A
+    convocation recorded on the day of the meeting (or, in old records, after it) gives 0.
+    """
+    today = timezone.localdate()
+    day = timezone.localdate(meeting.starts_at)
+    if meeting.convened_at is None and day < today:
+        return None
+    sent = timezone.localdate(meeting.convened_at) if meeting.convened_at else today
+    return max((day - sent).days, 0)
 
 
 def notice_is_short(meeting: Meeting) -> bool:
@@ -217,31 +215,43 @@ def notice_is_short(meeting: Meeting) -> bool:
 # --- Pages --------------------------------------------------------------------------------------
 
 
-def meeting_record(meeting: Meeting) -> dict:
-    """Everything the meeting page and the minutes show, in as few queries as it takes."""
-    attendances = list(
-        meeting.attendances.select_related("seat__person", "seat__partner", "proxy_to__person")
-    )
+def _protocol_order(row: Attendance) -> tuple:
+    return (row.seat.order, row.seat.partner.name, row.seat.person.last_name)
+
+
+def meeting_record(meeting: Meeting, *, with_record: bool = True) -> dict:
+    """Everything the meeting page and the minutes show, in as few queries as it takes.
+
+    Without `with_record` (a partner user before the minutes are published): the agenda only, no
+    attendance, no votes, no outcome. Members come in the body's protocol order.
+    """
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("decision__concerned_partner")
         .prefetch_related("documents")
         .order_by("position")
     )
-    votes = (
-        Vote.objects.filter(decision__item__meeting=meeting)
-        .select_related("tenant", "cast_by__person", "proxy_from__person")
-        .order_by("tenant__code")
-    )
-    by_decision: dict[int, list[Vote]] = {}
-    for vote in votes:
-        by_decision.setdefault(vote.decision_id, []).append(vote)
+    attendances, by_decision = [], {}
+    if with_record:
+        attendances = sorted(
+            meeting.attendances.select_related(
+                "seat__person", "seat__partner", "proxy_to__person", "proxy_to__partner"
+            ),
+            key=_protocol_order,
+        )
+        votes = (
+            Vote.objects.filter(decision__item__meeting=meeting)
+            .select_related("tenant", "cast_by__person", "proxy_from__person")
+            .order_by("tenant__code")
+        )
+        for vote in votes:
+            by_decision.setdefault(vote.decision_id, []).append(vote)
     for item in items:
         decision = getattr(item, "decision", None) if item.kind == "decision" else None
         item.decision_record = decision
         item.votes_list = by_decision.get(decision.pk, []) if decision else []
     by_status = {status: [] for status in AttendanceStatus.values}
-    for row in sorted(attendances, key=lambda a: (a.seat.partner.name, a.seat.person.last_name)):
+    for row in attendances:
         by_status[row.status].append(row)
     return {
         "meeting": meeting,
@@ -251,7 +261,7 @@ def meeting_record(meeting: Meeting) -> dict:
         "excused": by_status[AttendanceStatus.EXCUSED],
         "proxies": by_status[AttendanceStatus.PROXY],
         "absent": by_status[AttendanceStatus.ABSENT],
-        "quorum": quorum(meeting),
+        "quorum": quorum(meeting) if with_record else None,
         "actions": Action.objects.filter(item__meeting=meeting).select_related("owner", "item"),
         "convocations_sent": meeting.deliveries.filter(sent_at__isnull=False).count(),
     }

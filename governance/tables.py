@@ -1,10 +1,14 @@
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Action, Decision
 
 
 class DecisionTable(tables.Table):
+    export_title = _("Registre des décisions")
+
     date = tables.DateColumn(
         accessor="item__meeting__starts_at", verbose_name=_("Séance"), format="d/m/Y"
     )
@@ -25,9 +29,12 @@ class DecisionTable(tables.Table):
         order_by = ("-date",)
         empty_text = _("Aucune décision ne correspond à ces critères.")
 
+    def value_date(self, value):
+        return value  # the meeting's date and time, exported in local time
+
 
 class ActionTable(tables.Table):
-    title = tables.Column(linkify=("governance:action_update", {"pk": tables.A("pk")}))
+    title = tables.Column()
     owner = tables.Column(verbose_name=_("Responsable"))
     partner = tables.Column(accessor="owner__partner__short_name", verbose_name=_("Partenaire"))
     meeting = tables.Column(
@@ -41,3 +48,17 @@ class ActionTable(tables.Table):
         fields = ["title", "owner", "due_on", "status", "done_on"]
         sequence = ["title", "owner", "partner", "meeting", "due_on", "status", "done_on"]
         empty_text = _("Aucune action.")
+
+    def __init__(self, *args, can_edit: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_edit = can_edit  # only those who may follow the link see it
+
+    def render_title(self, record, value):
+        if not self.can_edit:
+            return value
+        return format_html(
+            '<a href="{}">{}</a>', reverse("governance:action_update", args=[record.pk]), value
+        )
+
+    def value_title(self, value):
+        return value

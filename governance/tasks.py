@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from governance import selectors
 from governance.calendar import meeting_ics
+from governance.confirmations import ICS_FILENAME, convocation_context
 from governance.models import ConvocationDelivery, FrequencyAlert, Meeting
 from governance.services.meetings import meeting_mark_convened
 from ligeris.lib.email import send_templated_email
@@ -42,14 +43,13 @@ def _send_one(meeting: Meeting, seat) -> bool:
         # Recorded in the same transaction as the send: a failed send rolls the record back.
         delivery.sent_at = timezone.now()
         delivery.save(update_fields=["sent_at"])
-        link = settings.LIGERIS_BASE_URL.rstrip("/") + meeting.get_absolute_url()
         send_templated_email(
             "convocation",
             to=[delivery.email],
-            context={"meeting": meeting, "seat": seat, "items": meeting.items.all(), "link": link},
+            context=convocation_context(meeting, seat),
             attachments=[
                 (
-                    "convocation.ics",
+                    ICS_FILENAME,
                     meeting_ics(meeting, attendee_email=delivery.email),
                     "text/calendar",
                 ),

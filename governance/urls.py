@@ -10,6 +10,7 @@ urlpatterns = [
     path("instances/<int:pk>/", bodies.BodyDetailView.as_view(), name="body_detail"),
     path("instances/<int:pk>/modifier/", bodies.BodyUpdateView.as_view(), name="body_update"),
     path("instances/<int:pk>/sieges/ajouter/", bodies.SeatCreateView.as_view(), name="seat_create"),
+    path("sieges/<int:pk>/modifier/", bodies.SeatUpdateView.as_view(), name="seat_update"),
     path("sieges/<int:pk>/retirer/", bodies.SeatEndView.as_view(), name="seat_end"),
     path(
         "instances/<int:pk>/seances/nouvelle/",

@@ -3,7 +3,9 @@
 One ballot per tenant. A deliberative ballot counts; an advisory one (tenant not yet deployed on the
 meeting date) is published but outside every count. Consensus first: at least one deliberative
 "for" and no "against" (abstention does not break it unless the body says so). Failing consensus,
-the motion is adopted when ``for × 3 ≥ base × 2`` in whole numbers, rejected otherwise.
+the motion is adopted when ``for × 3 ≥ base × 2`` in whole numbers, rejected otherwise. With
+advisory opinions only and no deliberative ballot, nothing was decided: the motion is not adopted,
+and the outcome says why rather than "rejected".
 """
 
 from collections import Counter
@@ -14,6 +16,7 @@ FOR, AGAINST, ABSTAIN = "for", "against", "abstain"
 CHOICES = (FOR, AGAINST, ABSTAIN)
 
 CONSENSUS, ADOPTED, REJECTED = "consensus", "adopted", "rejected"
+ADVISORY_ONLY = "advisory"
 
 #: The base of the two-thirds rule.
 BASE_CAST = "cast"  # votes cast: for + against (abstentions are not votes cast)
@@ -42,6 +45,10 @@ class Outcome:
     @property
     def adopted(self) -> bool:
         return self.result in (CONSENSUS, ADOPTED)
+
+    @property
+    def advisory_count(self) -> int:
+        return self.advisory_for + self.advisory_against + self.advisory_abstentions
 
     @property
     def unanimous(self) -> bool:
@@ -80,7 +87,9 @@ def count(
     }[base_rule]
 
     consensus = votes_for > 0 and against == 0 and not (abstention_breaks_consensus and abstain)
-    if consensus:
+    if not (votes_for or against or abstain) and any(tally.values()):
+        result = ADVISORY_ONLY
+    elif consensus:
         result = CONSENSUS
     elif votes_for > 0 and votes_for * 3 >= base * 2:
         result = ADOPTED

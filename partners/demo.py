@@ -76,6 +76,7 @@ def load_demo_consortium() -> Consortium:
     for row in _rows("ligeris_people.csv"):
         services.person_save(
             person=Person(partner=by_short_name[row["partner"]]),
+            civility=row["civility"],
             first_name=row["first_name"],
             last_name=row["last_name"],
             role=row["role"],

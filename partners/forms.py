@@ -70,7 +70,16 @@ class PartnerForm(DateInputsMixin, forms.ModelForm):
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = ["first_name", "last_name", "role", "job_title", "email", "phone", "is_active"]
+        fields = [
+            "civility",
+            "first_name",
+            "last_name",
+            "role",
+            "job_title",
+            "email",
+            "phone",
+            "is_active",
+        ]
 
 
 class TenantForm(DateInputsMixin, forms.ModelForm):

@@ -336,10 +336,16 @@ class PersonRole(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
+class Civility(models.TextChoices):
+    MR = "M.", _("M.")
+    MRS = "Mme", _("Mme")
+
+
 class Person(models.Model):
     partner = models.ForeignKey(
         Partner, verbose_name=_("partenaire"), on_delete=models.PROTECT, related_name="people"
     )
+    civility = models.CharField(_("civilité"), max_length=3, choices=Civility.choices, blank=True)
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
     role = models.CharField(_("fonction"), max_length=20, choices=PersonRole.choices)
@@ -360,6 +366,18 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_feminine(self) -> bool:
+        """Whether French documents write her titles and agreements in the feminine."""
+        return self.civility == Civility.MRS
+
+    @property
+    def formal_name(self) -> str:
+        """ "Mme Claire Dumontet", as official documents name a person."""
+        if not self.civility:
+            return str(self)
+        return f"{self.civility}\u00a0{self}"
 
     def get_additional_data(self) -> dict:
         return {"partner_id": self.partner_id}

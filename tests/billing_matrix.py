@@ -4,10 +4,13 @@ Secretaries get 403 on every billing page; partner users reach their own shares 
 lines only (another partner's share is a 404).
 """
 
+from decimal import Decimal
+
 from billing.models import RevenueTitle, RunKind, VolumeImport
 from billing.services import runs, titres
 from billing.tasks import render_missing
 from tests.billing_fixtures import build_billing_year, record_actuals
+from tests.pes_fixtures import PES_CODES
 from tests.titre_fixtures import ISSUE_DATE, settings_for
 
 LOGIN = 302
@@ -53,6 +56,8 @@ BILLING_MATRIX = {
     "billing:titre_detail": ("get", "billing_titre_of_a", OWN_SHARE_OF_A),
     "billing:titre_pdf": ("get", "billing_titre_of_a", OWN_SHARE_OF_A),
     "billing:payment_create": ("get", "billing_titre_of_a", MANAGERS_ONLY),
+    "billing:payment_reverse": ("get", "billing_payment_of_a", MANAGERS_ONLY),
+    "billing:refund_create": ("get", "billing_titre_of_a", MANAGERS_ONLY),
     "billing:titre_correct": ("get", "billing_titre_of_a", MANAGERS_ONLY),
     "billing:titre_recovery": ("post", "billing_draft_titre", POST_MANAGERS),
     "billing:drafts_from_run": ("get", "billing_year", MANAGERS_ONLY),
@@ -63,6 +68,10 @@ BILLING_MATRIX = {
     "billing:batch_delete": ("post", "billing_draft_batch", POST_MANAGERS),
     "billing:batch_resume": ("post", "billing_issued_batch", POST_MANAGERS),
     "billing:my_titres": ("get", None, PARTNERS_ONLY),
+    # The accountant's files of an issued batch (PDFs rendered, PES codes set).
+    "billing:batch_pes": ("get", "billing_pes_batch", MANAGERS_ONLY),
+    "billing:batch_accounting_csv": ("get", "billing_pes_batch", MANAGERS_ONLY),
+    "billing:batch_accounting_xlsx": ("get", "billing_pes_batch", MANAGERS_ONLY),
 }
 
 
@@ -118,7 +127,17 @@ def billing_args(world, key: str) -> list:
         return [draft_batch(world, run).titres.order_by("pk").first().pk]
     if key == "billing_issued_batch":
         return [issued_batch(world, run).pk]
+    if key == "billing_pes_batch":
+        batch = issued_batch(world, run)
+        settings_for(world, **PES_CODES)
+        return [batch.pk]
     if key == "billing_titre_of_a":
         batch = issued_batch(world, run)
         return [RevenueTitle.objects.get(batch=batch, tenant=world.tenant_a).pk]
+    if key == "billing_payment_of_a":
+        titre = RevenueTitle.objects.get(batch=issued_batch(world, run), tenant=world.tenant_a)
+        payment = titres.payment_record(
+            titre=titre, paid_on=ISSUE_DATE, amount=Decimal("100"), reference="P1"
+        )
+        return [titre.pk, payment.pk]
     raise KeyError(key)

@@ -135,3 +135,73 @@ def test_2fa_is_optional_for_partner_users(require_2fa, client_for):
 def test_2fa_not_demanded_when_the_setting_is_off(client_for, settings):
     settings.LIGERIS_REQUIRE_2FA = False
     assert client_for("finance").get("/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["admin", "finance", "secretary"])
+def test_2fa_is_demanded_of_every_staff_role_without_it(require_2fa, client_for, role):
+    client = client_for(role)
+    for path in ("/", reverse("partners:partner_list")):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_the_django_admin_is_closed_to_an_administrator_without_2fa(require_2fa, client_for):
+    response = client_for("admin").get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_a_superuser_without_2fa_is_sent_to_set_it_up(require_2fa, client, world):
+    # A superuser acts as an administrator whatever its role field says.
+    UserFactory(
+        email="root@example.org",
+        role="partner",
+        partner=world.partner_a,
+        is_superuser=True,
+        is_staff=True,
+    )
+    client.post(LOGIN, {"login": "root@example.org", "password": PASSWORD})
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def _accept_invitation(client, user) -> object:
+    from accounts.services import invitation_path
+
+    return client.post(
+        invitation_path(user),
+        {"new_password1": "Archives-Ligeris-2026", "new_password2": "Archives-Ligeris-2026"},
+    )
+
+
+def test_an_invited_administrator_is_sent_to_set_up_2fa_at_once(require_2fa, client, db):
+    invited = UserFactory(email="nouvel-admin@example.org", role="admin")
+    invited.set_unusable_password()
+    invited.save()
+    response = _accept_invitation(client, invited)
+    assert response.status_code == 302
+    # Signed in, but nothing but the 2FA set-up is open to them.
+    response = client.get(response["Location"])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+    assert client.get("/admin/")["Location"] == reverse("mfa_activate_totp")
+    # The set-up page stays open to them (allauth first confirms the password, as for anyone).
+    response = client.get(reverse("mfa_activate_totp"), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].startswith("/comptes/reauthenticate/")
+
+
+def test_accepting_an_invitation_never_skips_a_second_factor_already_set_up(client, db):
+    invited = UserFactory(email="deja-2fa@example.org", role="admin")
+    invited.set_unusable_password()
+    invited.save()
+    Authenticator.objects.create(user=invited, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    response = _accept_invitation(client, invited)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/comptes/2fa/authenticate/")
+    # Not signed in until the code is given.
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/comptes/login/")

@@ -168,7 +168,7 @@ CORPUS = [
         "enorme.csv",
         _big_csv(50_000),
         "file",
-        "Le fichier compte 50\u202f000 lignes : au plus 20\u202f000 par import.",
+        "Le fichier compte plus de 20\u202f000 lignes : au plus 20\u202f000 par import.",
     ),
 ]
 

@@ -1,13 +1,11 @@
 """Rough edges of the billing pages: what finance staff read should not be code or jargon."""
 
-import csv
-import io
-
 from django.urls import reverse
 
 from billing.models import RunKind
 from billing.services import runs
 from tests.billing_fixtures import record_actuals
+from tests.exports import read_csv
 
 ACTUAL_BAR = 'fill="#7d97c7"'
 
@@ -34,9 +32,9 @@ def test_volumes_are_grouped_on_screen_and_plain_in_exports(world, billing_year,
     assert "1\u00a0250,000" in page
     assert "8\u00a0000,000" in page
     assert "1250,000" not in page
-    export = client.get(reverse("billing:volume_list"), {"_export": "csv"}).content.decode()
-    values = [row[2] for row in list(csv.reader(io.StringIO(export)))[1:]]
-    assert "1250.000" in values
+    export = client.get(reverse("billing:volume_list"), {"_export": "csv"})
+    values = [row[2] for row in read_csv(export)[1:]]
+    assert "1250,000" in values
 
 
 def test_the_recap_chart_shows_no_actual_bar_before_an_actual_run(billing_year, client_for):

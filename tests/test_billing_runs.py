@@ -274,6 +274,9 @@ def test_a_pool_without_budget_takes_it_from_the_grid(billing_year):
         budget_amount=None,
     )
     assert install.budget_amount == Decimal("1000.00")  # the grid's "install" line
+    # The grid's annual cap is one amount for all staff time: a second staff-time pool takes
+    # what the first leaves of it.
+    costs.pool_save(pool=billing_year.rh, budget_amount=Decimal("9000"))
     staff = costs.pool_save(
         pool=CostPool(fiscal_year=fiscal_year),
         code="rh2",
@@ -281,7 +284,7 @@ def test_a_pool_without_budget_takes_it_from_the_grid(billing_year):
         key=AllocationKey.STAFF_TIME,
         budget_amount=None,
     )
-    assert staff.budget_amount == Decimal("12000.00")  # the grid's annual cap
+    assert staff.budget_amount == Decimal("3000.00")
 
 
 def test_a_run_and_its_shares_never_change(billing_year):

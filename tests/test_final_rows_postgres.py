@@ -11,7 +11,14 @@ from django.db import IntegrityError, connection, transaction
 from billing.models import RevenueTitle, TitreSequence, TitreState
 from billing.services import titres
 from tests.conftest import ON_POSTGRES
-from tests.final_rows import DATABASE_MESSAGES, FINAL_TABLES, OPEN_ROWS, Records, Table
+from tests.final_rows import (
+    DATABASE_MESSAGES,
+    FINAL_TABLES,
+    OPEN_ROWS,
+    WRITTEN_ONCE,
+    Records,
+    Table,
+)
 from tests.titre_fixtures import ISSUE_DATE, issued
 
 pytestmark = [
@@ -99,7 +106,18 @@ def _triggers() -> dict[str, set[str]]:
 
 def test_every_final_table_has_its_triggers_and_only_those(db):
     expected = {table.name: {"truncate", "row"} for table in FINAL_TABLES}
+    expected |= {model._meta.db_table: {"truncate", "row"} for model in WRITTEN_ONCE}
     assert _triggers() == expected
+
+
+@pytest.mark.parametrize("model", WRITTEN_ONCE, ids=lambda m: m._meta.db_table)
+def test_tables_written_once_refuse_truncate(model, records):
+    with (
+        pytest.raises(IntegrityError, match="ne se vide pas"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"TRUNCATE {model._meta.db_table} CASCADE")
 
 
 def test_open_rows_still_change_by_raw_sql(records):

@@ -62,8 +62,11 @@ def test_secretary_records_a_copil_and_a_partner_reads_the_minutes(
     page.get_by_role("link", name="Programmer une séance").click()
     held_at = timezone.localtime() - datetime.timedelta(days=3)
     page.get_by_label("Date et heure").fill(held_at.strftime("%Y-%m-%dT10:00"))
-    page.get_by_label("Lieu").fill("Hôtel du Département, Tours")
-    page.get_by_label("Président de séance").select_option(label=str(people[world.coordinator.pk]))
+    page.get_by_label("Introduction du lieu").fill("à l'")
+    page.get_by_label("Lieu", exact=True).fill("Hôtel du Département, Tours")
+    page.get_by_label("Président de séance", exact=True).select_option(
+        label=str(people[world.coordinator.pk])
+    )
     page.get_by_label("Secrétaire de séance").select_option(label=str(people[world.coordinator.pk]))
     page.locator("main button[type=submit]").click()
     page.wait_for_url(f"{base}/gouvernance/seances/*/")
@@ -105,8 +108,11 @@ def test_secretary_records_a_copil_and_a_partner_reads_the_minutes(
     assert decision.result == "consensus"  # the advisory "against" changes nothing
     assert Vote.objects.filter(decision=decision, is_advisory=True).count() == 2
 
-    # Close the minutes and download the PDF.
+    # Close the minutes (the summary first, then the confirmation) and download the PDF.
     page.get_by_role("button", name="Clore le procès-verbal").click()
+    assert page.get_by_text("ne pourront plus changer").is_visible()
+    assert Meeting.objects.get(pk=meeting.pk).minutes_closed_at is None
+    page.get_by_role("button", name="Confirmer : clore et publier le procès-verbal").click()
     page.wait_for_url(f"{base}{meeting.get_absolute_url()}")
     assert page.get_by_text("Le procès-verbal est clos").first.is_visible()
     with page.expect_download() as download_info:
@@ -116,6 +122,7 @@ def test_secretary_records_a_copil_and_a_partner_reads_the_minutes(
     assert "Procès-verbal — Comité de pilotage" in text
     assert "Adoptée par consensus" in text
     assert "pouvoir à" in text
+    assert "s'est réuni à l'Hôtel du Département" in " ".join(text.split())
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "governance_meeting.png"), full_page=True)
 

@@ -4,10 +4,11 @@ Adding a URL pattern without a row here fails `test_every_url_pattern_has_a_row`
 """
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from accounts import services as account_services
 from governance.models import AttendanceStatus
@@ -15,6 +16,7 @@ from governance.services import meetings as meeting_services
 from governance.services.meetings import AttendanceEntry
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import Role
+from ligeris.lib.views import TableExportMixin
 from tests.billing_matrix import BILLING_MATRIX, billing_args
 
 ROLES = ("anonymous", "finance", "secretary", "partner_a", "partner_b", "admin")
@@ -56,6 +58,7 @@ MATRIX = {
     "governance:body_detail": ("get", "cotech", OWN_TO_A),
     "governance:body_update": ("get", "cotech", RECORDERS_ONLY),
     "governance:seat_create": ("get", "cotech", RECORDERS_ONLY),
+    "governance:seat_update": ("get", "cotech_seat", RECORDERS_ONLY),
     "governance:seat_end": ("post", "cotech_seat", POST_RECORDERS),
     "governance:meeting_create": ("get", "cotech", RECORDERS_ONLY),
     "governance:meeting_list": ("get", None, SIGNED_IN),
@@ -63,8 +66,9 @@ MATRIX = {
     "governance:meeting_update": ("get", "cotech_meeting", RECORDERS_ONLY),
     "governance:item_create": ("get", "cotech_meeting", RECORDERS_ONLY),
     "governance:attendance": ("get", "cotech_meeting", RECORDERS_ONLY),
-    "governance:convocation_send": ("post", "cotech_meeting", POST_RECORDERS),
-    "governance:minutes_close": ("post", "cotech_meeting", POST_RECORDERS),
+    # The first POST shows what will happen (200); only the confirmed POST acts.
+    "governance:convocation_send": ("post", "cotech_meeting", RECORDERS_ONLY),
+    "governance:minutes_close": ("post", "cotech_meeting", RECORDERS_ONLY),
     "governance:minutes_pdf": ("get", "closed_cotech_meeting", OWN_TO_A),
     "governance:item_update": ("get", "copil_item", RECORDERS_ONLY),
     "governance:votes": ("get", "copil_item", RECORDERS_ONLY),
@@ -169,6 +173,34 @@ def _args(world, users, key, copil=None):
     return [getattr(world, key).pk]
 
 
+def _twice(values) -> list[str]:
+    return sorted({v for v in values if values.count(v) > 1})
+
+
+def _offered_but_refused(html: str, role: str) -> list[str]:
+    """Links and forms of the page whose view the role may not use: they would end in 403."""
+    refused = []
+    targets = re.findall(r'<a\s[^>]*href="(/[^"#?]*)', html)
+    targets += re.findall(r'<form\s[^>]*action="(/[^"#?]*)', html)
+    for target in set(targets):
+        try:
+            match = resolve(target)
+        except Resolver404:
+            continue
+        view_class = getattr(match.func, "view_class", None)
+        allowed = getattr(view_class, "allowed_roles", None)
+        if allowed is not None and role not in allowed:
+            refused.append(target)
+    return sorted(refused)
+
+
+_DECIMAL_NUMBER_INPUT = re.compile(r'<input[^>]*type="number"[^>]*step="0?\.')
+
+
+def _directives(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",")}
+
+
 CASES = [
     (name, role, expected[i])
     for name, (_, _, expected) in MATRIX.items()
@@ -186,8 +218,39 @@ def test_permission_matrix(name, role, expected, world, users, client_for, reque
     data = {"language": "fr", "next": "/"} if name == "set_language" else {}
     response = getattr(client, method)(url, data)
     assert response.status_code == expected, f"{role} {method.upper()} {url}"
+    # Whatever the answer, no cache keeps it: most pages carry one partner's data.
+    assert {"private", "no-store"} <= _directives(response), f"{role} {method.upper()} {url}"
+    if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+        html = response.content.decode()
+        # No form offers a browser number input for an amount (Chromium reads "10,50" as 1050).
+        assert not _DECIMAL_NUMBER_INPUT.search(html), url
+        if role != "anonymous":  # a signed-out visitor's links lead to the login page
+            acting = Role.PARTNER if role.startswith("partner") else role
+            assert not _offered_but_refused(html, acting), f"{role} {url}"
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), f"{url}: ids used twice {_twice(ids)}"
     if expected == LOGIN and role == "anonymous" and name not in ("set_language", "admin:index"):
         assert "/comptes/login/" in response["Location"]
+
+
+EXPORTS = [
+    name
+    for name, pattern in _our_patterns()
+    if issubclass(getattr(pattern.callback, "view_class", object), TableExportMixin)
+]
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_table_exports_are_never_cached(name, export, world, users, client_for, request):
+    """Each page's CSV and XLSX (the decision register, volumes, batches…), found from the views."""
+    key = MATRIX[name][1]
+    copil = request.getfixturevalue("copil") if name.startswith("governance:") else None
+    client = client_for("admin")
+    response = client.get(reverse(name, args=_args(world, users, key, copil)), {"_export": export})
+    assert response.status_code == 200
+    assert response["Content-Type"] != "text/html; charset=utf-8"
+    assert {"private", "no-store"} <= _directives(response)
 
 
 def test_not_found_and_forbidden_pages_are_french(world, client_for):
@@ -198,3 +261,15 @@ def test_not_found_and_forbidden_pages_are_french(world, client_for):
     response = client.get(reverse("partners:partner_create"))
     assert response.status_code == 403
     assert "Accès refusé" in response.text
+
+
+@pytest.mark.parametrize("role", ["finance", "secretary", "admin"])
+def test_the_action_plan_offers_its_edit_link_only_to_recorders(
+    role, world, users, copil, client_for
+):
+    action_id = _governance_args(world, copil, "action")[0]
+    page = client_for(role).get(reverse("governance:action_list")).content.decode()
+    edit = reverse("governance:action_update", args=[action_id])
+    assert "Rédiger" in page
+    assert (edit in page) is (role != "finance")
+    assert not _offered_but_refused(page, role)

@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from billing.models import (
     AllocationRun,
     Payment,
+    PesExport,
     RevenueTitle,
     RunKind,
     TitreBatch,
@@ -24,6 +25,7 @@ from billing.models import (
 from billing.services import grids, runs, titres
 from billing.tasks import render_missing
 from tests.conftest import ON_POSTGRES
+from tests.pes_fixtures import annual_batch, export
 from tests.titre_fixtures import ISSUE_DATE, TitreRows, issued, settings_for, specific_run
 
 pytestmark = [
@@ -257,3 +259,16 @@ def test_a_draft_can_still_be_changed_and_deleted_by_raw_sql(drafts):
 def test_issuing_through_the_services_passes_the_triggers(world, issued_batch):
     """The issuing service writes a draft's row once, as issued: the triggers let it through."""
     assert [t.number for t in issued(issued_batch)] == [1, 2, 3, 4]
+
+
+def test_a_pes_export_record_refuses_raw_sql(world, billing_year):
+    batch = annual_batch(world, billing_year)
+    export(batch)
+    record = PesExport.objects.get()
+    for statement in (
+        "UPDATE billing_pesexport SET sha256 = 'x' WHERE id = %s",
+        "DELETE FROM billing_pesexport WHERE id = %s",
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [record.pk])
+    assert PesExport.objects.get().sha256 == record.sha256

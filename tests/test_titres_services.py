@@ -15,6 +15,7 @@ from django.utils import timezone
 from billing import recap, selectors, titre_selectors
 from billing.models import (
     AllocationRun,
+    Carryover,
     Expense,
     Payment,
     RevenueTitle,
@@ -513,13 +514,17 @@ def test_a_cancellation_cancels_what_remains_with_its_own_number(world, issued_b
         "issued_on": "2026-01-20",
         "total": "5839.03",
     }
-    (line,) = cancellation.lines.all()
-    assert line.label == "Annulation du titre n° 2026-00003 du 20/01/2026"
-    assert line.amount == cancellation.total
-    assert (
-        line.base
-        == "montant initial 5\u202f839,03\u00a0€, restant avant correction 5\u202f839,03\u00a0€"
+    # Line by line: each line of the original cancelled for what remains of it.
+    lines = list(cancellation.lines.select_related("reduces"))
+    originals = list(original.lines.all())
+    assert [line.reduces for line in lines] == originals
+    assert [line.amount for line in lines] == [line.amount for line in originals]
+    assert [line.label for line in lines] == [line.label for line in originals]
+    heb = lines[0]
+    assert heb.base == (
+        "ligne initiale 2\u202f105,26\u00a0€, restant avant correction 2\u202f105,26\u00a0€"
     )
+    assert cancellation.object == "Annulation du titre n° 2026-00003 du 20/01/2026"
     assert cancellation.reason == "Titre émis sur le mauvais tenant"
 
     original = balance_of(original)
@@ -538,7 +543,14 @@ def test_a_partial_reduction_then_a_cancellation_of_the_rest(world, issued_batch
         issue_date=datetime.date(2026, 2, 1),
     )
     assert reduction.total == Decimal("839.03") and reduction.reference == "2026-00005"
-    assert reduction.lines.get().label.startswith("Réduction du titre n° 2026-00003")
+    assert reduction.object.startswith("Réduction du titre n° 2026-00003")
+    # Spread on the original's lines in proportion to each, to the cent, none beyond its line.
+    parts = {line.reduces.label: line.amount for line in reduction.lines.select_related("reduces")}
+    assert sum(parts.values()) == Decimal("839.03")
+    lines = {line.label: line.amount for line in original.lines.all()}
+    assert set(parts) == set(lines)
+    for label, part in parts.items():
+        assert abs(part - lines[label] * Decimal("839.03") / original.total) < Decimal("0.01")
     original = balance_of(original)
     assert (original.corrected, original.net, original.balance) == (
         Decimal("839.03"),
@@ -663,10 +675,11 @@ def test_status_and_balance_through_payments_and_corrections(world, issued_batch
     )
     overpaid = balance_of(titre)
     assert (overpaid.net, overpaid.balance) == (Decimal("5339.03"), Decimal("-500.00"))
+    assert overpaid.to_refund == Decimal("500.00")
     assert titre_selectors.status_of(overpaid, today=after_due).code == "overpaid"
     assert titre not in titre_selectors.overdue(world.consortium, today=after_due)
     refused(
-        "Le paiement dépasse le reste à recouvrer (-500,00\u00a0€).",
+        "Rien n'est dû sur ce titre : il a un trop-perçu à rembourser (500,00\u00a0€).",
         titres.payment_record,
         titre=titre,
         paid_on=datetime.date(2026, 3, 2),
@@ -684,14 +697,17 @@ def _actuals(year, heb="8000", vol="14000", inst="1000") -> None:
     record_actuals(year, heb=heb, vol=vol, inst=inst, staff_until=datetime.date(2026, 6, 30))
 
 
-def _nets(billed: AllocationRun, actual: AllocationRun) -> dict[str, Decimal]:
-    nets: dict[str, Decimal] = {}
+def _sides(billed: AllocationRun, actual: AllocationRun) -> dict[str, dict[str, Decimal]]:
+    """Per tenant (or member): the positive differences and the negative ones, apart."""
+    sides: dict[str, dict[str, Decimal]] = {}
     for line in recap.true_up(billed, actual):
         if line.borne_by_coordinator or not line.difference:
             continue
         code = line.tenant.code if line.tenant else line.partner.short_name
-        nets[code] = nets.get(code, ZERO) + line.difference
-    return nets
+        side = sides.setdefault(code, {TitreKind.ADDITIONAL: ZERO, TitreKind.REDUCTION: ZERO})
+        kind = TitreKind.ADDITIONAL if line.difference > ZERO else TitreKind.REDUCTION
+        side[kind] += abs(line.difference)
+    return sides
 
 
 def test_trueup_gives_additional_titres_and_reductions_of_the_annual_titre(
@@ -699,39 +715,48 @@ def test_trueup_gives_additional_titres_and_reductions_of_the_annual_titre(
 ):
     _actuals(billing_year)
     actual = runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.ACTUAL)
-    nets = _nets(budget_run, actual)
-    assert set(nets) == {"agglo", "blaisois", "blois", "tours"}  # no cd37, member shares equal
+    sides = _sides(budget_run, actual)
+    assert set(sides) == {"agglo", "blaisois", "blois", "tours"}  # no cd37, member shares equal
     day = datetime.date(2026, 6, 30)
-    batch, skipped = titres.drafts_from_trueup(fiscal_year=billing_year.fiscal_year, issue_date=day)
-    assert skipped == []
-    trueup = {t.tenant.code: t for t in batch.titres.select_related("tenant", "original")}
-    kinds = {code: titre.kind for code, titre in trueup.items()}
-    assert kinds == {
-        "agglo": TitreKind.ADDITIONAL,
-        "blaisois": TitreKind.ADDITIONAL,
-        "blois": TitreKind.REDUCTION,
-        "tours": TitreKind.REDUCTION,
+    batch, notes = titres.drafts_from_trueup(fiscal_year=billing_year.fiscal_year, issue_date=day)
+    assert notes == []
+    trueup = {(t.tenant.code, t.kind): t for t in batch.titres.select_related("tenant", "original")}
+    # Storage dearer, hosting cheaper: each tenant with both gets both titres.
+    expected = {
+        (code, kind) for code, side in sides.items() for kind, total in side.items() if total
     }
+    assert set(trueup) == expected
+    assert {kind for _code, kind in expected} == {TitreKind.ADDITIONAL, TitreKind.REDUCTION}
     annual = {t.tenant.code: t for t in issued(issued_batch)}
-    for code, titre in trueup.items():
-        assert titre.total == abs(nets[code]) > ZERO
-        assert titre.total == sum(line.amount for line in titre.lines.all())
+    for (code, kind), titre in trueup.items():
+        assert titre.total == sides[code][kind] > ZERO
+        lines = list(titre.lines.select_related("reduces"))
+        assert titre.total == sum(line.amount for line in lines)
+        assert all(line.amount > ZERO for line in lines)
         assert titre.run == actual and titre.state == TitreState.DRAFT
         assert titre.debtor == annual[code].debtor
-        if titre.kind == TitreKind.REDUCTION:
+        if kind == TitreKind.REDUCTION:
             assert titre.original == annual[code]
             assert annual[code].reference in titre.object
+            # Each line reduces the line of the same pool on the annual titre, within it.
+            for line in lines:
+                assert line.reduces.titre == annual[code]
+                assert line.reduces.label == line.label
+                assert line.amount <= line.reduces.amount
         else:
             assert titre.original is None
+            assert all(line.reduces is None for line in lines)
     # Per pool, the lines say what was billed and what it cost.
-    heb = trueup["blois"].lines.get(label="Hébergement et maintenance — blois")
+    heb = trueup[("blois", TitreKind.REDUCTION)].lines.get(
+        label="Hébergement et maintenance — blois"
+    )
     assert heb.base == "facturé 2\u202f105,26\u00a0€, réel 1\u202f684,21\u00a0€"
     assert heb.amount == Decimal("421.05")  # a reduction line, counted positive
 
     titres.batch_issue(batch=batch)
-    assert [t.reference for t in issued(batch)] == [f"2026-0000{n}" for n in (5, 6, 7, 8)]
+    assert len(issued(batch)) == len(expected)
     blois = balance_of(annual["blois"])
-    assert blois.net == annual["blois"].total + nets["blois"]
+    assert blois.net == annual["blois"].total - sides["blois"][TitreKind.REDUCTION]
     actual.refresh_from_db()
     assert actual.locked_at is None  # an actual run is not a billed run
 
@@ -826,8 +851,19 @@ def test_a_trueup_reduction_without_an_issued_annual_titre_is_left_out(
     trueup, skipped = titres.drafts_from_trueup(
         fiscal_year=billing_year.fiscal_year, issue_date=datetime.date(2026, 6, 30)
     )
-    assert len(skipped) == 1 and skipped[0].startswith("tours : réduction de ")
-    assert not trueup.titres.filter(tenant=billing_year.tours).exists()
+    # Nothing to reduce: what Tours is owed is carried over to its payer's next titres.
+    (note,) = skipped
+    carried = Carryover.objects.get()
+    assert (carried.debtor, carried.tenant, carried.batch) == (
+        world.partner_a,
+        billing_year.tours,
+        trueup,
+    )
+    assert note == (
+        f"tours : {format_euros(carried.amount)} à déduire des prochains titres "
+        "(aucun titre annuel émis à réduire)."
+    )
+    assert not trueup.titres.filter(tenant=billing_year.tours, kind=TitreKind.REDUCTION).exists()
 
 
 # --- Payments, overdue, exclusion ---------------------------------------------------------------

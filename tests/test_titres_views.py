@@ -1,6 +1,5 @@
 """Titre pages: exports, downloads, payments and corrections through the forms, the portal."""
 
-import csv
 import datetime
 import hashlib
 import io
@@ -23,6 +22,7 @@ from billing.models import (
 )
 from billing.services import runs, titres
 from tests.billing_matrix import draft_batch, issued_batch
+from tests.exports import read_csv
 from tests.titre_fixtures import settings_for
 
 
@@ -45,17 +45,18 @@ def test_batch_exports_for_the_finance_software(batch, client_for):
     client = client_for("finance")
     url = reverse("billing:batch_detail", args=[batch.pk])
     response = client.get(url, {"_export": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = read_csv(response)
     assert rows[0] == ["Numéro", "Débiteur", "SIRET", "Imputation", "Montant", "Objet"]
     titres = list(batch.titres.order_by("number"))
     assert [row[0] for row in rows[1:]] == [t.reference for t in titres]
     assert rows[1][2] == titres[0].debtor.siret
     assert rows[1][3] == "70/70878"
-    assert Decimal(rows[1][4]) == titres[0].total
+    assert Decimal(rows[1][4].replace(",", ".")) == titres[0].total
     response = client.get(url, {"_export": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
-    amounts = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    *amounts, total = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sum(Decimal(str(a)) for a in amounts) == sum(t.total for t in titres)
+    assert Decimal(str(total)) == sum(t.total for t in titres)  # the total row
 
 
 def test_pdf_download_is_the_stored_document_never_cached(titre_a, client_for):

@@ -27,10 +27,13 @@ from django.utils.text import slugify
 from billing.models import (
     AllocationKey,
     AllocationRun,
+    Carryover,
     CostPool,
     Expense,
     Payment,
+    PaymentReversal,
     PoolCategory,
+    Refund,
     RevenueTitle,
     RunKind,
     SpreadOn,
@@ -195,7 +198,15 @@ class TitreRows:
                 "snapshots": sorted(RevenueTitle.objects.values_list("pk", "snapshot")),
                 "lines": sorted(
                     TitreLine.objects.values_list(
-                        "pk", "titre_id", "position", "label", "base", "amount", "share_id"
+                        "pk",
+                        "titre_id",
+                        "position",
+                        "label",
+                        "base",
+                        "amount",
+                        "share_id",
+                        "reduces_id",
+                        "carryover_id",
                     )
                 ),
                 "batches": sorted(
@@ -211,6 +222,9 @@ class TitreRows:
                 "payments": sorted(
                     Payment.objects.values_list("pk", "titre_id", "paid_on", "amount", "reference")
                 ),
+                "refunds": sorted(Refund.objects.values_list("pk", "titre_id", "amount")),
+                "reversals": sorted(PaymentReversal.objects.values_list("pk", "payment_id")),
+                "carryovers": sorted(Carryover.objects.values_list("pk", "batch_id", "amount")),
                 "runs": sorted(AllocationRun.objects.values_list("pk", "locked_at")),
                 "grids": sorted(TariffGrid.objects.values_list("pk", "frozen_at")),
             }

@@ -13,17 +13,17 @@ from billing.models.costs import (
     SpreadOn,
     StaffTime,
 )
+from billing.models.documents import Payment, TitreDocument, TitreEmail
 from billing.models.grids import FiscalYear, TariffGrid, TariffLine, TariffLineKind
+from billing.models.pes import PesExport
 from billing.models.runs import AllocationRun, Share
+from billing.models.settlements import Carryover, PaymentReversal, Refund
 from billing.models.titres import (
     CHARGING_KINDS,
     CORRECTING_KINDS,
     BatchState,
-    Payment,
     RevenueTitle,
     TitreBatch,
-    TitreDocument,
-    TitreEmail,
     TitreKind,
     TitreLine,
     TitreSequence,
@@ -38,11 +38,15 @@ __all__ = [
     "AllocationKey",
     "AllocationRun",
     "BatchState",
+    "Carryover",
     "CostPool",
     "Expense",
     "FiscalYear",
     "Payment",
+    "PaymentReversal",
+    "PesExport",
     "PoolCategory",
+    "Refund",
     "RevenueTitle",
     "RunKind",
     "Share",

@@ -1,4 +1,4 @@
-"""Titres de recette: batches (bordereaux), titres and their lines, stored PDFs, e-mails, payments.
+"""Titres de recette: the settings, batches (bordereaux), the yearly sequence, titres and lines.
 
 A draft has no number. Issuing numbers it per year of issue, snapshots issuer and debtor, and from
 then on the titre and its lines never change: corrections are other titres that reference it.
@@ -6,6 +6,7 @@ then on the titre and its lines never change: corrections are other titres that 
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from billing.models._fields import money_field, user_field
 from billing.models.grids import FiscalYear
 from billing.models.runs import AllocationRun, Share
+from billing.pes import validators as pes
 from ligeris.lib.final import FinalRows
 from partners.models import Consortium, Partner, Tenant
+from partners.validators import validate_siret
 
 ISSUED_IMMUTABLE = _(
     "Un titre émis ne se modifie ni ne se supprime : émettez un titre d'annulation ou de réduction."
@@ -79,6 +82,68 @@ class TitreSettings(models.Model):
         max_length=300,
         default="28 rue de la Bretonnerie, 45057 Orléans Cedex 1",
     )
+    # The codes of the PES V2 flux to Hélios, as the public accountant gives them.
+    pes_poste = models.CharField(
+        _("codique du poste comptable (PES)"),
+        max_length=7,
+        blank=True,
+        validators=[pes.validate_poste],
+        help_text=_("6 ou 7 chiffres, donnés par le comptable public."),
+    )
+    pes_siret = models.CharField(
+        _("SIRET du budget (PES)"),
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text=_("Identifiant de la collectivité dans Hélios (IdColl)."),
+    )
+    pes_collectivity_code = models.CharField(
+        _("code collectivité (PES)"),
+        max_length=3,
+        blank=True,
+        validators=[pes.validate_collectivity_code],
+        help_text=_("3 chiffres (CodCol)."),
+    )
+    pes_budget_code = models.CharField(
+        _("code budget (PES)"),
+        max_length=2,
+        blank=True,
+        validators=[pes.validate_budget_code],
+        help_text=_("2 caractères, 01 pour le budget principal (CodBud)."),
+    )
+    pes_budget_label = models.CharField(_("libellé du budget (PES)"), max_length=38, blank=True)
+    pes_product_code = models.CharField(
+        _("code produit local (PES)"),
+        max_length=4,
+        blank=True,
+        validators=[pes.validate_product_code],
+        help_text=_("1 à 4 lettres ou chiffres, rattaché dans Hélios à un code produit national."),
+    )
+    pes_function = models.CharField(
+        _("fonction (PES)"),
+        max_length=10,
+        blank=True,
+        validators=[pes.validate_function],
+        help_text=_("Compte fonctionnel, en M14, M52, M57 et M71 seulement ; sinon laissez vide."),
+    )
+
+    #: The codes without which no PES flux is produced.
+    PES_REQUIRED = (
+        "pes_poste",
+        "pes_siret",
+        "pes_collectivity_code",
+        "pes_budget_code",
+        "pes_product_code",
+    )
+    one_net_titre_per_debtor = models.BooleanField(
+        _("un seul titre net par débiteur"),
+        default=False,
+        help_text=_(
+            "À la régularisation (et sur une répartition spécifique), le solde de chaque débiteur "
+            "fait un seul titre : complémentaire s'il doit, de réduction s'il lui est dû. Sinon, "
+            "un titre complémentaire pour les charges et un titre de réduction pour le reste."
+        ),
+    )
 
     class Meta:
         verbose_name = _("paramètres des titres")
@@ -86,6 +151,19 @@ class TitreSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Paramètres des titres de %(consortium)s") % {"consortium": self.consortium})
+
+    def clean(self) -> None:
+        # The PES codes go together: a flux with some of them would be refused by Hélios.
+        given = [name for name in self.PES_REQUIRED if getattr(self, name)]
+        if given and len(given) < len(self.PES_REQUIRED):
+            message = _("Renseignez aussi ce code : le flux PES les demande tous.")
+            raise ValidationError(
+                {name: message for name in self.PES_REQUIRED if not getattr(self, name)}
+            )
+
+    @property
+    def pes_ready(self) -> bool:
+        return all(getattr(self, name) for name in self.PES_REQUIRED)
 
 
 class BatchState(models.TextChoices):
@@ -358,6 +436,24 @@ class TitreLine(FinalRows):
         blank=True,
         related_name="titre_lines",
     )
+    # A line of a reduction or cancellation names the line of the original it reduces; a line
+    # of a charging titre may deduct what was carried over to the debtor (a negative amount).
+    reduces = models.ForeignKey(
+        "self",
+        verbose_name=_("ligne réduite"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reductions",
+    )
+    carryover = models.ForeignKey(
+        "billing.Carryover",
+        verbose_name=_("report déduit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+    )
 
     class Meta:
         verbose_name = _("ligne de titre")
@@ -365,85 +461,16 @@ class TitreLine(FinalRows):
         ordering = ["titre", "position"]
         constraints = [
             models.UniqueConstraint(fields=["titre", "position"], name="titre_line_position"),
+            models.CheckConstraint(
+                condition=Q(reduces__isnull=True) | Q(amount__gt=0, carryover__isnull=True),
+                name="titre_line_reduction_positive",
+                violation_error_message=_("Une ligne de réduction est positive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(carryover__isnull=True) | Q(amount__lt=0),
+                name="titre_line_carryover_deducted",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.label} : {self.amount} €"
-
-
-class WriteOnce(FinalRows):
-    """A row of an issued titre, written once and never changed or deleted."""
-
-    refused_parents = {"titre": NOT_ISSUED}
-
-    class Meta:
-        abstract = True
-
-
-class TitreDocument(WriteOnce):
-    """The PDF of an issued titre, as sent: its bytes and their SHA-256."""
-
-    titre = models.OneToOneField(
-        RevenueTitle, verbose_name=_("titre"), on_delete=models.PROTECT, related_name="document"
-    )
-    pdf = models.BinaryField(_("PDF"))
-    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
-    size = models.PositiveIntegerField(_("taille (octets)"))
-    created_at = models.DateTimeField(_("produit le"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("PDF de titre")
-        verbose_name_plural = _("PDF de titres")
-
-    def __str__(self) -> str:
-        return f"{self.titre.reference}.pdf ({self.sha256[:12]}…)"
-
-
-class TitreEmail(FinalRows):
-    """The idempotency record of one e-mail of a titre: created before sending, dated once sent.
-
-    Once dated it is final (deleting it would send the titre again).
-    """
-
-    final_rows = Q(sent_at__isnull=False)
-    refused_parents = {"titre": NOT_ISSUED}
-
-    titre = models.ForeignKey(
-        RevenueTitle, verbose_name=_("titre"), on_delete=models.PROTECT, related_name="emails"
-    )
-    email = models.EmailField(_("destinataire"))
-    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("envoi de titre")
-        verbose_name_plural = _("envois de titres")
-        constraints = [
-            models.UniqueConstraint(fields=["titre", "email"], name="titre_email_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.titre.reference} → {self.email}"
-
-
-class Payment(WriteOnce):
-    """A payment received by the public accountant on a titre (partial payments allowed)."""
-
-    titre = models.ForeignKey(
-        RevenueTitle, verbose_name=_("titre"), on_delete=models.PROTECT, related_name="payments"
-    )
-    paid_on = models.DateField(_("date du paiement"))
-    amount = money_field(_("montant (€)"))
-    reference = models.CharField(_("référence"), max_length=100)
-    recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
-    recorded_by = user_field(_("enregistré par"))
-
-    class Meta:
-        verbose_name = _("paiement")
-        verbose_name_plural = _("paiements")
-        ordering = ["titre", "paid_on", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.titre.reference} : {self.amount} € le {self.paid_on:%d/%m/%Y}"

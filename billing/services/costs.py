@@ -5,17 +5,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from billing.models import (
     AllocationKey,
     CostPool,
     Expense,
+    FiscalYear,
     PoolCategory,
     StaffTime,
     TariffLine,
     TariffLineKind,
 )
+from billing.money import format_euros
 from ligeris.lib.services import save_validated as save
 
 #: Grid lines that give a pool its budget when the pool has the same code.
@@ -27,16 +30,60 @@ BUDGET_LINE_KINDS = (
 )
 
 
+def _staff_cap(pool: CostPool) -> Decimal | None:
+    line = TariffLine.objects.filter(
+        grid__fiscal_year=pool.fiscal_year, kind=TariffLineKind.STAFF_CAP
+    ).first()
+    return line.amount if line is not None else None
+
+
+def _other_staff_budgets(pool: CostPool) -> Decimal:
+    others = CostPool.objects.filter(fiscal_year=pool.fiscal_year, key=AllocationKey.STAFF_TIME)
+    if pool.pk:
+        others = others.exclude(pk=pool.pk)
+    return others.aggregate(total=Sum("budget_amount"))["total"] or Decimal(0)
+
+
 def _grid_budget(pool: CostPool) -> Decimal:
     """A pool left without budget takes it from the year's grid.
 
-    The grid line with the pool's code, or, for staff time, the grid's annual cap.
+    The grid line with the pool's code, or, for staff time, what the other staff-time pools
+    leave of the grid's annual cap.
     """
     lines = TariffLine.objects.filter(grid__fiscal_year=pool.fiscal_year)
     line = lines.filter(code=pool.code, kind__in=BUDGET_LINE_KINDS).first()
-    if line is None and pool.key == AllocationKey.STAFF_TIME:
-        line = lines.filter(kind=TariffLineKind.STAFF_CAP).first()
-    return line.amount if line is not None else Decimal(0)
+    if line is not None:
+        return line.amount
+    room = staff_budget_room(pool) if pool.key == AllocationKey.STAFF_TIME else None
+    return room if room is not None else Decimal(0)
+
+
+def staff_budget_room(pool: CostPool) -> Decimal | None:
+    """What the other staff-time pools of the year leave of the cap (None: no cap)."""
+    cap = _staff_cap(pool)
+    return None if cap is None else max(cap - _other_staff_budgets(pool), Decimal(0))
+
+
+def _check_staff_cap(pool: CostPool) -> None:
+    """The cap of annex 1 is one yearly amount for all the coordinator's staff time."""
+    if pool.key != AllocationKey.STAFF_TIME or pool.budget_amount is None:
+        return
+    FiscalYear.objects.select_for_update().get(pk=pool.fiscal_year_id)  # one check at a time
+    cap = _staff_cap(pool)
+    if cap is None:
+        return
+    total = pool.budget_amount + _other_staff_budgets(pool)
+    if total > cap:
+        raise ValidationError(
+            {
+                "budget_amount": _(
+                    "Le budget du temps RH du coordonnateur ne peut dépasser le plafond annuel "
+                    "de la grille (annexe 1) : %(cap)s pour l'exercice, tous postes de temps RH "
+                    "confondus (%(total)s demandés)."
+                )
+                % {"cap": format_euros(cap), "total": format_euros(total)}
+            }
+        )
 
 
 @transaction.atomic
@@ -51,6 +98,7 @@ def pool_save(*, pool: CostPool, **fields: Any) -> CostPool:
         )
     if not pool.budget_amount:
         pool.budget_amount = _grid_budget(pool)
+    _check_staff_cap(pool)
     if pool.pk and pool.key != AllocationKey.STAFF_TIME and pool.staff_times.exists():
         raise ValidationError(
             {"key": _("Ce poste porte du temps RH déclaré : sa clé reste « temps RH ».")}

@@ -6,12 +6,21 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import CostPool, FiscalYear, PoolCategory, TariffGrid, TariffLine
-from billing.money import round_money
-from billing.services.costs import pool_save
+from billing.models import (
+    AllocationKey,
+    CostPool,
+    FiscalYear,
+    PoolCategory,
+    TariffGrid,
+    TariffLine,
+    TariffLineKind,
+)
+from billing.money import format_euros, round_money
+from billing.services.costs import pool_save, staff_budget_room
 from ligeris.lib.services import save_validated as save
 from partners.models import Consortium
 
@@ -41,7 +50,27 @@ def _check_not_frozen(grid: TariffGrid) -> None:
 def tariff_line_save(*, line: TariffLine, **fields: Any) -> TariffLine:
     grid = TariffGrid.objects.select_for_update().get(pk=line.grid_id)
     _check_not_frozen(grid)
-    return save(line, **fields)
+    line = save(line, **fields)
+    if line.kind == TariffLineKind.STAFF_CAP:
+        _check_staff_budgets(grid, line.amount)
+    return line
+
+
+def _check_staff_budgets(grid: TariffGrid, cap: Decimal) -> None:
+    """A cap lowered below the staff-time budgets already set is refused (annex 1)."""
+    budgets = CostPool.objects.filter(
+        fiscal_year=grid.fiscal_year_id, key=AllocationKey.STAFF_TIME
+    ).aggregate(total=Sum("budget_amount"))["total"] or Decimal(0)
+    if budgets > cap:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "Les budgets de temps RH de l'exercice totalisent %(budgets)s : le plafond "
+                    "annuel ne peut être inférieur."
+                )
+                % {"budgets": format_euros(budgets)}
+            }
+        )
 
 
 @transaction.atomic
@@ -108,13 +137,18 @@ def _copy_recurring_pools(source: FiscalYear, target: FiscalYear, rate: Decimal)
     one_off = (PoolCategory.ADDITIONAL, PoolCategory.LITIGATION)
     for pool in source.pools.exclude(category__in=one_off).order_by("code"):
         has_line = target.grid.lines.filter(code=pool.code).exists()
+        budget = None if has_line else round_money(pool.budget_amount * (1 + rate / 100))
+        copy = CostPool(fiscal_year=target, key=pool.key)
+        room = staff_budget_room(copy) if pool.key == AllocationKey.STAFF_TIME else None
+        if budget is not None and room is not None:
+            budget = min(budget, room)  # the new grid's cap, indexed at its own rate, holds
         pool_save(
-            pool=CostPool(fiscal_year=target),
+            pool=copy,
             code=pool.code,
             label=pool.label,
             category=pool.category,
             key=pool.key,
-            budget_amount=None if has_line else round_money(pool.budget_amount * (1 + rate / 100)),
+            budget_amount=budget,
             direct_tenant=pool.direct_tenant,
             direct_partner=pool.direct_partner,
             spread_on=pool.spread_on,

@@ -78,7 +78,9 @@ def _pools(fiscal_year: FiscalYear, kind: str) -> list[dict]:
                 "category": pool.category,
                 "key": pool.key,
                 "amount": str(amount),
-                "detail": "" if kind == RunKind.BUDGET else amounts.actual_detail,
+                "detail": amounts.budget_detail
+                if kind == RunKind.BUDGET
+                else amounts.actual_detail,
                 "direct_tenant": pool.direct_tenant.code if pool.direct_tenant_id else None,
                 "direct_partner_id": pool.direct_partner_id,
             }

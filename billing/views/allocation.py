@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView, View
 from django_tables2 import SingleTableMixin, SingleTableView
 
-from billing import exports, selectors
+from billing import charts, exports, selectors, titre_plan, titre_selectors
 from billing.forms import RunForm, VolumeForm, VolumeUploadForm
 from billing.models import AllocationKey, AllocationRun, RunKind, StorageVolume, VolumeImport
+from billing.money import ZERO
 from billing.recap import recap_for, true_up
 from billing.services import runs, volumes
 from billing.tables import ShareTable, VolumeTable
@@ -255,6 +256,9 @@ class MySharesView(RoleRequiredMixin, SingleTableMixin, TemplateView):
 
 
 class TrueUpView(RoleRequiredMixin, TemplateView):
+    """Actual − billed per pool and tenant, and what each debtor will get: a complementary titre,
+    a reduction titre of its annual titre, or a carry-over onto its next titres."""
+
     allowed_roles = MANAGERS
     template_name = "billing/trueup.html"
 
@@ -263,6 +267,15 @@ class TrueUpView(RoleRequiredMixin, TemplateView):
         billed = selectors.billed_run(fiscal_year)
         actual = selectors.latest_run(fiscal_year, RunKind.ACTUAL)
         lines = true_up(billed, actual) if billed and actual else []
+        settings = titre_selectors.settings_of(fiscal_year.consortium)
+        net = bool(settings and settings.one_net_titre_per_debtor)
+        established = (
+            list(actual.titres.select_related("debtor", "tenant", "batch")) if actual else []
+        )
+        plans = []
+        if billed and billed.locked_at and actual and not established:
+            plans = titre_plan.trueup_plans(billed, actual, net=net)
+        coordinator = [line for line in lines if line.borne_by_coordinator and line.difference]
         return {
             **super().get_context_data(**kwargs),
             "year": fiscal_year,
@@ -270,6 +283,12 @@ class TrueUpView(RoleRequiredMixin, TemplateView):
             "actual": actual,
             "lines": [line for line in lines if line.direction != "none"],
             "unchanged": sum(1 for line in lines if line.direction == "none"),
+            "plans": plans,
+            "net_setting": net,
+            "established": established,
+            "coordinator_net": sum((line.difference for line in coordinator), ZERO),
+            "has_coordinator": bool(coordinator),
+            "carryovers": titre_plan.carryovers_pending(fiscal_year.consortium),
         }
 
 
@@ -282,7 +301,8 @@ class RecapView(RoleRequiredMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "recap": recap,
-            "charts": exports.partner_charts(recap),
+            "charts": charts.partner_charts(recap),
+            "geometry": charts.GEOMETRY,
             "is_staff_role": role_of(self.request.user) in STAFF,
         }
 
@@ -308,7 +328,12 @@ class RecapPdfView(RoleRequiredMixin, View):
         from ligeris.lib.pdf import render_pdf
 
         recap = recap_for(fiscal_year_or_404(year), request.user)
-        pdf = render_pdf("billing/recap_pdf.html", {"recap": recap})
+        context = {
+            "recap": recap,
+            "charts": charts.partner_charts(recap),
+            "geometry": charts.GEOMETRY,
+        }
+        pdf = render_pdf("billing/recap_pdf.html", context)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="recapitulatif-{year}.pdf"'
         return response

@@ -1,4 +1,7 @@
-"""Titres de recette: batches, issuing, corrections, payments, overdue list and partner downloads."""
+"""Titres de recette: list, settings, drafts, batches, a titre's page and PDF, overdue list and
+partner downloads (the forms posted from a titre's page are in `titre_forms`)."""
+
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,6 +22,7 @@ from billing.forms import (
     DraftsFromRunForm,
     IssueDateForm,
     PaymentForm,
+    RefundForm,
     TitreSettingsForm,
 )
 from billing.models import (
@@ -190,6 +194,8 @@ class BatchDetailView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Det
             "waived": batch.titres.filter(state=TitreState.WAIVED),
             "settings": titre_selectors.settings_of(batch.fiscal_year.consortium),
             "progress": titre_selectors.batch_progress(batch),
+            "pes_exports": batch.pes_exports.select_related("created_by")[:10],
+            "carryovers": batch.carryovers.select_related("debtor"),
         }
 
 
@@ -289,24 +295,38 @@ class TitreDetailView(RoleRequiredMixin, DetailView):
         corrections = titre_selectors.with_balance(
             titre.corrections.filter(state=TitreState.ISSUED)
         ).order_by("number")
+        settlement = (titre.snapshot or {}).get("settlement")
         context = {
             **super().get_context_data(**kwargs),
             "status": titre_selectors.status_of(titre),
             "lines": titre.lines.all(),
-            "payments": titre.payments.select_related("recorded_by"),
+            "payments": titre.payments.select_related("recorded_by", "reversal"),
+            "refunds": titre.refunds.select_related("recorded_by"),
+            "settlement_refund": Decimal(settlement["refund"]) if settlement else None,
             "corrections": corrections,
             "is_manager": is_manager,
             "document": TitreDocument.objects.filter(titre=titre).only("sha256", "size").first(),
             "emails": TitreEmail.objects.filter(titre=titre) if is_manager else [],
         }
         if can_correct:
+            # Two forms on one page: their own ids, never two `id_amount`.
             context["correction_form"] = CorrectionForm(
-                initial={"issue_date": timezone.localdate()}
+                titre=titre,
+                initial={"issue_date": timezone.localdate()},
+                auto_id="id_correction_%s",
             )
-        if is_manager and titre.is_issued and titre.kind in CHARGING_KINDS and titre.balance > 0:
+        can_settle = is_manager and titre.is_issued and titre.kind in CHARGING_KINDS
+        if can_settle and titre.balance > 0:
             context["payment_form"] = PaymentForm(
-                initial={"paid_on": timezone.localdate(), "amount": titre.balance}
+                initial={"paid_on": timezone.localdate(), "amount": titre.balance},
+                auto_id="id_payment_%s",
             )
+        if can_settle and titre.to_refund > 0:
+            context["refund_form"] = RefundForm(
+                initial={"paid_on": timezone.localdate(), "amount": titre.to_refund},
+                auto_id="id_refund_%s",
+            )
+        context["can_reverse"] = can_settle
         return context
 
 
@@ -336,60 +356,6 @@ class TitrePdfView(RoleRequiredMixin, View):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["Cache-Control"] = "private, no-store"
         return response
-
-
-class TitreFormView(RoleRequiredMixin, ServiceFormMixin, FormView):
-    """A form posted from the titre page; on refusal the page shows again with the errors."""
-
-    allowed_roles = MANAGERS
-    template_name = "partners/form.html"
-
-    @cached_property
-    def titre(self) -> RevenueTitle:
-        return get_object_or_404(
-            titre_selectors.titres_visible_to(self.request.user).filter(
-                consortium=current_consortium_or_404(), state=TitreState.ISSUED
-            ),
-            pk=self.kwargs["pk"],
-        )
-
-    def get_success_url(self):
-        return self.titre.get_absolute_url()
-
-
-class PaymentCreateView(TitreFormView):
-    form_class = PaymentForm
-    success_message = _("Le paiement a été enregistré.")
-
-    def get_context_data(self, **kwargs):
-        title = _("Enregistrer un paiement sur le titre n° %(reference)s") % {
-            "reference": self.titre.reference
-        }
-        return {**super().get_context_data(**kwargs), "title": title}
-
-    def perform(self, form):
-        return titres.payment_record(titre=self.titre, user=self.request.user, **form.cleaned_data)
-
-
-class TitreCorrectView(TitreFormView):
-    form_class = CorrectionForm
-
-    def get_context_data(self, **kwargs):
-        title = _("Annuler ou réduire le titre n° %(reference)s") % {
-            "reference": self.titre.reference
-        }
-        return {**super().get_context_data(**kwargs), "title": title}
-
-    def perform(self, form):
-        correction = titres.titre_correct(
-            original=self.titre, user=self.request.user, **form.cleaned_data
-        )
-        messages.success(
-            self.request,
-            _("%(kind)s n° %(reference)s émis.")
-            % {"kind": correction.get_kind_display(), "reference": correction.reference},
-        )
-        return correction
 
 
 class OverdueView(RoleRequiredMixin, SingleTableMixin, TemplateView):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from governance.models import (
     DEFAULT_MINIMUM_MEETINGS,
@@ -38,15 +39,31 @@ def body_update(*, body: Body, **fields) -> Body:
 
 
 @transaction.atomic
-def seat_add(*, body: Body, person: Person, role: str | None = None) -> Seat:
+def seat_add(
+    *, body: Body, person: Person, role: str | None = None, order: int | None = None
+) -> Seat:
+    """Seat a person; without a protocol rank, after the body's last member."""
     if person.partner.consortium_id != body.consortium_id:
         raise ValidationError({"person": _("Cette personne n'appartient pas au groupement.")})
+    if order is None:
+        last = body.seats.order_by("-order").values_list("order", flat=True).first()
+        order = 1 if last is None else last + 1
     existing = body.seats.filter(person=person).first()
     if existing is not None:
         if existing.is_active:
             raise ValidationError({"person": _("%(person)s siège déjà.") % {"person": person}})
-        return save(existing, is_active=True, role=role or existing.role)
-    return save(Seat(body=body, person=person, partner=person.partner), role=role or person.role)
+        return save(existing, is_active=True, role=role or existing.role, order=order)
+    return save(
+        Seat(body=body, person=person, partner=person.partner),
+        role=role or person.role,
+        order=order,
+    )
+
+
+@transaction.atomic
+def seat_update(*, seat: Seat, role: str, order: int) -> Seat:
+    """A seat's role and its rank in the body's protocol order (the order of the minutes)."""
+    return save(seat, role=role, order=order)
 
 
 @transaction.atomic
@@ -100,7 +117,11 @@ def year_close(*, consortium: Consortium, year: int) -> ClosedYear:
     ).count()
     if open_minutes:
         raise ValidationError(
-            _("%(count)s séance(s) de %(year)s ont un procès-verbal non clos : closez-les d'abord.")
+            ngettext(
+                "%(count)s séance de %(year)s a un procès-verbal non clos : closez-la d'abord.",
+                "%(count)s séances de %(year)s ont un procès-verbal non clos : closez-les d'abord.",
+                open_minutes,
+            )
             % {"count": open_minutes, "year": year}
         )
     try:

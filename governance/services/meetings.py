@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.confirmations import minutes_close_refusals
 from governance.models import (
     Action,
     AgendaDocument,
@@ -18,16 +19,15 @@ from governance.models import (
     Body,
     Decision,
     DecisionKind,
-    DecisionResult,
     ItemKind,
     Meeting,
     Seat,
     Vote,
 )
 from governance.services.bodies import year_is_closed
-from governance.services.common import refuse_if_closed
+from governance.services.common import refuse_before_meeting, refuse_if_closed
 from ligeris.lib.services import save_validated as save
-from partners.models import PartnerStatus, Person
+from partners.models import Convention, PartnerStatus, Person
 from partners.services import partner_save
 
 
@@ -42,18 +42,78 @@ def _refuse_closed_year(body: Body, starts_at: datetime.datetime) -> None:
         )
 
 
+def _refuse_before_convention(body: Body, starts_at: datetime.datetime) -> None:
+    """A body exists by the convention: it cannot meet before the convention takes effect."""
+    first = (
+        Convention.objects.filter(consortium_id=body.consortium_id)
+        .order_by("starts_on")
+        .values_list("starts_on", flat=True)
+        .first()
+    )
+    if first is not None and timezone.localdate(starts_at) < first:
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "La convention prend effet le %(day)s : une séance ne peut être antérieure."
+                )
+                % {"day": f"{first:%d/%m/%Y}"}
+            }
+        )
+
+
+def _check_convocation_date(meeting: Meeting) -> None:
+    """A convocation typed in for a meeting convened otherwise: sent before the meeting, and not
+    in the future (it is the date it was sent, not a plan)."""
+    if meeting.convened_at is None:
+        return
+    sent = timezone.localdate(meeting.convened_at)
+    if sent > timezone.localdate(meeting.starts_at):
+        raise ValidationError(
+            {"convened_at": _("La convocation ne peut être postérieure à la séance.")}
+        )
+    if sent > timezone.localdate():
+        raise ValidationError(
+            {
+                "convened_at": _(
+                    "La convocation ne peut être datée d'un jour à venir : indiquez la date à "
+                    "laquelle elle a été envoyée."
+                )
+            }
+        )
+
+
+def _check_dates(meeting: Meeting) -> None:
+    _refuse_closed_year(meeting.body, meeting.starts_at)
+    _refuse_before_convention(meeting.body, meeting.starts_at)
+    _check_convocation_date(meeting)
+
+
+def _apply(meeting: Meeting, fields: dict) -> Meeting:
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    _check_dates(meeting)
+    return save(meeting)
+
+
 @transaction.atomic
 def meeting_schedule(*, body: Body, starts_at: datetime.datetime, **fields) -> Meeting:
-    _refuse_closed_year(body, starts_at)
-    return save(Meeting(body=body), starts_at=starts_at, **fields)
+    return _apply(Meeting(body=body), {"starts_at": starts_at, **fields})
 
 
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, **fields) -> Meeting:
     meeting = refuse_if_closed(meeting)
-    if "starts_at" in fields:
-        _refuse_closed_year(meeting.body, fields["starts_at"])
-    return save(meeting, **fields)
+    starts_at = fields.get("starts_at", meeting.starts_at)
+    if starts_at > timezone.now() and meeting.attendances.exists():
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "Les présences de cette séance sont enregistrées : elle ne peut être "
+                    "reportée à une date à venir."
+                )
+            }
+        )
+    return _apply(meeting, fields)
 
 
 @transaction.atomic
@@ -66,11 +126,14 @@ def item_add(
     motion: str = "",
     decision_kind: str = "",
     concerned_partner=None,
+    number: str = "",
 ) -> AgendaItem:
     meeting = refuse_if_closed(meeting)
     last = meeting.items.order_by("-position").values_list("position", flat=True).first() or 0
+    item = AgendaItem(meeting=meeting)
+    _check_number(item, number)
     item = save(
-        AgendaItem(meeting=meeting), position=last + 1, title=title, kind=kind, summary=summary
+        item, position=last + 1, title=title, kind=kind, summary=summary, number=number.strip()
     )
     if kind == ItemKind.DECISION:
         _decision_save(
@@ -80,6 +143,21 @@ def item_add(
             concerned_partner=concerned_partner,
         )
     return item
+
+
+def _check_number(item: AgendaItem, number: str) -> None:
+    """A deliberation number is the body's own: never given twice."""
+    number = number.strip()
+    if not number:
+        return
+    taken = AgendaItem.objects.filter(meeting__body_id=item.meeting.body_id, number=number)
+    if taken.exclude(pk=item.pk).exists():
+        raise ValidationError(
+            {
+                "number": _("Le numéro de délibération %(number)s est déjà donné dans l'instance.")
+                % {"number": number}
+            }
+        )
 
 
 def _decision_save(decision: Decision, *, motion: str, kind: str, concerned_partner) -> Decision:
@@ -110,9 +188,11 @@ def item_update(
     motion: str = "",
     decision_kind: str = "",
     concerned_partner=None,
+    number: str = "",
 ) -> AgendaItem:
     refuse_if_closed(item.meeting)
-    save(item, title=title, summary=summary)
+    _check_number(item, number)
+    save(item, title=title, summary=summary, number=number.strip())
     if item.kind == ItemKind.DECISION:
         decision = item.decision
         if decision.votes.exists() and (
@@ -146,9 +226,19 @@ class AttendanceEntry:
 def attendance_record(*, meeting: Meeting, entries: list[AttendanceEntry]) -> list[Attendance]:
     """Record the whole attendance sheet at once: each seat's status and its proxy."""
     meeting = refuse_if_closed(meeting)
+    refuse_before_meeting(
+        meeting,
+        _(
+            "La séance commence le %(day)s à %(hour)s : les présences ne peuvent être "
+            "enregistrées avant."
+        ),
+    )
     if Vote.objects.filter(decision__item__meeting=meeting).exists():
         raise ValidationError(
-            _("Des votes sont déjà enregistrés : effacez-les avant de modifier les présences.")
+            _(
+                "Des votes sont déjà enregistrés : effacez-les (« Effacer les votes » sur la "
+                "feuille de vote de chaque point) avant de modifier les présences."
+            )
         )
     seats = {seat.pk: seat for seat in meeting.body.seats.filter(is_active=True)}
     status_of = {entry.seat.pk: entry.status for entry in entries}
@@ -229,16 +319,7 @@ def minutes_close(*, meeting: Meeting) -> Meeting:
     An adopted admission or exclusion changes the partner's status through the partners service.
     """
     meeting = refuse_if_closed(meeting)
-    errors = []
-    if not meeting.attendances.exists():
-        errors.append(_("Les présences ne sont pas enregistrées."))
-    if meeting.secretary_id is None:
-        errors.append(_("Désignez le secrétaire de séance."))
-    if meeting.starts_at > timezone.now():
-        errors.append(_("La séance n'a pas encore eu lieu."))
-    pending = Decision.objects.filter(item__meeting=meeting, result=DecisionResult.PENDING)
-    for decision in pending.select_related("item"):
-        errors.append(_("Le point « %(item)s » n'a pas été voté.") % {"item": decision.item.title})
+    errors = minutes_close_refusals(meeting)
     if errors:
         raise ValidationError(errors)
     for decision in Decision.objects.filter(item__meeting=meeting).select_related(

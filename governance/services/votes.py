@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from governance import voting
+from governance import voting, wording
 from governance.models import Decision, DecisionResult, MajorityBase, Seat, Vote
 from governance.selectors import TenantVoter, quorum, voters
-from governance.services.common import refuse_if_closed
+from governance.services.common import refuse_before_meeting, refuse_if_closed
 from ligeris.lib.services import save_validated as save
 from partners.models import Tenant
 
@@ -75,6 +76,11 @@ def _check(decision: Decision, entries: list[BallotEntry]) -> list[tuple[BallotE
     return checked
 
 
+_BEFORE_MEETING = gettext_lazy(
+    "La séance commence le %(day)s à %(hour)s : les votes ne peuvent être enregistrés avant."
+)
+
+
 def _refuse_without_quorum(decision: Decision) -> None:
     state = quorum(decision.item.meeting)
     if state.applies and not state.met:
@@ -83,8 +89,19 @@ def _refuse_without_quorum(decision: Decision) -> None:
 
 @transaction.atomic
 def votes_record(*, decision: Decision, entries: list[BallotEntry]) -> Decision:
-    """Record the whole vote sheet of a decision (replacing an earlier one) and its outcome."""
-    refuse_if_closed(decision.item.meeting)
+    """Record the whole vote sheet of a decision (replacing an earlier one) and its outcome.
+
+    A sheet without a single vote is refused: erasing the votes is `votes_clear`, said so.
+    """
+    meeting = refuse_if_closed(decision.item.meeting)
+    refuse_before_meeting(meeting, str(_BEFORE_MEETING))
+    if not entries:
+        raise ValidationError(
+            _(
+                "Aucun vote n'est saisi : indiquez le vote d'au moins un tenant (ou effacez les "
+                "votes avec « Effacer les votes »)."
+            )
+        )
     _refuse_without_quorum(decision)
     checked = _check(decision, entries)
     decision.votes.all().delete()
@@ -102,7 +119,8 @@ def votes_record(*, decision: Decision, entries: list[BallotEntry]) -> Decision:
 @transaction.atomic
 def vote_cast(*, decision: Decision, tenant: Tenant, choice: str, cast_by: Seat) -> Vote:
     """Add one tenant's vote; a second vote for the same tenant is refused."""
-    refuse_if_closed(decision.item.meeting)
+    meeting = refuse_if_closed(decision.item.meeting)
+    refuse_before_meeting(meeting, str(_BEFORE_MEETING))
     _refuse_without_quorum(decision)
     if decision.votes.filter(tenant=tenant).exists():
         raise ValidationError(_("Le tenant %(tenant)s a déjà voté.") % {"tenant": tenant.code})
@@ -120,39 +138,53 @@ def vote_cast(*, decision: Decision, tenant: Tenant, choice: str, cast_by: Seat)
     return vote
 
 
+@transaction.atomic
+def votes_clear(*, decision: Decision) -> Decision:
+    """Erase a decision's vote sheet (to correct the attendance, say): it is not voted any more."""
+    refuse_if_closed(decision.item.meeting)
+    decision.votes.all().delete()
+    return decision_tally(decision=decision)
+
+
 def rule_text(outcome: voting.Outcome, base_rule: str) -> str:
     counts = {
         "for": outcome.votes_for,
-        "against": outcome.votes_against,
-        "abstain": outcome.abstentions,
+        "votes_for": wording.votes_for(outcome.votes_for),
+        "against": wording.against(outcome.votes_against),
+        "abstain": wording.abstentions(outcome.abstentions),
         "base": outcome.base,
         "base_label": MajorityBase(base_rule).label.lower(),
         "lhs": outcome.votes_for * 3,
         "rhs": outcome.base * 2,
     }
+    if outcome.result == voting.ADVISORY_ONLY:
+        return _(
+            "Aucune voix délibérative exprimée : %(opinions)s (%(tally)s), hors décompte ; la "
+            "proposition n'est pas adoptée."
+        ) % {
+            "opinions": wording.advisory_opinions(outcome.advisory_count),
+            "tally": wording.tally(
+                outcome.advisory_for, outcome.advisory_against, outcome.advisory_abstentions
+            ),
+        }
     if outcome.result == voting.CONSENSUS:
         if outcome.unanimous:
-            return _("Consensus, à l'unanimité : %(for)s voix pour.") % counts
-        return (
-            _("Consensus : %(for)s voix pour, aucune contre, %(abstain)s abstention(s).") % counts
-        )
+            return _("Consensus, à l'unanimité : %(votes_for)s.") % counts
+        return _("Consensus : %(votes_for)s, %(against)s, %(abstain)s.") % counts
     if outcome.result == voting.ADOPTED:
         return (
             _(
                 "Majorité des deux tiers (base : %(base_label)s, %(base)s) : %(for)s pour × 3 = "
-                "%(lhs)s ≥ %(base)s × 2 = %(rhs)s ; %(against)s contre, %(abstain)s abstention(s)."
+                "%(lhs)s ≥ %(base)s × 2 = %(rhs)s ; %(against)s, %(abstain)s."
             )
             % counts
         )
     if outcome.votes_for == 0:
-        return (
-            _("Rejetée : aucune voix pour ; %(against)s contre, %(abstain)s abstention(s).")
-            % counts
-        )
+        return _("Rejetée : aucune voix pour ; %(against)s, %(abstain)s.") % counts
     return (
         _(
             "Rejetée, deux tiers non atteints (base : %(base_label)s, %(base)s) : %(for)s pour × 3 = "
-            "%(lhs)s < %(base)s × 2 = %(rhs)s ; %(against)s contre, %(abstain)s abstention(s)."
+            "%(lhs)s < %(base)s × 2 = %(rhs)s ; %(against)s, %(abstain)s."
         )
         % counts
     )

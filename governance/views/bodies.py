@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView, View
 
 from governance import selectors
-from governance.forms import BodyForm, SeatForm, WorkingGroupForm
+from governance.forms import BodyForm, SeatForm, SeatUpdateForm, WorkingGroupForm
 from governance.models import Body, Decision, Seat
 from governance.services import bodies as services
 from governance.views.common import RecorderContextMixin
@@ -43,7 +43,7 @@ class BodyDetailView(RoleRequiredMixin, RecorderContextMixin, DetailView):
         body = self.object
         return {
             **super().get_context_data(**kwargs),
-            "seats": selectors.active_seats(body).order_by("partner__name", "person__last_name"),
+            "seats": selectors.active_seats(body),
             "meetings": body.meetings.order_by("-starts_at"),
         }
 
@@ -97,6 +97,38 @@ class SeatCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     def get_success_url(self):
         return self.body.get_absolute_url()
+
+
+class SeatUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """A seat's role and protocol rank."""
+
+    allowed_roles = RECORDERS
+    form_class = SeatUpdateForm
+    template_name = "partners/form.html"
+    success_message = _("Le siège a été enregistré.")
+
+    @cached_property
+    def seat(self):
+        return get_object_or_404(
+            Seat.objects.select_related("body", "person", "partner"), pk=self.kwargs["pk"]
+        )
+
+    def get_initial(self):
+        return {"role": self.seat.role, "order": self.seat.order}
+
+    def get_context_data(self, **kwargs):
+        title = _("Siège de %(seat)s : %(body)s") % {"seat": self.seat, "body": self.seat.body}
+        return {
+            **super().get_context_data(**kwargs),
+            "title": title,
+            "cancel_url": self.seat.body.get_absolute_url(),
+        }
+
+    def perform(self, form):
+        return services.seat_update(seat=self.seat, **form.cleaned_data)
+
+    def get_success_url(self):
+        return self.seat.body.get_absolute_url()
 
 
 class SeatEndView(RoleRequiredMixin, View):

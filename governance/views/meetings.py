@@ -4,18 +4,21 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView, View
 from django.views.generic.detail import SingleObjectMixin
 
-from governance import selectors
+from governance import confirmations, selectors, wording
 from governance.forms import AttendanceForm, DocumentForm, ItemForm, MeetingForm, VoteSheetForm
 from governance.minutes import minutes_filename, minutes_pdf
 from governance.models import AgendaDocument, AgendaItem, Body, ItemKind, Meeting
 from governance.services import meetings as services
 from governance.services import votes as vote_services
 from governance.views.common import RecorderContextMixin
+from ligeris.lib import french
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import RECORDERS, SIGNED_IN, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin
@@ -45,9 +48,12 @@ class MeetingDetailView(RoleRequiredMixin, RecorderContextMixin, DetailView):
     def get_context_data(self, **kwargs):
         meeting = self.object
         context = super().get_context_data(**kwargs)
-        context.update(selectors.meeting_record(meeting))
         context["is_staff_role"] = role_of(self.request.user) in STAFF
-        context["shows_outcomes"] = meeting.is_closed or context["is_staff_role"]
+        # Before the minutes are published, partners see the convocation and the agenda only.
+        context["shows_record"] = meeting.is_closed or context["is_staff_role"]
+        context.update(selectors.meeting_record(meeting, with_record=context["shows_record"]))
+        context["chair_title"] = wording.chair_title(meeting)
+        context["hour"] = french.hour(meeting.starts_at)
         context["notice_days"] = selectors.notice_days(meeting)
         context["notice_is_short"] = selectors.notice_is_short(meeting)
         if context["is_staff_role"]:
@@ -127,6 +133,7 @@ class _MeetingChildFormView(RoleRequiredMixin, OpenMeetingMixin, ServiceFormMixi
             **super().get_context_data(**kwargs),
             "meeting": self.meeting,
             "cancel_url": self.meeting.get_absolute_url(),
+            "not_started": self.meeting.starts_at > timezone.now(),
         }
 
 
@@ -140,7 +147,7 @@ class ItemCreateView(_MeetingChildFormView):
         return get_object_or_404(Meeting, pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "consortium": self.meeting.body.consortium}
+        return {**super().get_form_kwargs(), "body": self.meeting.body}
 
     def perform(self, form):
         return services.item_add(meeting=self.meeting, **form.cleaned_data)
@@ -171,11 +178,12 @@ class ItemUpdateView(_ItemFormView):
             "motion": decision.motion if decision else "",
             "decision_kind": decision.kind if decision else "",
             "concerned_partner": decision.concerned_partner if decision else None,
+            "number": self.item.number,
         }
         return {
             **super().get_form_kwargs(),
             "initial": initial,
-            "consortium": self.meeting.body.consortium,
+            "body": self.meeting.body,
             "item": self.item,
         }
 
@@ -213,7 +221,7 @@ class AttendanceView(_MeetingChildFormView):
         return get_object_or_404(Meeting.objects.select_related("body"), pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
-        seats = selectors.active_seats(self.meeting.body).order_by("partner__name")
+        seats = selectors.active_seats(self.meeting.body)
         current = selectors.attendance_of(self.meeting)
         return {**super().get_form_kwargs(), "seats": seats, "current": current}
 
@@ -253,8 +261,21 @@ class VoteSheetView(_MeetingChildFormView):
             **super().get_context_data(**kwargs),
             "item": self.item,
             "decision": self.item.decision,
+            "has_votes": self.item.decision.votes.exists(),
             "quorum": selectors.quorum(self.meeting),
         }
+
+    def post(self, request, *args, **kwargs):
+        if "clear" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        try:
+            vote_services.votes_clear(decision=self.item.decision)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Les votes de ce point ont été effacés."))
+        return HttpResponseRedirect(self.meeting.get_absolute_url())
 
     def perform(self, form):
         seats = {s.pk: s for s in self.meeting.body.seats.all()}
@@ -262,15 +283,22 @@ class VoteSheetView(_MeetingChildFormView):
         return self.item
 
 
-class _MeetingActionView(RoleRequiredMixin, SingleObjectMixin, View):
-    """A button on the meeting page: call a service, report its refusal as a message."""
+class _ConfirmedMeetingActionView(RoleRequiredMixin, SingleObjectMixin, View):
+    """Nothing irreversible on a single click: the first POST changes nothing and shows what will
+    happen; the POST from that page (with `confirmed`) calls the service, whose refusal comes back
+    as a message."""
 
     allowed_roles = RECORDERS
     http_method_names = ["post"]
     model = Meeting
+    template_name = ""
+    success_message = ""
 
     def post(self, request, pk):
-        meeting = self.get_object()
+        meeting = self.object = self.get_object()
+        if request.POST.get("confirmed") != "1":
+            context = {"meeting": meeting, **self.summary(meeting)}
+            return TemplateResponse(request, self.template_name, context)
         try:
             self.perform(meeting)
         except ValidationError as error:
@@ -280,9 +308,19 @@ class _MeetingActionView(RoleRequiredMixin, SingleObjectMixin, View):
             messages.success(request, self.success_message)
         return HttpResponseRedirect(meeting.get_absolute_url())
 
+    def summary(self, meeting) -> dict:
+        raise NotImplementedError
 
-class ConvocationSendView(_MeetingActionView):
+    def perform(self, meeting) -> None:
+        raise NotImplementedError
+
+
+class ConvocationSendView(_ConfirmedMeetingActionView):
+    template_name = "governance/convocation_confirm.html"
     success_message = _("Les convocations partent à chaque membre de l'instance.")
+
+    def summary(self, meeting):
+        return {"preview": confirmations.convocation_preview(meeting)}
 
     def perform(self, meeting):
         services.convocation_send(meeting=meeting)
@@ -290,15 +328,22 @@ class ConvocationSendView(_MeetingActionView):
             messages.warning(
                 self.request,
                 _(
-                    "Attention : le délai de convocation (%(days)s jours) est plus court que celui "
-                    "de l'instance (%(min)s jours)."
+                    "Attention : le délai de convocation (%(days)s) est plus court que celui "
+                    "de l'instance (%(min)s)."
                 )
-                % {"days": selectors.notice_days(meeting), "min": meeting.body.notice_days},
+                % {
+                    "days": wording.days(selectors.notice_days(meeting) or 0),
+                    "min": wording.days(meeting.body.notice_days),
+                },
             )
 
 
-class MinutesCloseView(_MeetingActionView):
+class MinutesCloseView(_ConfirmedMeetingActionView):
+    template_name = "governance/minutes_close_confirm.html"
     success_message = _("Le procès-verbal est clos et publié aux partenaires.")
+
+    def summary(self, meeting):
+        return {"summary": confirmations.minutes_close_summary(meeting)}
 
     def perform(self, meeting):
         services.minutes_close(meeting=meeting)

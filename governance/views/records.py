@@ -18,7 +18,7 @@ from governance.tables import ActionTable, DecisionTable
 from governance.views.common import RecorderContextMixin
 from governance.views.meetings import _ItemFormView
 from ligeris.lib.permissions import RoleRequiredMixin
-from ligeris.lib.roles import RECORDERS, SIGNED_IN, STAFF
+from ligeris.lib.roles import RECORDERS, SIGNED_IN, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin, TableExportMixin
 
 
@@ -50,6 +50,9 @@ class ActionListView(
 
     def get_queryset(self):
         return selectors.actions_all()
+
+    def get_table_kwargs(self):
+        return {"can_edit": role_of(self.request.user) in RECORDERS}
 
     def get_filterset_kwargs(self, filterset_class):
         today = timezone.localdate()

@@ -108,6 +108,6 @@ def restore(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("governance", "0003_closed_minutes_trigger_whole_record")]
+    dependencies = [("governance", "0004_minutes_wording_and_dates")]
 
     operations = [migrations.RunPython(create, restore)]

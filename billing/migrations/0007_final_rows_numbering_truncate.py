@@ -17,7 +17,9 @@ payments. This adds:
 
 Protected tables: billing_revenuetitle, billing_titreline, billing_titredocument,
 billing_payment, billing_titreemail, billing_titresequence, billing_titrebatch,
-billing_allocationrun, billing_share.
+billing_allocationrun, billing_share, and the settlements and exports written once:
+billing_refund, billing_paymentreversal, billing_carryover, billing_pesexport (their row triggers
+are in 0005 and 0006).
 """
 
 from django.db import migrations
@@ -32,6 +34,10 @@ TABLES = (
     "titrebatch",
     "allocationrun",
     "share",
+    "refund",
+    "paymentreversal",
+    "carryover",
+    "pesexport",
 )
 
 REFUSE = "USING ERRCODE = 'integrity_constraint_violation'"
@@ -241,6 +247,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("billing", "0004_titre_line_moves_refused")]
+    dependencies = [("billing", "0006_pes_codes_and_exports")]
 
     operations = [migrations.RunPython(create, drop)]

@@ -1,0 +1,92 @@
+"""What a titre leaves behind once issued: its PDF, its e-mails, the payments received on it.
+
+The PDF and the payments are written once and never changed (PostgreSQL refuses raw SQL too).
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from billing.models._fields import money_field, user_field
+from billing.models.titres import NOT_ISSUED, RevenueTitle
+from ligeris.lib.final import FinalRows
+
+
+class WriteOnce(FinalRows):
+    """A row written once and never changed or deleted (PostgreSQL refuses raw SQL too)."""
+
+    class Meta:
+        abstract = True
+
+
+class TitreDocument(WriteOnce):
+    """The PDF of an issued titre, as sent: its bytes and their SHA-256."""
+
+    refused_parents = {"titre": NOT_ISSUED}
+
+    titre = models.OneToOneField(
+        RevenueTitle, verbose_name=_("titre"), on_delete=models.PROTECT, related_name="document"
+    )
+    pdf = models.BinaryField(_("PDF"))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    created_at = models.DateTimeField(_("produit le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("PDF de titre")
+        verbose_name_plural = _("PDF de titres")
+
+    def __str__(self) -> str:
+        return f"{self.titre.reference}.pdf ({self.sha256[:12]}…)"
+
+
+class TitreEmail(FinalRows):
+    """The idempotency record of one e-mail of a titre: created before sending, dated once sent.
+
+    Once dated it is final (deleting it would send the titre again).
+    """
+
+    final_rows = Q(sent_at__isnull=False)
+    refused_parents = {"titre": NOT_ISSUED}
+
+    titre = models.ForeignKey(
+        RevenueTitle, verbose_name=_("titre"), on_delete=models.PROTECT, related_name="emails"
+    )
+    email = models.EmailField(_("destinataire"))
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("envoi de titre")
+        verbose_name_plural = _("envois de titres")
+        constraints = [
+            models.UniqueConstraint(fields=["titre", "email"], name="titre_email_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.titre.reference} → {self.email}"
+
+
+class Payment(WriteOnce):
+    """A payment received by the public accountant on a titre (partial payments allowed)."""
+
+    refused_parents = {"titre": NOT_ISSUED}
+
+    titre = models.ForeignKey(
+        RevenueTitle, verbose_name=_("titre"), on_delete=models.PROTECT, related_name="payments"
+    )
+    paid_on = models.DateField(_("date du paiement"))
+    amount = money_field(_("montant (€)"))
+    reference = models.CharField(_("référence"), max_length=100)
+    recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+    recorded_by = user_field(_("enregistré par"))
+
+    class Meta:
+        verbose_name = _("paiement")
+        verbose_name_plural = _("paiements")
+        ordering = ["titre", "paid_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.titre.reference} : {self.amount} € le {self.paid_on:%d/%m/%Y}"
