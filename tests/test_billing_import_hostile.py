@@ -108,6 +108,7 @@ def test_a_hostile_file_is_refused_in_french_within_bounds(
 
 def test_openpyxl_parses_through_defusedxml():
     assert openpyxl.xml.DEFUSEDXML is True
+    assert openpyxl.xml.LXML is False  # lxml is installed (PES), but openpyxl does not use it
 
 
 @pytest.mark.parametrize("key", XML_ATTACKS)

@@ -18,6 +18,8 @@ EXCEL_MAX_ROW = 1_048_576  # openpyxl trusts a row's number: bound the empty row
 
 if not openpyxl.xml.DEFUSEDXML:  # OPENPYXL_DEFUSEDXML=False, or defusedxml missing
     raise ImproperlyConfigured("openpyxl must parse through defusedxml (pip install defusedxml).")
+if openpyxl.xml.LXML:  # with lxml, openpyxl's parts skip defusedxml (see ligeris/__init__.py)
+    raise ImproperlyConfigured("openpyxl must parse through defusedxml, not lxml (OPENPYXL_LXML).")
 
 
 @contextmanager
