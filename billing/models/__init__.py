@@ -18,6 +18,7 @@ from billing.models.grids import FiscalYear, TariffGrid, TariffLine, TariffLineK
 from billing.models.pes import PesExport
 from billing.models.runs import AllocationRun, Share
 from billing.models.settlements import Carryover, PaymentReversal, Refund
+from billing.models.titre_settings import TitreSettings
 from billing.models.titres import (
     CHARGING_KINDS,
     CORRECTING_KINDS,
@@ -27,7 +28,6 @@ from billing.models.titres import (
     TitreKind,
     TitreLine,
     TitreSequence,
-    TitreSettings,
     TitreState,
 )
 from billing.models.volumes import StorageVolume, VolumeImport

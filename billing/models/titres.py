@@ -1,12 +1,9 @@
-"""Titres de recette: the settings, batches (bordereaux), the yearly sequence, titres and lines.
+"""Titres de recette: batches (bordereaux), the yearly sequence, titres and lines.
 
 A draft has no number. Issuing numbers it per year of issue, snapshots issuer and debtor, and from
 then on the titre and its lines never change: corrections are other titres that reference it.
 """
 
-from decimal import Decimal
-
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,10 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from billing.models._fields import money_field, user_field
 from billing.models.grids import FiscalYear
 from billing.models.runs import AllocationRun, Share
-from billing.pes import validators as pes
 from ligeris.lib.final import FinalRows
 from partners.models import Consortium, Partner, Tenant
-from partners.validators import validate_siret
 
 ISSUED_IMMUTABLE = _(
     "Un titre émis ne se modifie ni ne se supprime : émettez un titre d'annulation ou de réduction."
@@ -29,141 +24,6 @@ SEQUENCE_FORWARD = _(
 )
 ISSUED = Q(state="issued")
 NOT_ISSUED = ~ISSUED
-
-
-class TitreSettings(models.Model):
-    """What every titre of a consortium states: the signing authority, the imputation, payment."""
-
-    consortium = models.OneToOneField(
-        Consortium,
-        verbose_name=_("groupement"),
-        on_delete=models.PROTECT,
-        related_name="titre_settings",
-    )
-    signatory_last_name = models.CharField(_("nom de l'ordonnateur signataire"), max_length=100)
-    signatory_first_names = models.CharField(_("prénoms de l'ordonnateur"), max_length=150)
-    signatory_role = models.CharField(
-        _("qualité de l'ordonnateur"),
-        max_length=200,
-        help_text=_("Par exemple : Président du Conseil départemental, ou son délégataire."),
-    )
-    approving_deliberation = models.CharField(
-        _("délibération approuvant la convention"),
-        max_length=300,
-        help_text=_("Référence de la délibération du coordonnateur, reprise sur chaque titre."),
-    )
-    imputation_chapter = models.CharField(_("chapitre d'imputation"), max_length=10, default="70")
-    imputation_article = models.CharField(_("article d'imputation"), max_length=20, default="70878")
-    imputation_label = models.CharField(
-        _("libellé de l'imputation"),
-        max_length=200,
-        default="Remboursements de frais par d'autres redevables",
-    )
-    accountant_name = models.CharField(_("comptable public assignataire"), max_length=200)
-    accountant_address = models.CharField(_("adresse du comptable"), max_length=300)
-    iban = models.CharField(_("IBAN du comptable"), max_length=34)
-    bic = models.CharField(_("BIC"), max_length=11)
-    payment_days = models.PositiveSmallIntegerField(_("délai de paiement (jours)"), default=30)
-    exclusion_after_days = models.PositiveSmallIntegerField(
-        _("retard signalé pour exclusion (jours)"),
-        default=90,
-        help_text=_("Un partenaire dont un titre est impayé au-delà de ce retard est signalé."),
-    )
-    recovery_threshold = money_field(
-        _("seuil de mise en recouvrement (€)"),
-        default=Decimal("15.00"),
-        help_text=_("CGCT D1611-1 : en deçà, le titre n'est mis en recouvrement que sur décision."),
-    )
-    court = models.CharField(
-        _("juridiction compétente"), max_length=200, default="Tribunal administratif d'Orléans"
-    )
-    court_address = models.CharField(
-        _("adresse de la juridiction"),
-        max_length=300,
-        default="28 rue de la Bretonnerie, 45057 Orléans Cedex 1",
-    )
-    # The codes of the PES V2 flux to Hélios, as the public accountant gives them.
-    pes_poste = models.CharField(
-        _("codique du poste comptable (PES)"),
-        max_length=7,
-        blank=True,
-        validators=[pes.validate_poste],
-        help_text=_("6 ou 7 chiffres, donnés par le comptable public."),
-    )
-    pes_siret = models.CharField(
-        _("SIRET du budget (PES)"),
-        max_length=14,
-        blank=True,
-        validators=[validate_siret],
-        help_text=_("Identifiant de la collectivité dans Hélios (IdColl)."),
-    )
-    pes_collectivity_code = models.CharField(
-        _("code collectivité (PES)"),
-        max_length=3,
-        blank=True,
-        validators=[pes.validate_collectivity_code],
-        help_text=_("3 chiffres (CodCol)."),
-    )
-    pes_budget_code = models.CharField(
-        _("code budget (PES)"),
-        max_length=2,
-        blank=True,
-        validators=[pes.validate_budget_code],
-        help_text=_("2 caractères, 01 pour le budget principal (CodBud)."),
-    )
-    pes_budget_label = models.CharField(_("libellé du budget (PES)"), max_length=38, blank=True)
-    pes_product_code = models.CharField(
-        _("code produit local (PES)"),
-        max_length=4,
-        blank=True,
-        validators=[pes.validate_product_code],
-        help_text=_("1 à 4 lettres ou chiffres, rattaché dans Hélios à un code produit national."),
-    )
-    pes_function = models.CharField(
-        _("fonction (PES)"),
-        max_length=10,
-        blank=True,
-        validators=[pes.validate_function],
-        help_text=_("Compte fonctionnel, en M14, M52, M57 et M71 seulement ; sinon laissez vide."),
-    )
-
-    #: The codes without which no PES flux is produced.
-    PES_REQUIRED = (
-        "pes_poste",
-        "pes_siret",
-        "pes_collectivity_code",
-        "pes_budget_code",
-        "pes_product_code",
-    )
-    one_net_titre_per_debtor = models.BooleanField(
-        _("un seul titre net par débiteur"),
-        default=False,
-        help_text=_(
-            "À la régularisation (et sur une répartition spécifique), le solde de chaque débiteur "
-            "fait un seul titre : complémentaire s'il doit, de réduction s'il lui est dû. Sinon, "
-            "un titre complémentaire pour les charges et un titre de réduction pour le reste."
-        ),
-    )
-
-    class Meta:
-        verbose_name = _("paramètres des titres")
-        verbose_name_plural = _("paramètres des titres")
-
-    def __str__(self) -> str:
-        return str(_("Paramètres des titres de %(consortium)s") % {"consortium": self.consortium})
-
-    def clean(self) -> None:
-        # The PES codes go together: a flux with some of them would be refused by Hélios.
-        given = [name for name in self.PES_REQUIRED if getattr(self, name)]
-        if given and len(given) < len(self.PES_REQUIRED):
-            message = _("Renseignez aussi ce code : le flux PES les demande tous.")
-            raise ValidationError(
-                {name: message for name in self.PES_REQUIRED if not getattr(self, name)}
-            )
-
-    @property
-    def pes_ready(self) -> bool:
-        return all(getattr(self, name) for name in self.PES_REQUIRED)
 
 
 class BatchState(models.TextChoices):
