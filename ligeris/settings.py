@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accounts",
     "billing",
     "governance",
+    "membership",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("utilisateurs/", include("accounts.urls")),
     path("finances/", include("billing.urls")),
+    path("vie-du-groupement/", include("membership.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -48,7 +48,6 @@ class PartnerForm(DateInputsMixin, forms.ModelForm):
             "name",
             "short_name",
             "kind",
-            "status",
             "siret",
             "address",
             "postal_code",

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance import signals
 from governance.confirmations import minutes_close_refusals
 from governance.models import (
     Action,
@@ -17,6 +18,7 @@ from governance.models import (
     Attendance,
     AttendanceStatus,
     Body,
+    BodyKind,
     Decision,
     DecisionKind,
     ItemKind,
@@ -27,8 +29,7 @@ from governance.models import (
 from governance.services.bodies import year_is_closed
 from governance.services.common import refuse_before_meeting, refuse_if_closed
 from ligeris.lib.services import save_validated as save
-from partners.models import Convention, PartnerStatus, Person
-from partners.services import partner_save
+from partners.models import Convention, Person
 
 
 def _refuse_closed_year(body: Body, starts_at: datetime.datetime) -> None:
@@ -160,6 +161,10 @@ def _check_number(item: AgendaItem, number: str) -> None:
         )
 
 
+#: Decisions only a steering committee (COPIL) takes (articles 8 and 10).
+STEERING_ONLY_KINDS = frozenset({DecisionKind.ADMISSION, DecisionKind.EXCLUSION})
+
+
 def _decision_save(decision: Decision, *, motion: str, kind: str, concerned_partner) -> Decision:
     errors = {}
     if not motion.strip():
@@ -169,6 +174,12 @@ def _decision_save(decision: Decision, *, motion: str, kind: str, concerned_part
     membership = kind in (DecisionKind.ADMISSION, DecisionKind.EXCLUSION)
     if membership and concerned_partner is None:
         errors["concerned_partner"] = _("Une admission ou une exclusion concerne un partenaire.")
+    body = decision.item.meeting.body
+    if kind in STEERING_ONLY_KINDS and body.kind != BodyKind.STEERING:
+        errors["decision_kind"] = _(
+            "%(kind)s relève du comité de pilotage (articles 8 et 10) : le %(body)s ne peut pas "
+            "en décider."
+        ) % {"kind": DecisionKind(kind).label, "body": body}
     if errors:
         raise ValidationError(errors)
     return save(
@@ -316,21 +327,20 @@ def meeting_mark_convened(*, meeting_id: int) -> None:
 def minutes_close(*, meeting: Meeting) -> Meeting:
     """Close the minutes: from now on the meeting, its decisions and its votes are history.
 
-    An adopted admission or exclusion changes the partner's status through the partners service.
+    Each adopted decision is announced (`decision_adopted`) in the same transaction: membership
+    applies an admission or an exclusion, and a refusal there refuses the closing.
     """
     meeting = refuse_if_closed(meeting)
     errors = minutes_close_refusals(meeting)
     if errors:
         raise ValidationError(errors)
-    for decision in Decision.objects.filter(item__meeting=meeting).select_related(
-        "concerned_partner"
-    ):
-        if decision.is_adopted and decision.kind == DecisionKind.ADMISSION:
-            partner_save(partner=decision.concerned_partner, status=PartnerStatus.MEMBER)
-        elif decision.is_adopted and decision.kind == DecisionKind.EXCLUSION:
-            partner_save(partner=decision.concerned_partner, status=PartnerStatus.EXCLUDED)
     meeting.minutes_closed_at = timezone.now()
     meeting.save(update_fields=["minutes_closed_at"])
+    for decision in Decision.objects.filter(item__meeting=meeting).select_related(
+        "concerned_partner", "item__meeting__body"
+    ):
+        if decision.is_adopted:
+            signals.decision_adopted.send(sender=Decision, decision=decision)
     return meeting
 
 

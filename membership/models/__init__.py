@@ -1,0 +1,1 @@
+"""The files of the convention's events. One module per event kind."""
