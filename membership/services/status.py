@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from governance.models import Seat
 from partners.models import Partner, PartnerStatus
 from partners.services import partner_save
 
@@ -9,3 +10,13 @@ from partners.services import partner_save
 @transaction.atomic
 def status_set(*, partner: Partner, status: PartnerStatus) -> Partner:
     return partner_save(partner=partner, status=status)
+
+
+@transaction.atomic
+def seats_end(*, partner: Partner) -> int:
+    """A partner that has left or been excluded sits nowhere any more (article 6)."""
+    seats = list(Seat.objects.select_for_update().filter(partner=partner, is_active=True))
+    for seat in seats:
+        seat.is_active = False
+        seat.save(update_fields=["is_active"])
+    return len(seats)

@@ -9,6 +9,7 @@ from billing.demo import load_demo_billing
 from billing.titre_demo import load_demo_titres
 from governance.demo import load_demo_governance
 from ligeris.lib.roles import Role
+from membership.demo import load as load_demo_membership
 from partners.demo import load_demo_consortium
 from partners.models import Partner
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         )
         fiscal_year = load_demo_billing(consortium)
         load_demo_titres(fiscal_year)
+        load_demo_membership(consortium)
         self.stdout.write(f"Répartition des coûts : exercice {fiscal_year.year}")
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for email, role, partner_name, first_name, last_name in DEMO_ACCOUNTS:
