@@ -87,12 +87,18 @@ class TitreTable(tables.Table):
     """Titres with their balance and status; `with_balance` annotations expected."""
 
     reference = tables.LinkColumn(
-        "billing:titre_detail", args=[tables.A("pk")], verbose_name=_("Titre"), order_by="number"
+        "billing:titre_detail",
+        args=[tables.A("pk")],
+        verbose_name=_("Titre"),
+        order_by="number",
+        attrs={"td": {"class": "nowrap"}},
     )
     kind = tables.Column(verbose_name=_("Nature"))
     debtor = tables.Column(verbose_name=_("Débiteur"), accessor="debtor__short_name")
     tenant = tables.Column(verbose_name=_("Tenant"), accessor="tenant__code", default="—")
-    issued_on = tables.DateColumn(verbose_name=_("Émis le"), format="d/m/Y", default="—")
+    issued_on = tables.DateColumn(
+        verbose_name=_("Émis le"), format="d/m/Y", default="—", attrs={"td": {"class": "nowrap"}}
+    )
     total = tables.Column(verbose_name=_("Montant"), attrs=NUM)
     balance = tables.Column(verbose_name=_("Reste à payer"), attrs=NUM)
     due_on = tables.DateColumn(verbose_name=_("Échéance"), format="d/m/Y", default="—")

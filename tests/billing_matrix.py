@@ -64,7 +64,8 @@ BILLING_MATRIX = {
     "billing:drafts_from_trueup": ("get", "billing_year", MANAGERS_ONLY),
     "billing:batch_detail": ("get", "billing_issued_batch", MANAGERS_ONLY),
     "billing:batch_progress": ("get", "billing_issued_batch", MANAGERS_ONLY),
-    "billing:batch_issue": ("post", "billing_draft_batch", POST_MANAGERS),
+    # The first POST shows what issuing will do (200); only the confirmed POST issues.
+    "billing:batch_issue": ("post", "billing_draft_batch", MANAGERS_ONLY),
     "billing:batch_delete": ("post", "billing_draft_batch", POST_MANAGERS),
     "billing:batch_resume": ("post", "billing_issued_batch", POST_MANAGERS),
     "billing:my_titres": ("get", None, PARTNERS_ONLY),

@@ -38,8 +38,13 @@ def test_finance_issues_a_batch_and_partner_downloads_its_own(
     for button in page.get_by_role("button", name="Émettre quand même").all():
         button.click()
 
-    # Issue: numbered at once; the progress bar follows the PDFs and e-mails to the end.
+    # Confirmed: numbered at once; the progress bar follows the PDFs and e-mails to the end.
+    # Issue: a summary first (count, total, numbers, e-mails), nothing numbered yet.
     page.get_by_role("button", name="Émettre le bordereau").click()
+    assert page.locator("#issue-summary [data-field=count]").inner_text() == str(drafts.count())
+    assert "2026-00001" in page.locator("#issue-summary [data-field=numbers]").inner_text()
+    assert not drafts.exclude(number=None).exists()
+    page.get_by_role("button", name="Confirmer : émettre le bordereau").click()
     assert "titres numérotés" in page.locator(".messages").inner_text()
     page.wait_for_selector("#batch-progress[data-done='true']", timeout=30_000)
     assert page.locator("#batch-progress progress").get_attribute("value") == "100"

@@ -118,7 +118,11 @@ def test_issuing_refused_while_titres_below_threshold_are_undecided(world, run, 
     TitreSettings.objects.update(recovery_threshold=Decimal("1000000"))
     batch = draft_batch(world, run)
     client = client_for("finance")
-    response = client.post(reverse("billing:batch_issue", args=[batch.pk]), follow=True)
+    url = reverse("billing:batch_issue", args=[batch.pk])
+    summary = unescape(client.post(url).text)
+    assert "Décidez d'abord pour les " in summary and "inférieurs au seuil" in summary
+    assert "Confirmer : émettre le bordereau" not in summary
+    response = client.post(url, {"confirmed": "1"}, follow=True)
     assert "Décidez d'abord pour les titres inférieurs au seuil" in unescape(response.text)
     assert not RevenueTitle.objects.exclude(number=None).exists()
 

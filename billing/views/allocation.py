@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView, View
 from django_tables2 import SingleTableMixin, SingleTableView
 
-from billing import charts, exports, selectors, titre_plan, titre_selectors
+from billing import charts, confirmations, exports, selectors, titre_plan, titre_selectors
 from billing.forms import RunForm, VolumeForm, VolumeUploadForm
 from billing.models import AllocationKey, AllocationRun, RunKind, StorageVolume, VolumeImport
 from billing.money import ZERO
@@ -158,10 +159,13 @@ class RunCreateView(RoleRequiredMixin, View):
         if not form.is_valid():
             messages.error(request, _("Choisissez la nature de la répartition."))
             return HttpResponseRedirect(fiscal_year.get_absolute_url())
+        kind = form.cleaned_data["kind"]
+        warning = confirmations.actual_run_warning(fiscal_year) if kind == RunKind.ACTUAL else ""
+        if warning and request.POST.get("confirmed") != "1":
+            context = {"fiscal_year": fiscal_year, "warning": warning, "kind": kind}
+            return TemplateResponse(request, "billing/run_actual_confirm.html", context)
         try:
-            run = runs.run_create(
-                fiscal_year=fiscal_year, kind=form.cleaned_data["kind"], user=request.user
-            )
+            run = runs.run_create(fiscal_year=fiscal_year, kind=kind, user=request.user)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)

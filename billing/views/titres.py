@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -15,7 +16,7 @@ from django.views.generic import DetailView, FormView, TemplateView, UpdateView,
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from billing import titre_selectors
+from billing import confirmations, titre_selectors
 from billing.filters import TitreFilter
 from billing.forms import (
     CorrectionForm,
@@ -231,6 +232,16 @@ class BatchActionView(RoleRequiredMixin, View):
 
 
 class BatchIssueView(BatchActionView):
+    """Nothing irreversible on a single click: the first POST shows what issuing will do (count,
+    total, numbers, e-mails); the POST from that page, with `confirmed`, issues."""
+
+    def post(self, request, pk):
+        if request.POST.get("confirmed") == "1":
+            return super().post(request, pk)
+        batch = get_object_or_404(_batches(), pk=pk)
+        summary = confirmations.batch_issue_summary(batch)
+        return TemplateResponse(request, "billing/batch_issue_confirm.html", {"summary": summary})
+
     def act(self, batch) -> str:
         batch = titres.batch_issue(batch=batch, user=self.request.user)
         return _("%(batch)s : titres numérotés ; PDF et envois en cours.") % {"batch": batch}
