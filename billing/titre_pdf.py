@@ -18,6 +18,7 @@ from django.utils import translation
 
 from billing.models import RevenueTitle, TitreKind
 from billing.money import amount_in_words, format_euros
+from ligeris.lib import french
 from ligeris.lib.pdf import render_document
 
 TEMPLATE = "billing/titre_pdf.html"
@@ -86,6 +87,8 @@ def _context(titre: RevenueTitle) -> dict:
         ],
         "total": format_euros(titre.total),
         "total_words": amount_in_words(titre.total),
+        # "Fait à Tours, le 20 janvier 2026": the date written out, as an official signs.
+        "signed_on": french.short_long_date(titre.issued_on) if titre.issued_on else "",
         "issuer_siret": siret_display((snapshot.get("issuer") or {}).get("siret", "")),
         "debtor_siret": siret_display((snapshot.get("debtor") or {}).get("siret", "")),
         "iban": iban_display((snapshot.get("payment") or {}).get("iban", "")),

@@ -112,3 +112,15 @@ def test_a_budget_run_needs_no_confirmation(world, billing_year, client_for):
     )
     assert response.status_code == 302
     assert AllocationRun.objects.get().kind == RunKind.BUDGET
+
+
+def test_a_direct_charge_line_says_what_it_is():
+    from billing.models import Share
+    from billing.services.titres.drafts import _share_line
+
+    direct = Share(
+        key="direct", pool_label="Reprise des données du tenant", base="imputation directe"
+    )
+    assert _share_line(direct).base == "Imputation directe : reprise des données du tenant"
+    volume = Share(key="volume", pool_label="Volumétrie", base="1,25 To sur 14,30 To")
+    assert _share_line(volume).base == "Volumétrie au 1er janvier : 1,25 To sur 14,30 To"

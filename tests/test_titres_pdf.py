@@ -160,7 +160,7 @@ def test_the_pdf_carries_every_mention_of_a_titre(world, issued):
     assert "Dans un délai de deux mois suivant la réception du présent titre" in text
     assert "Tribunal administratif d'Orléans, 28 rue de la Bretonnerie" in text
     assert "article 12 de la convention" in text
-    assert "Fait à Tours, le 20/01/2026" in text
+    assert "Fait à Tours, le 20 janvier 2026" in text
     # The footer names the titre.
     assert f"n° {titre.reference} — exercice 2026 — bordereau n° 1" in text
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from billing import selectors, titre_plan
 from billing.models import (
+    AllocationKey,
     AllocationRun,
     Carryover,
     RevenueTitle,
@@ -32,13 +33,17 @@ from billing.services.titres.common import (
 )
 from billing.services.titres.plans import write_plan
 from billing.titre_plan import Amount, fold_members, share_key
+from ligeris.lib.french import lower_first
 
 
 def _share_line(share: Share) -> Line:
     label = share.pool_label
     if share.tenant_id:
         label = f"{share.pool_label} — {share.tenant.code}"
-    return Line(label, f"{share.get_key_display()} : {share.base}", share.amount, share=share)
+    # A direct charge says what it is ("Imputation directe : reprise des données du tenant"),
+    # not "imputation directe" twice.
+    base = lower_first(share.pool_label) if share.key == AllocationKey.DIRECT else share.base
+    return Line(label, f"{share.get_key_display()} : {base}", share.amount, share=share)
 
 
 def _annual_drafts(run, groups, batch, settings) -> list[str]:
