@@ -14,7 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView, View
 from django_tables2 import SingleTableMixin, SingleTableView
 
-from billing import charts, confirmations, exports, selectors, titre_plan, titre_selectors
+from billing import (
+    charts,
+    confirmations,
+    exports,
+    run_groups,
+    selectors,
+    titre_plan,
+    titre_selectors,
+)
 from billing.forms import RunForm, VolumeForm, VolumeUploadForm
 from billing.models import AllocationKey, AllocationRun, RunKind, StorageVolume, VolumeImport
 from billing.money import ZERO
@@ -179,7 +187,8 @@ class RunDetailView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Detai
     template_name = "billing/run_detail.html"
     context_object_name = "run"
     table_class = ShareTable
-    table_pagination = {"per_page": 100}
+    # The page shows the shares grouped by debtor (`run_groups`); the flat table is the export.
+    table_pagination = False
 
     def get_queryset(self):
         return AllocationRun.objects.filter(
@@ -195,7 +204,8 @@ class RunDetailView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Detai
             {**pool, "key_label": keys.get(pool["key"], pool["key"])}
             for pool in self.object.inputs["pools"]
         ]
-        return {**super().get_context_data(**kwargs), "pools": pools}
+        by_debtor = run_groups.run_by_debtor(self.object, self.request.GET.get("page") or 1)
+        return {**super().get_context_data(**kwargs), "pools": pools, "by_debtor": by_debtor}
 
     def get_export_filename(self, export_format):
         run = self.object
@@ -285,7 +295,9 @@ class TrueUpView(RoleRequiredMixin, TemplateView):
             "year": fiscal_year,
             "billed": billed,
             "actual": actual,
-            "lines": [line for line in lines if line.direction != "none"],
+            "lines": run_groups.true_up_by_debtor(
+                [line for line in lines if line.direction != "none"]
+            ),
             "unchanged": sum(1 for line in lines if line.direction == "none"),
             "plans": plans,
             "net_setting": net,

@@ -1,0 +1,103 @@
+"""A run's shares grouped by debtor, a page of debtors at a time, as a finance office reads them."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Max, Sum
+
+from billing.models import AllocationRun, Share
+from billing.money import ZERO
+from partners.models import Partner
+
+DEBTORS_PER_PAGE = 50
+
+
+@dataclass
+class DebtorGroup:
+    partner: Partner
+    count: int
+    subtotal: Decimal
+    #: The coordinator's own shares: borne by it, never on a titre.
+    borne_by_coordinator: bool
+    shares: list[Share] = field(default_factory=list)
+
+
+@dataclass
+class RunByDebtor:
+    page: Page
+    groups: list[DebtorGroup]
+    total: Decimal
+    debtors: int
+
+
+def run_by_debtor(run: AllocationRun, page_number=1, per_page: int = DEBTORS_PER_PAGE):
+    """One page of debtors with their subtotal and shares; three queries whatever the size."""
+    rows = (
+        run.shares.values("partner_id", "partner__name")
+        .annotate(
+            count=Count("pk"), subtotal=Sum("amount"), coordinator=Max("borne_by_coordinator")
+        )
+        .order_by("partner__name", "partner_id")
+    )
+    page = Paginator(rows, per_page).get_page(page_number)
+    ids = [row["partner_id"] for row in page.object_list]
+    partners = Partner.objects.in_bulk(ids)
+    groups = {
+        row["partner_id"]: DebtorGroup(
+            partner=partners[row["partner_id"]],
+            count=row["count"],
+            subtotal=row["subtotal"] or ZERO,
+            borne_by_coordinator=bool(row["coordinator"]),
+        )
+        for row in page.object_list
+    }
+    shares = run.shares.filter(partner_id__in=ids).select_related("tenant")
+    for share in shares.order_by("tenant__code", "pool_code", "pk"):
+        groups[share.partner_id].shares.append(share)
+    return RunByDebtor(
+        page=page,
+        groups=[groups[i] for i in ids],
+        total=run.total,
+        debtors=page.paginator.count,
+    )
+
+
+@dataclass
+class TrueUpGroup:
+    partner: Partner
+    borne_by_coordinator: bool
+    lines: list = field(default_factory=list)
+    billed: Decimal = ZERO
+    actual: Decimal = ZERO
+    difference: Decimal = ZERO
+
+
+@dataclass
+class TrueUpByDebtor:
+    groups: list[TrueUpGroup]
+    billed: Decimal
+    actual: Decimal
+    difference: Decimal
+
+
+def true_up_by_debtor(lines) -> TrueUpByDebtor:
+    """True-up lines (`billing.recap.TrueUpLine`) grouped by debtor, with subtotals and totals."""
+    groups: dict[int, TrueUpGroup] = {}
+    for line in sorted(lines, key=lambda line: (line.partner.name, line.partner.pk)):
+        group = groups.get(line.partner.pk)
+        if group is None:
+            group = groups[line.partner.pk] = TrueUpGroup(
+                partner=line.partner, borne_by_coordinator=line.borne_by_coordinator
+            )
+        group.lines.append(line)
+        group.billed += line.billed or ZERO
+        group.actual += line.actual or ZERO
+        group.difference += line.difference or ZERO
+    ordered = list(groups.values())
+    return TrueUpByDebtor(
+        groups=ordered,
+        billed=sum((g.billed for g in ordered), ZERO),
+        actual=sum((g.actual for g in ordered), ZERO),
+        difference=sum((g.difference for g in ordered), ZERO),
+    )
