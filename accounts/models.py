@@ -59,8 +59,15 @@ class User(AbstractUser):
                 condition=(Q(role=Role.PARTNER) & Q(partner__isnull=False))
                 | (~Q(role=Role.PARTNER) & Q(partner__isnull=True)),
                 name="user_partner_iff_partner_role",
+                violation_error_message=_(
+                    "Un utilisateur partenaire est rattaché à un partenaire, et lui seul."
+                ),
             ),
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values),
+                name="user_role_valid",
+                violation_error_message=_("Ce rôle n'existe pas."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -93,10 +93,15 @@ class Body(models.Model):
         verbose_name_plural = _("instances")
         ordering = ("kind", "name")
         constraints = [
-            models.UniqueConstraint(fields=("consortium", "name"), name="body_unique_name"),
+            models.UniqueConstraint(
+                fields=("consortium", "name"),
+                name="body_unique_name",
+                violation_error_message=_("Une instance du groupement porte déjà ce nom."),
+            ),
             models.CheckConstraint(
                 condition=Q(kind=BodyKind.WORKING_GROUP) | Q(created_by__isnull=True),
                 name="body_only_working_groups_created_by_decision",
+                violation_error_message=_("Seul un groupe de travail est créé par une décision."),
             ),
         ]
 
@@ -138,7 +143,11 @@ class Seat(models.Model):
         verbose_name_plural = _("sièges")
         ordering = ("order", "partner__name", "person__last_name")
         constraints = [
-            models.UniqueConstraint(fields=("body", "person"), name="seat_unique_person"),
+            models.UniqueConstraint(
+                fields=("body", "person"),
+                name="seat_unique_person",
+                violation_error_message=_("Cette personne siège déjà dans cette instance."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -160,7 +169,11 @@ class ClosedYear(models.Model):
         verbose_name = _("année close")
         verbose_name_plural = _("années closes")
         constraints = [
-            models.UniqueConstraint(fields=("consortium", "year"), name="closed_year_unique"),
+            models.UniqueConstraint(
+                fields=("consortium", "year"),
+                name="closed_year_unique",
+                violation_error_message=_("Cette année est déjà close."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -305,14 +318,25 @@ class Attendance(ClosedMinutesGuard):
         verbose_name = _("présence")
         verbose_name_plural = _("présences")
         constraints = [
-            models.UniqueConstraint(fields=("meeting", "seat"), name="attendance_unique_seat"),
+            models.UniqueConstraint(
+                fields=("meeting", "seat"),
+                name="attendance_unique_seat",
+                violation_error_message=_(
+                    "La présence de ce membre est déjà enregistrée pour cette séance."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(status=AttendanceStatus.PROXY, proxy_to__isnull=False)
                 | (~Q(status=AttendanceStatus.PROXY) & Q(proxy_to__isnull=True)),
                 name="attendance_proxy_iff_holder",
+                violation_error_message=_(
+                    "Un pouvoir désigne son mandataire ; sans pouvoir, aucun mandataire."
+                ),
             ),
             models.CheckConstraint(
-                condition=~Q(proxy_to=models.F("seat")), name="attendance_no_proxy_to_self"
+                condition=~Q(proxy_to=models.F("seat")),
+                name="attendance_no_proxy_to_self",
+                violation_error_message=_("Un membre ne peut se donner pouvoir à lui-même."),
             ),
         ]
 
@@ -351,7 +375,11 @@ class AgendaItem(ClosedMinutesGuard):
         verbose_name_plural = _("points de l'ordre du jour")
         ordering = ("meeting", "position")
         constraints = [
-            models.UniqueConstraint(fields=("meeting", "position"), name="item_unique_position"),
+            models.UniqueConstraint(
+                fields=("meeting", "position"),
+                name="item_unique_position",
+                violation_error_message=_("L'ordre du jour a déjà un point à ce rang."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -437,6 +465,9 @@ class Decision(ClosedMinutesGuard):
                 condition=Q(kind__in=("admission", "exclusion"), concerned_partner__isnull=False)
                 | (~Q(kind__in=("admission", "exclusion")) & Q(concerned_partner__isnull=True)),
                 name="decision_concerned_partner_iff_membership",
+                violation_error_message=_(
+                    "Une admission ou une exclusion concerne un partenaire ; les autres décisions n'en concernent aucun."
+                ),
             ),
         ]
 
@@ -484,7 +515,11 @@ class Vote(ClosedMinutesGuard):
         verbose_name_plural = _("votes")
         ordering = ("tenant__code",)
         constraints = [
-            models.UniqueConstraint(fields=("decision", "tenant"), name="vote_one_per_tenant"),
+            models.UniqueConstraint(
+                fields=("decision", "tenant"),
+                name="vote_one_per_tenant",
+                violation_error_message=_("Ce tenant a déjà voté sur cette décision."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -540,7 +575,11 @@ class ConvocationDelivery(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=("meeting", "seat"), name="delivery_unique_seat"),
+            models.UniqueConstraint(
+                fields=("meeting", "seat"),
+                name="delivery_unique_seat",
+                violation_error_message=_("La convocation de ce membre est déjà enregistrée."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -557,7 +596,11 @@ class FrequencyAlert(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=("body", "year", "month"), name="alert_unique_month"),
+            models.UniqueConstraint(
+                fields=("body", "year", "month"),
+                name="alert_unique_month",
+                violation_error_message=_("L'alerte de ce mois est déjà enregistrée."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -73,10 +73,18 @@ class Convention(models.Model):
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gt=F("starts_on")), name="convention_ends_after_start"
+                condition=Q(ends_on__gt=F("starts_on")),
+                name="convention_ends_after_start",
+                violation_error_message=_(
+                    "La date de fin de la convention doit suivre sa date d'effet."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(starts_on__gte=F("signed_on")), name="convention_starts_after_signature"
+                condition=Q(starts_on__gte=F("signed_on")),
+                name="convention_starts_after_signature",
+                violation_error_message=_(
+                    "La convention ne peut pas prendre effet avant sa signature."
+                ),
             ),
             # Four calendar years never exceed 1,461 days; the exact calendar rule is clean()'s.
             models.CheckConstraint(
@@ -144,9 +152,15 @@ class Amendment(models.Model):
         ordering = ["convention", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["convention", "number"], name="amendment_number_unique_per_convention"
+                fields=["convention", "number"],
+                name="amendment_number_unique_per_convention",
+                violation_error_message=_("Cette convention a déjà un avenant de ce numéro."),
             ),
-            models.CheckConstraint(condition=Q(number__gte=1), name="amendment_number_positive"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="amendment_number_positive",
+                violation_error_message=_("Un avenant est numéroté à partir de 1."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -214,12 +228,22 @@ class Partner(models.Model):
         verbose_name_plural = _("partenaires")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["consortium", "name"], name="partner_name_unique"),
-            models.CheckConstraint(
-                condition=Exact(Length("siret"), 14), name="partner_siret_14_chars"
+            models.UniqueConstraint(
+                fields=["consortium", "name"],
+                name="partner_name_unique",
+                violation_error_message=_(
+                    "Un partenaire du groupement porte déjà cette dénomination."
+                ),
             ),
             models.CheckConstraint(
-                condition=Exact(Length("postal_code"), 5), name="partner_postal_code_5_chars"
+                condition=Exact(Length("siret"), 14),
+                name="partner_siret_14_chars",
+                violation_error_message=_("Le SIRET compte 14 chiffres."),
+            ),
+            models.CheckConstraint(
+                condition=Exact(Length("postal_code"), 5),
+                name="partner_postal_code_5_chars",
+                violation_error_message=_("Le code postal compte 5 chiffres."),
             ),
         ]
 
@@ -256,14 +280,20 @@ class Tenant(models.Model):
         verbose_name_plural = _("tenants")
         ordering = ["code"]
         constraints = [
-            models.UniqueConstraint(fields=["consortium", "code"], name="tenant_code_unique"),
+            models.UniqueConstraint(
+                fields=["consortium", "code"],
+                name="tenant_code_unique",
+                violation_error_message=_("Un tenant du groupement porte déjà ce code."),
+            ),
             models.CheckConstraint(
                 condition=Q(deployed_on__isnull=True) | Q(deployed_on__gte=F("opened_on")),
                 name="tenant_deployed_after_opening",
+                violation_error_message=_("Un tenant ne peut être déployé avant son ouverture."),
             ),
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
                 name="tenant_closed_after_opening",
+                violation_error_message=_("Un tenant ne peut être fermé avant son ouverture."),
             ),
         ]
 
@@ -360,7 +390,9 @@ class Person(models.Model):
         ordering = ["partner__name", "last_name", "first_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["partner", "email"], name="person_email_unique_per_partner"
+                fields=["partner", "email"],
+                name="person_email_unique_per_partner",
+                violation_error_message=_("Un interlocuteur de ce partenaire a déjà ce courriel."),
             ),
         ]
 

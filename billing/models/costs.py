@@ -83,7 +83,11 @@ class CostPool(models.Model):
         verbose_name_plural = _("postes de coût")
         ordering = ["fiscal_year", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["fiscal_year", "code"], name="cost_pool_code_unique"),
+            models.UniqueConstraint(
+                fields=["fiscal_year", "code"],
+                name="cost_pool_code_unique",
+                violation_error_message=_("L'exercice a déjà un poste de ce code."),
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(key="direct")
@@ -140,7 +144,11 @@ class Expense(models.Model):
         verbose_name_plural = _("dépenses")
         ordering = ["pool", "invoice_date", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(amount=0), name="expense_not_zero"),
+            models.CheckConstraint(
+                condition=~Q(amount=0),
+                name="expense_not_zero",
+                violation_error_message=_("Une dépense a un montant non nul."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -162,7 +170,11 @@ class StaffTime(models.Model):
         verbose_name_plural = _("temps RH déclarés")
         ordering = ["pool", "period_end", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(days__gt=0), name="staff_time_positive"),
+            models.CheckConstraint(
+                condition=Q(days__gt=0),
+                name="staff_time_positive",
+                violation_error_message=_("Le temps RH déclaré est positif."),
+            ),
         ]
 
     def __str__(self) -> str:

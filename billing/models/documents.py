@@ -59,7 +59,11 @@ class TitreEmail(FinalRows):
         verbose_name = _("envoi de titre")
         verbose_name_plural = _("envois de titres")
         constraints = [
-            models.UniqueConstraint(fields=["titre", "email"], name="titre_email_once"),
+            models.UniqueConstraint(
+                fields=["titre", "email"],
+                name="titre_email_once",
+                violation_error_message=_("Ce titre a déjà été envoyé à cette adresse."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -85,7 +89,11 @@ class Payment(WriteOnce):
         verbose_name_plural = _("paiements")
         ordering = ["titre", "paid_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_positive",
+                violation_error_message=_("Le montant d'un encaissement est positif."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -25,9 +25,17 @@ class FiscalYear(models.Model):
         verbose_name_plural = _("exercices")
         ordering = ["-year"]
         constraints = [
-            models.UniqueConstraint(fields=["consortium", "year"], name="fiscal_year_unique"),
+            models.UniqueConstraint(
+                fields=["consortium", "year"],
+                name="fiscal_year_unique",
+                violation_error_message=_("Cet exercice existe déjà."),
+            ),
             models.CheckConstraint(
-                condition=Q(year__gte=2000, year__lte=2100), name="fiscal_year_plausible"
+                condition=Q(year__gte=2000, year__lte=2100),
+                name="fiscal_year_plausible",
+                violation_error_message=_(
+                    "L'année de l'exercice doit être comprise entre 2000 et 2100."
+                ),
             ),
         ]
 
@@ -100,7 +108,11 @@ class TariffLine(models.Model):
         verbose_name_plural = _("lignes de grille tarifaire")
         ordering = ["grid", "kind", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["grid", "code"], name="tariff_line_code_unique"),
+            models.UniqueConstraint(
+                fields=["grid", "code"],
+                name="tariff_line_code_unique",
+                violation_error_message=_("La grille a déjà une ligne de ce code."),
+            ),
             models.UniqueConstraint(
                 fields=["grid", "kind"],
                 condition=Q(kind__in=["day_rate", "staff_cap"]),
@@ -109,7 +121,11 @@ class TariffLine(models.Model):
                     "La grille a déjà un taux journalier ou un plafond RH : modifiez-le."
                 ),
             ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="tariff_line_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="tariff_line_not_negative",
+                violation_error_message=_("Un montant de la grille ne peut pas être négatif."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -55,7 +55,9 @@ class AllocationRun(FinalRows):
         ordering = ["fiscal_year", "kind", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["fiscal_year", "kind", "version"], name="allocation_run_version_unique"
+                fields=["fiscal_year", "kind", "version"],
+                name="allocation_run_version_unique",
+                violation_error_message=_("Cette version de répartition existe déjà : recalculez."),
             ),
         ]
 

@@ -36,7 +36,11 @@ class Refund(WriteOnce):
         verbose_name_plural = _("remboursements de trop-perçu")
         ordering = ["titre", "paid_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="refund_positive",
+                violation_error_message=_("Le montant d'un remboursement est positif."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -58,7 +62,11 @@ class PaymentReversal(WriteOnce):
         verbose_name = _("contre-passation de paiement")
         verbose_name_plural = _("contre-passations de paiements")
         constraints = [
-            models.CheckConstraint(condition=~Q(reason=""), name="payment_reversal_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="payment_reversal_has_reason",
+                violation_error_message=_("Une annulation d'encaissement en donne le motif."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -108,7 +116,11 @@ class Carryover(models.Model):
         verbose_name_plural = _("reports sur les prochains titres")
         ordering = ["created_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="carryover_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="carryover_positive",
+                violation_error_message=_("Le montant d'un report est positif."),
+            ),
         ]
 
     def __str__(self) -> str:

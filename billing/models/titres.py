@@ -66,6 +66,7 @@ class TitreBatch(FinalRows):
             models.CheckConstraint(
                 condition=Q(state="draft") | Q(number__isnull=False, issued_at__isnull=False),
                 name="titre_batch_issued_numbered",
+                violation_error_message=_("Un bordereau émis porte un numéro, et lui seul."),
             ),
         ]
 
@@ -105,7 +106,9 @@ class TitreSequence(FinalRows):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["consortium", "year", "kind"], name="titre_sequence_unique"
+                fields=["consortium", "year", "kind"],
+                name="titre_sequence_unique",
+                violation_error_message=_("La numérotation de cette année existe déjà."),
             ),
         ]
 
@@ -224,7 +227,9 @@ class RevenueTitle(FinalRows):
         ordering = ["-exercise", "-number", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["consortium", "exercise", "number"], name="titre_number_unique"
+                fields=["consortium", "exercise", "number"],
+                name="titre_number_unique",
+                violation_error_message=_("Ce numéro de titre est déjà attribué."),
             ),
             models.CheckConstraint(
                 condition=(
@@ -238,14 +243,24 @@ class RevenueTitle(FinalRows):
                     | Q(~Q(state="issued"), number__isnull=True, exercise__isnull=True)
                 ),
                 name="titre_issued_iff_numbered",
+                violation_error_message=_(
+                    "Un titre émis porte un numéro et une date d'émission, et lui seul."
+                ),
             ),
-            models.CheckConstraint(condition=Q(total__gte=0), name="titre_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(total__gte=0),
+                name="titre_total_not_negative",
+                violation_error_message=_("Le montant d'un titre ne peut pas être négatif."),
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(kind__in=["reduction", "cancellation"], original__isnull=False)
                     | Q(~Q(kind__in=["reduction", "cancellation"]), original__isnull=True)
                 ),
                 name="titre_correction_has_original",
+                violation_error_message=_(
+                    "Un titre de réduction ou d'annulation vise le titre qu'il corrige, et lui seul."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["debtor", "state"], name="titre_debtor_state")]
@@ -320,7 +335,11 @@ class TitreLine(FinalRows):
         verbose_name_plural = _("lignes de titre")
         ordering = ["titre", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["titre", "position"], name="titre_line_position"),
+            models.UniqueConstraint(
+                fields=["titre", "position"],
+                name="titre_line_position",
+                violation_error_message=_("Le rang d'une ligne de titre commence à 1."),
+            ),
             models.CheckConstraint(
                 condition=Q(reduces__isnull=True) | Q(amount__gt=0, carryover__isnull=True),
                 name="titre_line_reduction_positive",
@@ -329,6 +348,9 @@ class TitreLine(FinalRows):
             models.CheckConstraint(
                 condition=Q(carryover__isnull=True) | Q(amount__lt=0),
                 name="titre_line_carryover_deducted",
+                violation_error_message=_(
+                    "Une ligne de report déduit un montant : elle est négative."
+                ),
             ),
         ]
 

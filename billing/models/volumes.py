@@ -62,7 +62,9 @@ class StorageVolume(models.Model):
                 violation_error_message=_("Un seul relevé par tenant et par date."),
             ),
             models.CheckConstraint(
-                condition=Q(gigabytes__gte=0), name="storage_volume_not_negative"
+                condition=Q(gigabytes__gte=0),
+                name="storage_volume_not_negative",
+                violation_error_message=_("Une volumétrie ne peut pas être négative."),
             ),
         ]
 
