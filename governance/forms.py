@@ -19,7 +19,7 @@ from governance.models import (
 from governance.selectors import TenantVoter
 from governance.services.meetings import AttendanceEntry
 from governance.services.votes import BallotEntry
-from ligeris.lib.forms import FrenchDecimalsMixin
+from ligeris.lib.forms import CheckedMultipleChoiceField, FrenchDecimalsMixin
 from partners.forms import DateInputsMixin
 from partners.models import Partner, Person, PersonRole
 
@@ -328,7 +328,7 @@ class WorkingGroupForm(DateInputsMixin, forms.Form):
     short_name = forms.CharField(label=_("Sigle"), max_length=40)
     mandate = forms.CharField(label=_("Mandat (objet)"), widget=forms.Textarea(attrs={"rows": 3}))
     mandate_ends_on = forms.DateField(label=_("Fin du mandat"))
-    members = forms.ModelMultipleChoiceField(
+    members = CheckedMultipleChoiceField(
         label=_("Membres"), queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ligeris.lib.forms import CheckedMultipleChoiceField
 from partners.models import Amendment, Convention, Holding, Partner, Person, Tenant
 from partners.validators import normalise_siret, validate_siret
 
@@ -91,7 +92,7 @@ class TenantCreateForm(TenantForm):
     payer = forms.ModelChoiceField(
         label=_("Interlocuteur financier unique (payeur)"), queryset=Partner.objects.none()
     )
-    co_holders = forms.ModelMultipleChoiceField(
+    co_holders = CheckedMultipleChoiceField(
         label=_("Autres détenteurs"),
         queryset=Partner.objects.none(),
         required=False,
