@@ -13,6 +13,7 @@ from django.db import transaction
 
 from billing.models import CostPool, Expense, FiscalYear, RunKind, StaffTime, TariffLine
 from billing.services import costs, grids, runs, volumes
+from ligeris.lib import demo_clock
 from partners.models import Consortium
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -77,5 +78,6 @@ def load_demo_billing(consortium: Consortium) -> FiscalYear:
     if volume_import is None:
         raise ValueError(f"Demo volumes refused: {parsed.errors or parsed.rows_in_error}")
     volumes.volume_import_apply(volume_import=volume_import)
-    runs.run_create(fiscal_year=fiscal_year, kind=RunKind.BUDGET)
+    with demo_clock.at("2026-01-12 09:30"):  # the budget run, a week before the annual titres
+        runs.run_create(fiscal_year=fiscal_year, kind=RunKind.BUDGET)
     return fiscal_year

@@ -16,6 +16,7 @@ from billing.models import FiscalYear, RevenueTitle, RunKind, TitreKind, TitreSt
 from billing.selectors import latest_run
 from billing.services import titres
 from billing.tasks import process_batch
+from ligeris.lib import demo_clock
 from partners.services import partner_save
 
 ISSUE_DATE = datetime.date(2026, 1, 20)
@@ -61,11 +62,12 @@ def load_demo_titres(fiscal_year: FiscalYear) -> None:
         return
     _settings(fiscal_year)
     run = latest_run(fiscal_year, RunKind.BUDGET)
-    batch, _skipped = titres.drafts_from_run(run=run, issue_date=ISSUE_DATE)
-    for titre in batch.titres.filter(below_threshold=True):
-        titres.titre_decide_recovery(titre=titre, recover=True)
-    titres.batch_issue(batch=batch)
-    process_batch(batch.pk)
+    with demo_clock.at(f"{ISSUE_DATE.isoformat()} 10:00"):
+        batch, _skipped = titres.drafts_from_run(run=run, issue_date=ISSUE_DATE)
+        for titre in batch.titres.filter(below_threshold=True):
+            titres.titre_decide_recovery(titre=titre, recover=True)
+        titres.batch_issue(batch=batch)
+        process_batch(batch.pk)
     issued = RevenueTitle.objects.filter(batch=batch, state=TitreState.ISSUED).select_related(
         "debtor"
     )
@@ -74,19 +76,22 @@ def load_demo_titres(fiscal_year: FiscalYear) -> None:
         if name in UNPAID:
             continue
         amount = titre.total if name not in PARTIAL else (titre.total / 2).quantize(Decimal("1"))
-        titres.payment_record(
-            titre=titre,
-            paid_on=datetime.date(2026, 3, 2) + datetime.timedelta(days=titre.number % 20),
-            amount=amount,
-            reference=f"P503-2026-{titre.number:04d}",
-        )
+        paid_on = datetime.date(2026, 3, 2) + datetime.timedelta(days=titre.number % 20)
+        with demo_clock.at(f"{paid_on.isoformat()} 11:00"):
+            titres.payment_record(
+                titre=titre,
+                paid_on=paid_on,
+                amount=amount,
+                reference=f"P503-2026-{titre.number:04d}",
+            )
     first_unpaid = issued.filter(debtor__short_name__in=UNPAID).order_by("number").first()
     if first_unpaid is not None:
-        reduction = titres.titre_correct(
-            original=first_unpaid,
-            kind=TitreKind.REDUCTION,
-            amount=Decimal("100.00"),
-            reason="Tenant ouvert avec un mois de retard du fait du prestataire (COPIL du 12/03/2026)",
-            issue_date=datetime.date(2026, 3, 16),
-        )
-        process_batch(reduction.batch_id)
+        with demo_clock.at("2026-03-16 10:00"):
+            reduction = titres.titre_correct(
+                original=first_unpaid,
+                kind=TitreKind.REDUCTION,
+                amount=Decimal("100.00"),
+                reason="Tenant ouvert avec un mois de retard du fait du prestataire (COPIL du 12/03/2026)",
+                issue_date=datetime.date(2026, 3, 16),
+            )
+            process_batch(reduction.batch_id)

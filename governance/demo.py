@@ -20,6 +20,7 @@ from governance.models import (
     VoteChoice,
 )
 from governance.services import bodies, meetings, votes
+from ligeris.lib import demo_clock
 from partners.models import Consortium, Partner, Person, PersonRole
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -160,25 +161,31 @@ def load_demo_governance(consortium: Consortium) -> None:
         summary="Trois partenaires souhaitent attendre la fin de leurs versements en cours.",
         number="2026-02",
     )
-    _attend(meeting, copil_seats, proxies=COPIL_PROXIES, excused=COPIL_EXCUSED, absent=COPIL_ABSENT)
-    _vote(roadmap, {"tours": VoteChoice.ABSTAIN})
-    _vote(migration, dict.fromkeys(MIGRATION_AGAINST, VoteChoice.AGAINST))
-    meetings.action_create(
-        item=migration,
-        title="Rédiger le cahier des charges de la migration en version 3",
-        owner=_person(consortium, "Bréval"),
-        due_on=datetime.date(2026, 9, 30),
-    )
-    diffusion = meetings.action_create(
-        item=roadmap,
-        title="Diffuser la feuille de route aux directions générales",
-        owner=chair,
-        due_on=datetime.date(2026, 4, 15),
-    )
-    meetings.action_update(
-        action=diffusion, status=ActionStatus.DONE, done_on=datetime.date(2026, 4, 2)
-    )
-    meetings.minutes_close(meeting=meeting)
+    # Entered the evening of the meeting, closed a week later, the action done in April.
+    with demo_clock.at("2026-03-12 18:00"):
+        _attend(
+            meeting, copil_seats, proxies=COPIL_PROXIES, excused=COPIL_EXCUSED, absent=COPIL_ABSENT
+        )
+        _vote(roadmap, {"tours": VoteChoice.ABSTAIN})
+        _vote(migration, dict.fromkeys(MIGRATION_AGAINST, VoteChoice.AGAINST))
+        meetings.action_create(
+            item=migration,
+            title="Rédiger le cahier des charges de la migration en version 3",
+            owner=_person(consortium, "Bréval"),
+            due_on=datetime.date(2026, 9, 30),
+        )
+        diffusion = meetings.action_create(
+            item=roadmap,
+            title="Diffuser la feuille de route aux directions générales",
+            owner=chair,
+            due_on=datetime.date(2026, 4, 15),
+        )
+    with demo_clock.at("2026-03-19 10:00"):
+        meetings.minutes_close(meeting=meeting)
+    with demo_clock.at("2026-04-02 16:00"):
+        meetings.action_update(
+            action=diffusion, status=ActionStatus.DONE, done_on=datetime.date(2026, 4, 2)
+        )
 
     # COTECH: two meetings held this year (one short of its minimum), one to come.
     for day, title in (
@@ -195,8 +202,10 @@ def load_demo_governance(consortium: Consortium) -> None:
             convened_at=starts_at - datetime.timedelta(days=14),
         )
         meetings.item_add(meeting=held, title=title, kind=ItemKind.INFORMATION)
-        _attend(held, cotech_seats)
-        meetings.minutes_close(meeting=held)
+        with demo_clock.at(starts_at + datetime.timedelta(hours=3)):
+            _attend(held, cotech_seats)
+        with demo_clock.at(starts_at + datetime.timedelta(days=7)):
+            meetings.minutes_close(meeting=held)
     upcoming = meetings.meeting_schedule(
         body=cotech,
         starts_at=_at("2026-12-10", 10),
