@@ -172,7 +172,7 @@ class ExclusionFlag:
 def exclusion_flags(
     consortium: Consortium, today: datetime.date | None = None
 ) -> list[ExclusionFlag]:
-    """Partners with a titre unpaid beyond the setting (art. 10: exclusion for non-payment)."""
+    """Partners with a titre unpaid beyond the setting (art. 8: exclusion for non-payment)."""
     today = today or timezone.localdate()
     settings = settings_of(consortium)
     days = settings.exclusion_after_days if settings else 90

@@ -1,15 +1,18 @@
-"""Governance decisions that change the consortium's membership, applied when the minutes close.
+"""Governance decisions that change the consortium's membership, applied when the minutes close,
+and the partners' questions membership answers (may this tenant close?).
 
-Each handler runs inside the minutes-closing transaction: a ValidationError it raises refuses the
-closing and nothing is kept.
+Each handler runs inside the transaction of the write that sent the signal: a ValidationError it
+raises refuses that write and nothing is kept.
 """
 
 from django.dispatch import receiver
 
 from governance.models import Decision, DecisionKind
 from governance.signals import decision_adopted
+from membership.services.exclusion import exclusion_apply, tenant_closing_check
 from membership.services.status import status_set
 from partners.models import PartnerStatus
+from partners.signals import tenant_closing
 
 
 def _admission(decision: Decision) -> None:
@@ -17,7 +20,7 @@ def _admission(decision: Decision) -> None:
 
 
 def _exclusion(decision: Decision) -> None:
-    status_set(partner=decision.concerned_partner, status=PartnerStatus.EXCLUDED)
+    exclusion_apply(decision)
 
 
 HANDLERS = {DecisionKind.ADMISSION: _admission, DecisionKind.EXCLUSION: _exclusion}
@@ -28,3 +31,8 @@ def decision_adopted_apply(sender, decision: Decision, **kwargs) -> None:
     handler = HANDLERS.get(decision.kind)
     if handler is not None:
         handler(decision)
+
+
+@receiver(tenant_closing, dispatch_uid="membership.tenant_closing")
+def tenant_closing_refuse(sender, tenant, closed_on, **kwargs) -> None:
+    tenant_closing_check(tenant=tenant, closed_on=closed_on)

@@ -1,5 +1,37 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from membership.views import exclusion
 
 app_name = "membership"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # exclusion
+    path("exclusions/", exclusion.ExclusionListView.as_view(), name="exclusion_list"),
+    path("exclusions/nouvelle/", exclusion.ExclusionCreateView.as_view(), name="exclusion_create"),
+    path("exclusions/<int:pk>/", exclusion.ExclusionDetailView.as_view(), name="exclusion_detail"),
+    path(
+        "exclusions/<int:pk>/copil/",
+        exclusion.ExclusionScheduleView.as_view(),
+        name="exclusion_schedule",
+    ),
+    path(
+        "exclusions/<int:pk>/lettre/",
+        exclusion.ExclusionLetterView.as_view(),
+        name="exclusion_letter",
+    ),
+    path(
+        "exclusions/<int:pk>/lettre.pdf",
+        exclusion.ExclusionLetterPdfView.as_view(),
+        name="exclusion_letter_pdf",
+    ),
+    path(
+        "exclusions/<int:pk>/reception/",
+        exclusion.ExclusionReceiptView.as_view(),
+        name="exclusion_receipt",
+    ),
+    path(
+        "exclusions/<int:pk>/frais/",
+        exclusion.ExclusionCostsView.as_view(),
+        name="exclusion_costs",
+    ),
+]

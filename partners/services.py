@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ligeris.lib.services import save_validated as _save
+from partners import signals
 from partners.models import Amendment, Consortium, Convention, Holding, Partner, Person, Tenant
 
 
@@ -67,6 +68,12 @@ def tenant_create(
 
 @transaction.atomic
 def tenant_save(*, tenant: Tenant, **fields: Any) -> Tenant:
+    closed_on = fields.get("closed_on")
+    if closed_on is not None:
+        stored = Tenant.objects.filter(pk=tenant.pk).values_list("closed_on", flat=True).first()
+        if closed_on != stored:
+            # Whoever may forbid it (an exclusion's data-recovery period) says so before saving.
+            signals.tenant_closing.send(sender=Tenant, tenant=tenant, closed_on=closed_on)
     return _save(tenant, **fields)
 
 

@@ -18,6 +18,8 @@ class PoolCategory(models.TextChoices):
     LITIGATION = "litigation", _("Conséquence de contentieux")
     WITHDRAWAL = "withdrawal", _("Retrait")
     REVERSIBILITY = "reversibility", _("Réversibilité")
+    #: The costs of an exclusion, borne by the excluded partner (article 8).
+    EXCLUSION = "exclusion", _("Exclusion")
 
 
 class AllocationKey(models.TextChoices):

@@ -14,6 +14,7 @@ from billing.models import (
     Expense,
     FiscalYear,
     PoolCategory,
+    SpreadOn,
     StaffTime,
     TariffLine,
     TariffLineKind,
@@ -157,3 +158,45 @@ def expense_delete(*, expense: Expense) -> None:
 def staff_time_delete(*, staff_time: StaffTime) -> None:
     """A mistaken declaration goes; runs already computed keep the days they used."""
     staff_time.delete()
+
+
+@transaction.atomic
+def direct_charge_record(
+    *,
+    fiscal_year: FiscalYear,
+    partner,
+    code: str,
+    label: str,
+    category: str,
+    amount: Decimal,
+    invoice_date,
+    vendor: str,
+    reference: str = "",
+) -> CostPool:
+    """Costs borne by one partner alone: a direct pool aimed at it, with the expense behind it.
+
+    Spread on a specific run, so the partner is billed for it without waiting for the year's
+    actual run. Whatever app decided the charge (an exclusion, a withdrawal), billing only
+    knows the amount and who owes it.
+    """
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": _("Le montant des frais doit être positif.")})
+    pool = pool_save(
+        pool=CostPool(fiscal_year=fiscal_year),
+        code=code,
+        label=label,
+        category=category,
+        key=AllocationKey.DIRECT,
+        spread_on=SpreadOn.SPECIFIC,
+        direct_partner=partner,
+        budget_amount=amount,
+    )
+    expense_save(
+        expense=Expense(pool=pool),
+        invoice_date=invoice_date,
+        vendor=vendor,
+        reference=reference,
+        description=label[:300],
+        amount=amount,
+    )
+    return pool

@@ -1,0 +1,7 @@
+"""What partners tells the apps above it (membership) without importing them."""
+
+from django.dispatch import Signal
+
+#: Sent by `tenant_save` before a tenant gets a new closing date, with `tenant` and `closed_on`.
+#: A receiver that raises ValidationError refuses the closing: nothing is saved.
+tenant_closing = Signal()
