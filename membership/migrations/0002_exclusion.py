@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('billing', '0008_pool_category_exclusion'),
+        ('billing', '0009_pool_category_exclusion'),
         ('governance', '0005_closed_minutes_moves_and_truncate'),
         ('membership', '0001_initial'),
         ('partners', '0003_person_civility'),
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 'verbose_name': "procédure d'exclusion",
                 'verbose_name_plural': "procédures d'exclusion",
                 'ordering': ['-opened_on', '-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state__in', ('open', 'scheduled'))), fields=('partner',), name='exclusion_one_pending_case_per_partner', violation_error_message="Une procédure d'exclusion est déjà en cours pour ce partenaire."), models.CheckConstraint(condition=models.Q(('received_on__isnull', True), ('decided_on__isnull', False), _connector='OR'), name='exclusion_receipt_after_decision')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('state__in', ('open', 'scheduled'))), fields=('partner',), name='exclusion_one_pending_case_per_partner', violation_error_message="Une procédure d'exclusion est déjà en cours pour ce partenaire."), models.CheckConstraint(condition=models.Q(('received_on__isnull', True), ('decided_on__isnull', False), _connector='OR'), name='exclusion_receipt_after_decision', violation_error_message="La réception de la lettre d'exclusion suit la décision du comité de pilotage.")],
             },
         ),
     ]

@@ -99,6 +99,9 @@ class ExclusionCase(models.Model):
             models.CheckConstraint(
                 condition=Q(received_on__isnull=True) | Q(decided_on__isnull=False),
                 name="exclusion_receipt_after_decision",
+                violation_error_message=_(
+                    "La réception de la lettre d'exclusion suit la décision du comité de pilotage."
+                ),
             ),
         ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0007_final_rows_numbering_truncate'),
+        ('billing', '0008_constraint_messages'),
     ]
 
     operations = [
