@@ -87,6 +87,10 @@ def tenant_events(partner: Partner) -> list[TimelineEvent]:
     return events
 
 
+def _tenant_id(entry: LogEntry) -> int | None:
+    return (entry.additional_data or {}).get("tenant_id")
+
+
 def holding_events(partner: Partner) -> list[TimelineEvent]:
     """Tenants it came to hold or stopped holding, and the payer role won or handed over
     (from the audit trail, which keeps removed holdings too)."""
@@ -96,15 +100,28 @@ def holding_events(partner: Partner) -> list[TimelineEvent]:
             additional_data__partner_id=partner.pk,
         ).order_by("timestamp", "pk")
     )
-    tenant_ids = {(entry.additional_data or {}).get("tenant_id") for entry in entries}
-    tenants = Tenant.objects.in_bulk([pk for pk in tenant_ids if pk]) if entries else {}
+    tenant_ids = [pk for pk in {_tenant_id(entry) for entry in entries} if pk]
+    tenants = Tenant.objects.in_bulk(tenant_ids) if tenant_ids else {}
+    # The holdings a tenant is born with belong to its opening, told by tenant_events.
+    born = (
+        {
+            int(pk): day_of(moment)
+            for pk, moment in audit_entries(Tenant, tenant_ids)
+            .filter(action=LogEntry.Action.CREATE)
+            .values_list("object_pk", "timestamp")
+        }
+        if tenant_ids
+        else {}
+    )
     events = []
     for entry in entries:
-        tenant = tenants.get((entry.additional_data or {}).get("tenant_id"))
+        tenant = tenants.get(_tenant_id(entry))
         code = tenant.code if tenant else entry.object_repr
         url = tenant.get_absolute_url() if tenant else ""
         payer = changed(entry, "is_payer")
         if entry.action == LogEntry.Action.CREATE:
+            if born.get(_tenant_id(entry)) == day_of(entry.timestamp):
+                continue
             title = (
                 _("Détient le tenant %(code)s, comme payeur")
                 if payer and payer[1] == "True"
