@@ -39,7 +39,12 @@ def titles(events) -> list[str]:
 
 @pytest.fixture
 def story(world, copil, issued_batch, budget_run):
-    """Partner A's story, built through the services (see the module's docstring)."""
+    return build_story(world, copil, issued_batch)
+
+
+def build_story(world, copil, issued_batch) -> RevenueTitle:
+    """Partner A's story, built through the services (see the module's docstring); returns
+    its paid annual titre of blois."""
     old = partner_services.tenant_create(
         consortium=world.consortium,
         code="vieux",
