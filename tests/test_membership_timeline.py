@@ -10,6 +10,7 @@ closed), a seat in that COPIL, and the 2026 budget run. Runs on SQLite and on Po
 
 import datetime
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -253,3 +254,14 @@ def test_a_holder_joining_later_is_told_and_the_holders_a_tenant_is_born_with_ar
     ).update(timestamp=datetime.datetime(2025, 12, 1, 9, tzinfo=datetime.UTC))
     partner_services.holding_add(tenant=world.tenant_b, partner=world.partner_a)
     assert "Détient le tenant agglo" in titles(timeline(world.partner_a))
+
+
+def test_a_date_that_does_not_exist_is_refused_in_french(world, client_for):
+    url = reverse("membership:partner_timeline", args=[world.partner_a.pk])
+    page = client_for("finance").get(url, {"since": "2026-02-31", "categories": ["nope"]})
+    assert page.status_code == 200
+    text = unescape(page.text)
+    assert "Saisissez une date valide." in text
+    assert "Sélectionnez un choix valide. nope n’en fait pas partie." in text
+    assert "Le filtre n'est pas appliqué : tout l'historique est affiché." in text
+    assert "Ouverture du tenant blois" in text

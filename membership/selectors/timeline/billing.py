@@ -8,7 +8,7 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from billing.models import (
     CHARGING_KINDS,
@@ -71,7 +71,8 @@ def share_events(partner: Partner) -> list[TimelineEvent]:
                     "version": run["version"],
                     "total": euros(round_money(row["total"])),
                 },
-                detail=_("%(count)s quotes-parts") % {"count": row["count"]},
+                detail=ngettext("%(count)s quote-part", "%(count)s quotes-parts", row["count"])
+                % {"count": row["count"]},
                 url=reverse("billing:run_detail", args=[run["pk"]]),
                 order=60,
             )
