@@ -12,6 +12,7 @@ _ITEMS = (
     ("partners:tenant_list", _("Tenants"), SIGNED_IN),
     ("governance:meeting_list", _("Séances"), SIGNED_IN),
     ("governance:decision_list", _("Décisions"), SIGNED_IN),
+    ("membership:dashboard", _("Vie du groupement"), STAFF),
     ("billing:index", _("Répartition des coûts"), MANAGERS),
     ("billing:titre_list", _("Titres de recette"), MANAGERS),
     ("billing:my_shares", _("Mes quotes-parts"), frozenset({Role.PARTNER})),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from membership.views import exclusion
+from membership.views import exclusion, timeline
 
 app_name = "membership"
 
@@ -34,4 +34,12 @@ urlpatterns: list = [
         exclusion.ExclusionCostsView.as_view(),
         name="exclusion_costs",
     ),
+    # timeline
+    path("", timeline.DashboardView.as_view(), name="dashboard"),
+    path(
+        "partenaires/<int:pk>/historique/",
+        timeline.PartnerTimelineView.as_view(),
+        name="partner_timeline",
+    ),
+    path("mon-historique/", timeline.MyTimelineView.as_view(), name="my_timeline"),
 ]

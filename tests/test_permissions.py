@@ -82,6 +82,10 @@ MATRIX = {
     "governance:action_update": ("get", "action", RECORDERS_ONLY),
     "governance:frequency": ("get", None, STAFF_ONLY),
     "governance:year_close": ("post", None, POST_RECORDERS),
+    # Membership: the dashboard is staff's; a partner's timeline is its own users' and staff's.
+    "membership:dashboard": ("get", None, STAFF_ONLY),
+    "membership:partner_timeline": ("get", "partner_a", OWN_TO_A),
+    "membership:my_timeline": ("get", None, (LOGIN, 403, 403, 200, 200, 403)),
     "accounts:user_list": ("get", None, ADMIN_ONLY),
     "accounts:user_invite": ("get", None, ADMIN_ONLY),
     "accounts:invitation_accept": ("get", "invitation", (200, 200, 200, 200, 200, 200)),

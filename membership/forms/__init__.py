@@ -1,0 +1,1 @@
+"""Forms of the membership pages, one module per area."""
