@@ -8,7 +8,9 @@ from django.dispatch import receiver
 
 from governance.models import Decision, DecisionKind
 from governance.signals import decision_adopted
+from membership.services.amendments import AMENDMENT_KINDS, amendment_draw_up
 from membership.services.status import status_set
+from membership.services.termination import termination_record
 from partners.models import PartnerStatus
 
 
@@ -20,7 +22,15 @@ def _exclusion(decision: Decision) -> None:
     status_set(partner=decision.concerned_partner, status=PartnerStatus.EXCLUDED)
 
 
-HANDLERS = {DecisionKind.ADMISSION: _admission, DecisionKind.EXCLUSION: _exclusion}
+def _termination(decision: Decision) -> None:
+    termination_record(decision=decision)
+
+
+HANDLERS = {
+    DecisionKind.ADMISSION: _admission,
+    DecisionKind.EXCLUSION: _exclusion,
+    DecisionKind.TERMINATION: _termination,
+}
 
 
 @receiver(decision_adopted, dispatch_uid="membership.decision_adopted")
@@ -28,3 +38,6 @@ def decision_adopted_apply(sender, decision: Decision, **kwargs) -> None:
     handler = HANDLERS.get(decision.kind)
     if handler is not None:
         handler(decision)
+    # After the handler: the admitted candidate is a member, the excluded partner no longer is.
+    if decision.kind in AMENDMENT_KINDS:
+        amendment_draw_up(decision=decision)

@@ -18,6 +18,7 @@ class PoolCategory(models.TextChoices):
     LITIGATION = "litigation", _("Conséquence de contentieux")
     WITHDRAWAL = "withdrawal", _("Retrait")
     REVERSIBILITY = "reversibility", _("Réversibilité")
+    TERMINATION = "termination", _("Résiliation d'un commun accord")
 
 
 class AllocationKey(models.TextChoices):

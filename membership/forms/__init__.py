@@ -1,0 +1,1 @@
+"""Forms of the convention's events, one module per event kind."""
