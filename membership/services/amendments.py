@@ -60,6 +60,10 @@ def amendment_draw_up(*, decision: Decision) -> AmendmentFile:
     existing = AmendmentFile.objects.filter(decision=decision).first()
     if existing is not None:
         return existing
+    # Read afresh: a caller's copy may predate the closing of the minutes.
+    decision = Decision.objects.select_related(
+        "item__meeting__body__consortium", "concerned_partner"
+    ).get(pk=decision.pk)
     meeting = decision.item.meeting
     if not decision.is_adopted or not meeting.is_closed:
         raise ValidationError(
