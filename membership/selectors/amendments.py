@@ -21,7 +21,7 @@ def amendments_visible_to(user) -> QuerySet[AmendmentFile]:
         approved_count=Count(
             "parties", filter=Q(parties__approved_on__isnull=False), distinct=True
         ),
-    )
+    ).order_by("-amendment__convention__starts_on", "-amendment__number")
     if role_of(user) in STAFF:
         return files
     own = Partner.objects.filter(pk=acting_partner_id(user)).values("consortium_id")
