@@ -12,16 +12,20 @@ from partners.selectors import acting_partner_id
 
 
 def amendments_visible_to(user) -> QuerySet[AmendmentFile]:
-    files = AmendmentFile.objects.select_related(
-        "amendment__convention__consortium",
-        "amendment__partner",
-        "decision__item__meeting__body",
-    ).annotate(
-        party_count=Count("parties", distinct=True),
-        approved_count=Count(
-            "parties", filter=Q(parties__approved_on__isnull=False), distinct=True
-        ),
-    ).order_by("-amendment__convention__starts_on", "-amendment__number")
+    files = (
+        AmendmentFile.objects.select_related(
+            "amendment__convention__consortium",
+            "amendment__partner",
+            "decision__item__meeting__body",
+        )
+        .annotate(
+            party_count=Count("parties", distinct=True),
+            approved_count=Count(
+                "parties", filter=Q(parties__approved_on__isnull=False), distinct=True
+            ),
+        )
+        .order_by("-amendment__convention__starts_on", "-amendment__number")
+    )
     if role_of(user) in STAFF:
         return files
     own = Partner.objects.filter(pk=acting_partner_id(user)).values("consortium_id")
