@@ -147,6 +147,14 @@ def minutes_close_summary(meeting: Meeting) -> ClosingSummary:
                 _("%(partner)s est exclu du groupement (exclusion adoptée).")
                 % {"partner": decision.concerned_partner}
             )
+        elif decision.kind == DecisionKind.TERMINATION:
+            changes.append(
+                _(
+                    "La convention est résiliée d'un commun accord : les frais de résiliation "
+                    "sont répartis à parts égales entre les membres, la réversibilité selon la "
+                    "grille."
+                )
+            )
     partners = meeting.body.seats.filter(is_active=True).values("partner_id").distinct().count()
     return ClosingSummary(
         meeting=meeting,

@@ -419,6 +419,8 @@ class DecisionKind(models.TextChoices):
     EVOLUTION = "evolution", _("Évolution technique ou organisationnelle")
     ADMISSION = "admission", _("Admission d'un membre")
     EXCLUSION = "exclusion", _("Exclusion d'un membre")
+    # Article 11: the convention ends early by common accord; it concerns no single partner.
+    TERMINATION = "termination", _("Résiliation d'un commun accord")
     OTHER = "other", _("Autre")
 
 

@@ -236,6 +236,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "governance.tasks.check_meeting_frequency",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Six months before the convention's end, ask the coordinator to consult the partners.
+    "membership-consult-before-term": {
+        "task": "membership.tasks.consult_before_term",
+        "schedule": crontab(hour=7, minute=10),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from membership.selectors import exclusion
+from membership.selectors import amendments, exclusion
 from membership.selectors.timeline.dashboard import membership_decisions_pending
 from partners.models import Consortium, PartnerStatus
 
@@ -38,6 +38,11 @@ SOURCES: list[DashboardSource | Callable[[Consortium], list[dict]]] = [
         _("Exclusions : lettres, réceptions et délais de six mois"),
         exclusion.dashboard_rows,
         _("Aucune procédure d'exclusion en cours."),
+    ),
+    DashboardSource(
+        _("Avenants en attente d'approbation"),
+        amendments.dashboard_rows,
+        _("Tous les avenants sont approuvés par chaque partie."),
     ),
 ]
 

@@ -9,8 +9,10 @@ from django.dispatch import receiver
 
 from governance.models import Decision, DecisionKind
 from governance.signals import decision_adopted
+from membership.services.amendments import AMENDMENT_KINDS, amendment_draw_up
 from membership.services.exclusion import exclusion_apply, tenant_closing_check
 from membership.services.status import status_set
+from membership.services.termination import termination_record
 from partners.models import PartnerStatus
 from partners.signals import tenant_closing
 
@@ -23,7 +25,15 @@ def _exclusion(decision: Decision) -> None:
     exclusion_apply(decision)
 
 
-HANDLERS = {DecisionKind.ADMISSION: _admission, DecisionKind.EXCLUSION: _exclusion}
+def _termination(decision: Decision) -> None:
+    termination_record(decision=decision)
+
+
+HANDLERS = {
+    DecisionKind.ADMISSION: _admission,
+    DecisionKind.EXCLUSION: _exclusion,
+    DecisionKind.TERMINATION: _termination,
+}
 
 
 @receiver(decision_adopted, dispatch_uid="membership.decision_adopted")
@@ -31,6 +41,9 @@ def decision_adopted_apply(sender, decision: Decision, **kwargs) -> None:
     handler = HANDLERS.get(decision.kind)
     if handler is not None:
         handler(decision)
+    # After the handler: the admitted candidate is a member, the excluded partner no longer is.
+    if decision.kind in AMENDMENT_KINDS:
+        amendment_draw_up(decision=decision)
 
 
 @receiver(tenant_closing, dispatch_uid="membership.tenant_closing")

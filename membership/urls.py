@@ -1,6 +1,6 @@
 from django.urls import path
 
-from membership.views import exclusion, timeline
+from membership.views import amendments, exclusion, timeline
 
 app_name = "membership"
 
@@ -42,4 +42,18 @@ urlpatterns: list = [
         name="partner_timeline",
     ),
     path("mon-historique/", timeline.MyTimelineView.as_view(), name="my_timeline"),
+    # amendments
+    path("avenants/", amendments.AmendmentListView.as_view(), name="amendment_list"),
+    path("avenants/<int:pk>/", amendments.AmendmentDetailView.as_view(), name="amendment_detail"),
+    path("avenants/<int:pk>/pdf/", amendments.AmendmentPdfView.as_view(), name="amendment_pdf"),
+    path(
+        "avenants/parties/<int:pk>/approbation/",
+        amendments.ApprovalRecordView.as_view(),
+        name="amendment_approval",
+    ),
+    path(
+        "avenants/parties/<int:pk>/deliberation/",
+        amendments.ApprovalScanView.as_view(),
+        name="amendment_scan",
+    ),
 ]

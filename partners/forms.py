@@ -21,7 +21,7 @@ class DateInputsMixin:
 class ConventionForm(DateInputsMixin, forms.ModelForm):
     class Meta:
         model = Convention
-        fields = ["title", "signed_on", "starts_on", "ends_on", "notice_months"]
+        fields = ["title", "signed_on", "starts_on", "ends_on", "renewal_years", "notice_months"]
 
 
 class AmendmentForm(DateInputsMixin, forms.ModelForm):

@@ -61,7 +61,23 @@ class Convention(models.Model):
     signed_on = models.DateField(_("date de signature"))
     starts_on = models.DateField(_("date d'effet"))
     ends_on = models.DateField(
-        _("date de fin"), help_text=_("Au plus quatre ans après la date d'effet (article 11).")
+        _("date de fin"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Au plus quatre ans après la date d'effet (article 11). Facultative pour une "
+            "convention reconduite tacitement : la première période s'achève alors au bout de "
+            "la durée de reconduction."
+        ),
+    )
+    renewal_years = models.PositiveSmallIntegerField(
+        _("reconduction tacite (années)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Vide : la convention prend fin à sa date de fin. Sinon, elle est reconduite "
+            "tacitement par périodes de cette durée (par ex. 2 ans, 1 an)."
+        ),
     )
     notice_months = models.PositiveSmallIntegerField(
         _("préavis de retrait (mois)"), default=3, help_text=_("Article 8 : trois mois.")
@@ -73,10 +89,26 @@ class Convention(models.Model):
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gt=F("starts_on")),
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=F("starts_on")),
                 name="convention_ends_after_start",
                 violation_error_message=_(
                     "La date de fin de la convention doit suivre sa date d'effet."
+                ),
+            ),
+            # Either an end date or a tacit renewal: a convention never runs without a term.
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=False) | Q(renewal_years__isnull=False),
+                name="convention_ends_or_renews",
+                violation_error_message=_(
+                    "Indiquez une date de fin ou une durée de reconduction tacite (article 11)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(renewal_years__isnull=True)
+                | Q(renewal_years__gte=1, renewal_years__lte=CONVENTION_MAX_YEARS),
+                name="convention_renewal_one_to_four_years",
+                violation_error_message=_(
+                    "Une reconduction tacite dure de un à quatre ans (article 11)."
                 ),
             ),
             models.CheckConstraint(
@@ -88,7 +120,8 @@ class Convention(models.Model):
             ),
             # Four calendar years never exceed 1,461 days; the exact calendar rule is clean()'s.
             models.CheckConstraint(
-                condition=Q(ends_on__lte=F("starts_on") + datetime.timedelta(days=1461)),
+                condition=Q(ends_on__isnull=True)
+                | Q(ends_on__lte=F("starts_on") + datetime.timedelta(days=1461)),
                 name="convention_at_most_four_years",
                 violation_error_message=_("La convention ne peut excéder quatre ans (article 11)."),
             ),
@@ -101,10 +134,37 @@ class Convention(models.Model):
     def latest_end(self) -> datetime.date:
         return add_years(self.starts_on, CONVENTION_MAX_YEARS)
 
+    @property
+    def is_tacitly_renewed(self) -> bool:
+        return self.renewal_years is not None
+
+    def current_end(self, today: datetime.date) -> datetime.date | None:
+        """The last day of the period running on `today` (of the last period once it is over).
+
+        A tacitly renewed convention's first period ends on `ends_on` when given, else after
+        `renewal_years`; each renewal adds `renewal_years` (seeds 001/003: two, 002: one).
+        """
+        if not self.is_tacitly_renewed:
+            return self.ends_on
+        one_day = datetime.timedelta(days=1)
+        end = self.ends_on or add_years(self.starts_on, self.renewal_years) - one_day
+        # At most a few dozen turns: the years field bounds the dates.
+        while end < today:
+            end = add_years(end + one_day, self.renewal_years) - one_day
+        return end
+
     def clean(self) -> None:
         errors = {}
         if self.signed_on and self.starts_on and self.starts_on < self.signed_on:
             errors["starts_on"] = _("La convention ne peut pas prendre effet avant sa signature.")
+        if not self.ends_on and self.renewal_years is None:
+            errors["ends_on"] = _(
+                "Indiquez une date de fin, ou une durée de reconduction tacite (article 11)."
+            )
+        if self.renewal_years is not None and not 1 <= self.renewal_years <= CONVENTION_MAX_YEARS:
+            errors["renewal_years"] = _(
+                "Une période de reconduction dure d'un à quatre ans (article 11)."
+            )
         if self.starts_on and self.ends_on:
             if self.ends_on <= self.starts_on:
                 errors["ends_on"] = _("La date de fin doit suivre la date d'effet.")
@@ -121,6 +181,7 @@ class AmendmentKind(models.TextChoices):
     ADMISSION = "admission", _("Adhésion")
     WITHDRAWAL = "withdrawal", _("Retrait")
     EXCLUSION = "exclusion", _("Exclusion")
+    TERMINATION = "termination", _("Résiliation d'un commun accord")
     OTHER = "other", _("Autre modification")
 
 

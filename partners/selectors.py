@@ -95,3 +95,41 @@ def history_of_partner(partner: Partner) -> QuerySet[LogEntry]:
 def history_of_tenant(tenant: Tenant) -> QuerySet[LogEntry]:
     own = Q(content_type=ContentType.objects.get_for_model(Tenant), object_pk=str(tenant.pk))
     return _entries(own | _of(Holding, tenant_id=tenant.pk))
+
+
+#: Article 11: the coordinator consults the partners at least six months before the end.
+TERM_ALERT_MONTHS = 6
+
+
+def add_months(day, months: int):
+    """The same day `months` later, or the month's last day when it has none (31 → 30)."""
+    import calendar
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return day.replace(year=year, month=month + 1, day=min(day.day, last))
+
+
+def current_convention(consortium: Consortium):
+    """The convention in force: the latest to have started."""
+    return consortium.conventions.order_by("-starts_on", "-pk").first()
+
+
+def term_alert(consortium: Consortium | None, today) -> dict | None:
+    """From six months before the current end: the end and when the consultation is due.
+
+    None when no convention ends within six months of `today` (or it is already over).
+    """
+    if consortium is None:
+        return None
+    convention = current_convention(consortium)
+    if convention is None:
+        return None
+    end = convention.current_end(today)
+    if end is None or end < today:
+        return None
+    consult_by = add_months(end, -TERM_ALERT_MONTHS)
+    if today < consult_by:
+        return None
+    return {"convention": convention, "ends_on": end, "consult_by": consult_by}

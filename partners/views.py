@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView, View
@@ -40,6 +41,10 @@ class HomeView(RoleRequiredMixin, TemplateView):
         context["partners"] = selectors.partners_with_counts(user)
         context["tenants"] = selectors.tenants_visible_to(user)
         context["is_staff_role"] = role_of(user) in STAFF
+        if context["is_staff_role"]:
+            context["term_alert"] = selectors.term_alert(
+                context["consortium"], timezone.localdate()
+            )
         return context
 
 

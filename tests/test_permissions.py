@@ -19,6 +19,7 @@ from ligeris.lib.roles import Role
 from ligeris.lib.views import TableExportMixin
 from tests.billing_matrix import BILLING_MATRIX, billing_args
 from tests.exclusion_matrix import EXCLUSION_MATRIX, exclusion_args
+from tests.membership_amendments_fixtures import amendment_args
 
 ROLES = ("anonymous", "finance", "secretary", "partner_a", "partner_b", "admin")
 LOGIN = 302  # anonymous users are sent to the login page
@@ -97,7 +98,17 @@ MATRIX = {
     "account_signup": ("get", None, (200, 302, 302, 302, 302, 302)),
     **BILLING_MATRIX,
     **EXCLUSION_MATRIX,
+    # amendments: public acts between the parties, so every partner user of the consortium
+    # reads them; a deliberation's scan is its own partner's.
+    "membership:amendment_list": ("get", None, SIGNED_IN),
+    "membership:amendment_detail": ("get", "amendment", SIGNED_IN),
+    "membership:amendment_pdf": ("get", "amendment", SIGNED_IN),
+    "membership:amendment_approval": ("get", "amendment_party_b", MANAGERS_ONLY),
+    "membership:amendment_scan": ("get", "amendment_scan_a", OWN_TO_A),
 }
+
+#: Rows whose objects are built on the `copil` fixture.
+NEEDS_COPIL = ("governance:", "membership:amendment")
 
 
 def _our_patterns(patterns=None, namespace=""):
@@ -172,6 +183,8 @@ def _args(world, users, key, copil=None):
         return billing_args(world, key)
     if key.startswith("exclusion_"):
         return exclusion_args(world, key)
+    if key.startswith("amendment"):
+        return amendment_args(world, copil, key)
     if key == "holding_shared_a":
         return [world.holding(world.tenant_shared, world.partner_a).pk]
     if key == "invitation":
@@ -219,7 +232,7 @@ CASES = [
 @pytest.mark.parametrize(("name", "role", "expected"), CASES, ids=[f"{n}-{r}" for n, r, _ in CASES])
 def test_permission_matrix(name, role, expected, world, users, client_for, request):
     method, key, _ = MATRIX[name]
-    copil = request.getfixturevalue("copil") if name.startswith("governance:") else None
+    copil = request.getfixturevalue("copil") if name.startswith(NEEDS_COPIL) else None
     args = _args(world, users, key, copil)
     url = args if isinstance(args, str) else reverse(name, args=args)
     client = client_for(role)
@@ -253,7 +266,7 @@ EXPORTS = [
 def test_table_exports_are_never_cached(name, export, world, users, client_for, request):
     """Each page's CSV and XLSX (the decision register, volumes, batches…), found from the views."""
     key = MATRIX[name][1]
-    copil = request.getfixturevalue("copil") if name.startswith("governance:") else None
+    copil = request.getfixturevalue("copil") if name.startswith(NEEDS_COPIL) else None
     client = client_for("admin")
     response = client.get(reverse(name, args=_args(world, users, key, copil)), {"_export": export})
     assert response.status_code == 200

@@ -20,6 +20,7 @@ class PoolCategory(models.TextChoices):
     REVERSIBILITY = "reversibility", _("Réversibilité")
     #: The costs of an exclusion, borne by the excluded partner (article 8).
     EXCLUSION = "exclusion", _("Exclusion")
+    TERMINATION = "termination", _("Résiliation d'un commun accord")
 
 
 class AllocationKey(models.TextChoices):

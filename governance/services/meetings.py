@@ -161,8 +161,10 @@ def _check_number(item: AgendaItem, number: str) -> None:
         )
 
 
-#: Decisions only a steering committee (COPIL) takes (articles 8 and 10).
-STEERING_ONLY_KINDS = frozenset({DecisionKind.ADMISSION, DecisionKind.EXCLUSION})
+#: Decisions only a steering committee (COPIL) takes (articles 8, 10 and 11).
+STEERING_ONLY_KINDS = frozenset(
+    {DecisionKind.ADMISSION, DecisionKind.EXCLUSION, DecisionKind.TERMINATION}
+)
 
 
 def _decision_save(decision: Decision, *, motion: str, kind: str, concerned_partner) -> Decision:
