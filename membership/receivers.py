@@ -8,12 +8,19 @@ from django.dispatch import receiver
 
 from governance.models import Decision, DecisionKind
 from governance.signals import decision_adopted
+from membership.models import Candidacy
+from membership.services.admission import candidacy_admit
 from membership.services.status import status_set
 from partners.models import PartnerStatus
 
 
 def _admission(decision: Decision) -> None:
-    status_set(partner=decision.concerned_partner, status=PartnerStatus.MEMBER)
+    """The candidate becomes a member; with a candidacy file, its tenants and set-up follow."""
+    candidacy = Candidacy.objects.filter(decision=decision).first()
+    if candidacy is None:
+        status_set(partner=decision.concerned_partner, status=PartnerStatus.MEMBER)
+    else:
+        candidacy_admit(candidacy=candidacy)
 
 
 def _exclusion(decision: Decision) -> None:

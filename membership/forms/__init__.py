@@ -1,0 +1,1 @@
+"""Forms of the membership files, one module per event kind."""
