@@ -3,7 +3,7 @@ the candidate, by the real allocation engine on the year's pools (no copy of its
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -26,7 +26,8 @@ class AddedTenant:
     name: str
     payer: Partner
     months: int
-    volume_gb: Decimal
+    volume_gb: Decimal  # the expected volume, as stated in the file
+    volume_counted: bool  # open on the year's 1 January: in the volume base, as billing does
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class ImpactRow:
         """The difference as a percentage of the share without the candidate (None from zero)."""
         if not self.without:
             return None
-        return (self.difference * HUNDRED / self.without).quantize(Decimal("0.01"))
+        return (self.difference * HUNDRED / self.without).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Impact:
     rows: list[ImpactRow]
     added: list[AddedTenant]
     pools_total: Decimal
+    full_year: bool  # the opening comes after the year: a whole year of the candidate is shown
 
     @property
     def total_without(self) -> Decimal:
@@ -88,29 +90,41 @@ def _by_partner(results: list[allocation.ShareResult]) -> dict[str, int]:
     return totals
 
 
-def _added(candidacy: Candidacy, year: int, taken: set[str]) -> list[AddedTenant]:
+def _added(candidacy: Candidacy, year: int, taken: set[str]) -> tuple[list[AddedTenant], bool]:
+    """The candidate's tenants as the year's run would see them.
+
+    Billable months from the opening (opened 15 March → 9); the volume only when the tenant is
+    open on 1 January, as billing reads volumes on that day. When the opening comes after the
+    simulated year, the candidate is shown for a whole year (12 months, volume counted): the
+    COPIL wants the annual impact.
+    """
     opens_on = candidacy.opens_on
+    full_year = opens_on.year > year
     rows = []
     for row in candidacy.requested_tenants.select_related("payer").order_by("code"):
         code = row.code if row.code not in taken else f"+{row.code}"
-        months = allocation.billable_months(opens_on, None, year)
-        rows.append(AddedTenant(code, row.name, row.payer, months, row.volume_gb))
-    return rows
+        months = 12 if full_year else allocation.billable_months(opens_on, None, year)
+        counted = full_year or opens_on <= datetime.date(year, 1, 1)
+        rows.append(AddedTenant(code, row.name, row.payer, months, row.volume_gb, counted))
+    return rows, full_year
 
 
 def candidacy_impact(*, candidacy: Candidacy, fiscal_year: FiscalYear) -> Impact:
     """The budget run of `fiscal_year` allocated twice: as it stands, and with the candidate's
     tenants (months from the opening date, expected volume) and the candidate as a member.
 
-    The expected volume counts as if read on 1 January, weighted by the tenant's months as the
-    engine does: the simulation answers "what will the newcomer cost and save the others".
+    The engine, the pools and the billing inputs are billing's own (`run_inputs`); only the
+    candidate's tenants and membership are added.
     """
     gathered = run_inputs(fiscal_year=fiscal_year, kind=RunKind.BUDGET)
     candidate = candidacy.partner
-    added = _added(candidacy, fiscal_year.year, {t.code for t in gathered.tenants})
+    added, full_year = _added(candidacy, fiscal_year.year, {t.code for t in gathered.tenants})
     tenants = gathered.tenants + [
         allocation.TenantInput(
-            t.code, str(t.payer.pk), t.months, gigabytes_to_megabytes(t.volume_gb)
+            t.code,
+            str(t.payer.pk),
+            t.months,
+            gigabytes_to_megabytes(t.volume_gb) if t.volume_counted else 0,
         )
         for t in added
     ]
@@ -135,7 +149,7 @@ def candidacy_impact(*, candidacy: Candidacy, fiscal_year: FiscalYear) -> Impact
         for p in partners
     ]
     total = from_cents(sum(pool.amount_cents for pool in gathered.pools))
-    return Impact(candidacy, fiscal_year, rows, added, total)
+    return Impact(candidacy, fiscal_year, rows, added, total, full_year)
 
 
 def impact_or_error(
