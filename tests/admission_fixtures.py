@@ -111,7 +111,7 @@ def build_candidacy(
     return candidacy
 
 
-def build_admission(world, **kwargs) -> AdmissionYear:
-    fiscal_year = build_year(world)
+def build_admission(world, *, year: int = 2026, **kwargs) -> AdmissionYear:
+    fiscal_year = build_year(world, year)
     candidacy = build_candidacy(world, **kwargs)
     return AdmissionYear(fiscal_year, candidacy.partner, candidacy)
