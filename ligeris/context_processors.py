@@ -9,6 +9,7 @@ _ITEMS = (
     ("home", _("Accueil"), SIGNED_IN),
     ("partners:consortium", _("Groupement"), SIGNED_IN),
     ("partners:partner_list", _("Partenaires"), STAFF),
+    ("membership:candidacy_list", _("Candidatures"), STAFF),
     ("partners:tenant_list", _("Tenants"), SIGNED_IN),
     ("governance:meeting_list", _("Séances"), SIGNED_IN),
     ("governance:decision_list", _("Décisions"), SIGNED_IN),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from membership.selectors import amendments, exclusion
+from membership.selectors import admission, amendments, exclusion
 from membership.selectors.timeline.dashboard import membership_decisions_pending
 from partners.models import Consortium, PartnerStatus
 
@@ -29,6 +29,11 @@ class DashboardSource:
 
 
 SOURCES: list[DashboardSource | Callable[[Consortium], list[dict]]] = [
+    DashboardSource(
+        _("Candidatures en cours"),
+        admission.dashboard_rows,
+        _("Aucune candidature en cours."),
+    ),
     DashboardSource(
         _("Admissions et exclusions à l'ordre du jour"),
         membership_decisions_pending,

@@ -9,6 +9,8 @@ from django.dispatch import receiver
 
 from governance.models import Decision, DecisionKind
 from governance.signals import decision_adopted
+from membership.models import Candidacy
+from membership.services.admission import candidacy_admit
 from membership.services.amendments import AMENDMENT_KINDS, amendment_draw_up
 from membership.services.exclusion import exclusion_apply, tenant_closing_check
 from membership.services.status import status_set
@@ -18,7 +20,12 @@ from partners.signals import tenant_closing
 
 
 def _admission(decision: Decision) -> None:
-    status_set(partner=decision.concerned_partner, status=PartnerStatus.MEMBER)
+    """The candidate becomes a member; with a candidacy file, its tenants and set-up follow."""
+    candidacy = Candidacy.objects.filter(decision=decision).first()
+    if candidacy is None:
+        status_set(partner=decision.concerned_partner, status=PartnerStatus.MEMBER)
+    else:
+        candidacy_admit(candidacy=candidacy)
 
 
 def _exclusion(decision: Decision) -> None:

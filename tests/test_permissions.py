@@ -17,6 +17,7 @@ from governance.services.meetings import AttendanceEntry
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import Role
 from ligeris.lib.views import TableExportMixin
+from tests.admission_matrix import ADMISSION_MATRIX, admission_args
 from tests.billing_matrix import BILLING_MATRIX, billing_args
 from tests.exclusion_matrix import EXCLUSION_MATRIX, exclusion_args
 from tests.membership_amendments_fixtures import amendment_args
@@ -105,6 +106,7 @@ MATRIX = {
     "membership:amendment_pdf": ("get", "amendment", SIGNED_IN),
     "membership:amendment_approval": ("get", "amendment_party_b", MANAGERS_ONLY),
     "membership:amendment_scan": ("get", "amendment_scan_a", OWN_TO_A),
+    **ADMISSION_MATRIX,
 }
 
 #: Rows whose objects are built on the `copil` fixture.
@@ -185,6 +187,8 @@ def _args(world, users, key, copil=None):
         return exclusion_args(world, key)
     if key.startswith("amendment"):
         return amendment_args(world, copil, key)
+    if key.startswith("admission_"):
+        return admission_args(world, key)
     if key == "holding_shared_a":
         return [world.holding(world.tenant_shared, world.partner_a).pk]
     if key == "invitation":

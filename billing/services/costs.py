@@ -200,3 +200,57 @@ def direct_charge_record(
         amount=amount,
     )
     return pool
+
+
+def _pool_code(fiscal_year: FiscalYear, base: str) -> str:
+    """A free pool code of at most 30 characters built on `base`."""
+    code, n = base[:30], 2
+    while fiscal_year.pools.filter(code=code).exists():
+        suffix = f"-{n}"
+        code, n = base[: 30 - len(suffix)] + suffix, n + 1
+    return code
+
+
+def newcomer_setup_lines(fiscal_year: FiscalYear) -> list[TariffLine]:
+    """The grid's set-up lines a newcomer owes alone (article 7: new tenant, migration…).
+
+    A set-up line that gives a shared pool its budget (the common installation, split equally)
+    is not the newcomer's own.
+    """
+    shared = set(fiscal_year.pools.exclude(key=AllocationKey.DIRECT).values_list("code", flat=True))
+    lines = TariffLine.objects.filter(grid__fiscal_year=fiscal_year, kind=TariffLineKind.SETUP)
+    return [line for line in lines.order_by("code") if line.code not in shared]
+
+
+def per_tenant(line: TariffLine) -> bool:
+    """A line priced per tenant (unit « €/tenant ») is charged once per new tenant."""
+    return "tenant" in line.unit.lower()
+
+
+@transaction.atomic
+def setup_charges_create(*, fiscal_year: FiscalYear, partner, tenants) -> list[CostPool]:
+    """The newcomer's set-up lines of the grid as direct charges of `fiscal_year`.
+
+    Per-tenant lines go to each new tenant (its payer is billed), the others to the partner.
+    They are spread on the budget and the actual runs (`SpreadOn.ALL`): the budget run bills them
+    in advance with the newcomer's first titre, the true-up settles them on the invoices.
+    """
+    pools = []
+    for line in newcomer_setup_lines(fiscal_year):
+        targets = [("direct_tenant", t) for t in tenants] if per_tenant(line) else []
+        targets = targets or [("direct_partner", partner)]
+        for field, target in targets:
+            name = target.code if field == "direct_tenant" else str(partner.pk)
+            pools.append(
+                pool_save(
+                    pool=CostPool(fiscal_year=fiscal_year),
+                    code=_pool_code(fiscal_year, f"{line.code}-{name}"),
+                    label=f"{line.label} — {target.name}"[:200],
+                    category=PoolCategory.SETUP,
+                    key=AllocationKey.DIRECT,
+                    budget_amount=line.amount,
+                    spread_on=SpreadOn.ALL,
+                    **{field: target},
+                )
+            )
+    return pools

@@ -1,5 +1,6 @@
 """Allocation runs: the inputs of a fiscal year gathered, allocated, and stored as a snapshot."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -111,10 +112,19 @@ def _allocation_error(error: allocation.AllocationError, pools: list[dict]) -> V
     return ValidationError(message % {"pool": label})
 
 
-@transaction.atomic
-def run_create(*, fiscal_year: FiscalYear, kind: str, user=None) -> AllocationRun:
-    """Allocate the year's pools and store the result as a new version of `kind`."""
-    FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)  # one version at a time
+@dataclass(frozen=True)
+class RunInputs:
+    """What a run of `kind` would allocate: the snapshot stored with the run and the engine's
+    own inputs. Reading them writes nothing (the membership impact simulation uses them)."""
+
+    inputs: dict
+    pools: list[allocation.PoolInput]
+    tenants: list[allocation.TenantInput]
+    members: list[allocation.MemberInput]
+
+
+def run_inputs(*, fiscal_year: FiscalYear, kind: str) -> RunInputs:
+    """Gather the year's pools, billable tenants and members as a run of `kind` would."""
     pools = _pools(fiscal_year, kind)
     if not pools:
         raise ValidationError(
@@ -135,29 +145,46 @@ def run_create(*, fiscal_year: FiscalYear, kind: str, user=None) -> AllocationRu
         "tenants": tenants,
         "members": members,
     }
+    return RunInputs(
+        inputs=inputs,
+        pools=[
+            allocation.PoolInput(
+                p["code"],
+                p["key"],
+                to_cents(Decimal(p["amount"])),
+                p["direct_tenant"],
+                str(p["direct_partner_id"]) if p["direct_partner_id"] else None,
+            )
+            for p in pools
+        ],
+        tenants=[
+            allocation.TenantInput(
+                t["code"],
+                str(t["payer_id"]),
+                t["months"],
+                gigabytes_to_megabytes(Decimal(t["volume_gb"])) if t["volume_gb"] else 0,
+            )
+            for t in tenants
+        ],
+        members=[allocation.MemberInput(str(m["id"]), m["short_name"]) for m in members],
+    )
+
+
+def allocation_refusal(error: allocation.AllocationError, pools: list[dict]) -> ValidationError:
+    """The engine's refusal as a French message naming the pool."""
+    return _allocation_error(error, pools)
+
+
+@transaction.atomic
+def run_create(*, fiscal_year: FiscalYear, kind: str, user=None) -> AllocationRun:
+    """Allocate the year's pools and store the result as a new version of `kind`."""
+    FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)  # one version at a time
+    gathered = run_inputs(fiscal_year=fiscal_year, kind=kind)
+    inputs = gathered.inputs
+    pools, tenants = inputs["pools"], inputs["tenants"]
+    consortium = fiscal_year.consortium
     try:
-        results = allocation.allocate(
-            [
-                allocation.PoolInput(
-                    p["code"],
-                    p["key"],
-                    to_cents(Decimal(p["amount"])),
-                    p["direct_tenant"],
-                    str(p["direct_partner_id"]) if p["direct_partner_id"] else None,
-                )
-                for p in pools
-            ],
-            [
-                allocation.TenantInput(
-                    t["code"],
-                    str(t["payer_id"]),
-                    t["months"],
-                    gigabytes_to_megabytes(Decimal(t["volume_gb"])) if t["volume_gb"] else 0,
-                )
-                for t in tenants
-            ],
-            [allocation.MemberInput(str(m["id"]), m["short_name"]) for m in members],
-        )
+        results = allocation.allocate(gathered.pools, gathered.tenants, gathered.members)
     except allocation.AllocationError as error:
         raise _allocation_error(error, pools) from None
     last = fiscal_year.runs.filter(kind=kind).aggregate(last=Max("version"))["last"] or 0

@@ -1,9 +1,10 @@
 """The demo's membership events: each module adds its own; `load` runs them in the story's order."""
 
-from membership.demo import amendments
+from membership.demo import admission, amendments
 from partners.models import Consortium
 
 
 def load(consortium: Consortium) -> None:
     """Add the demo's candidacy, notices, exclusion case and amendments."""
     amendments.load(consortium)
+    admission.load(consortium)

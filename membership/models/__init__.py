@@ -1,5 +1,6 @@
 """The files of the convention's events. One module per event kind."""
 
+from membership.models.admission import Candidacy, CandidacyState, RequestedTenant  # noqa: F401
 from membership.models.amendments import AmendmentFile, AmendmentParty  # noqa: F401
 from membership.models.exclusion import ExclusionCase, ExclusionGround, ExclusionState  # noqa: F401
 from membership.models.term import TermConsultation  # noqa: F401
