@@ -18,6 +18,7 @@ from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import Role
 from ligeris.lib.views import TableExportMixin
 from tests.billing_matrix import BILLING_MATRIX, billing_args
+from tests.membership_withdrawal_matrix import WITHDRAWAL_MATRIX, withdrawal_args
 
 ROLES = ("anonymous", "finance", "secretary", "partner_a", "partner_b", "admin")
 LOGIN = 302  # anonymous users are sent to the login page
@@ -91,6 +92,7 @@ MATRIX = {
     "account_login": ("get", None, (200, 302, 302, 302, 302, 302)),
     "account_signup": ("get", None, (200, 302, 302, 302, 302, 302)),
     **BILLING_MATRIX,
+    **WITHDRAWAL_MATRIX,
 }
 
 
@@ -164,6 +166,8 @@ def _args(world, users, key, copil=None):
         return [world.consortium.conventions.get().pk]
     if key.startswith("billing_"):
         return billing_args(world, key)
+    if key.startswith("withdrawal_"):
+        return withdrawal_args(world, key)
     if key == "holding_shared_a":
         return [world.holding(world.tenant_shared, world.partner_a).pk]
     if key == "invitation":

@@ -1,0 +1,1 @@
+"""Forms of the membership events, one module per event kind."""
