@@ -69,16 +69,21 @@ class WithdrawalNotice(models.Model):
             models.CheckConstraint(
                 condition=Q(effective_on__gt=F("received_on")),
                 name="notice_effective_after_receipt",
+                violation_error_message=_("Le retrait prend effet après la réception du préavis."),
             ),
             models.CheckConstraint(
                 condition=Q(data_delivered_on__isnull=True)
                 | Q(data_requested_on__isnull=False, data_delivered_on__gte=F("data_requested_on")),
                 name="notice_data_delivered_after_request",
+                violation_error_message=_(
+                    "Les données sont remises après la demande de restitution."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(data_confirmed_on__isnull=True)
                 | Q(data_delivered_on__isnull=False, data_confirmed_on__gte=F("data_delivered_on")),
                 name="notice_data_confirmed_after_delivery",
+                violation_error_message=_("La réception se confirme après la remise des données."),
             ),
         ]
 
