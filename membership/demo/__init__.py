@@ -1,7 +1,9 @@
 """The demo's membership events: each module adds its own; `load` runs them in the story's order."""
 
+from membership.demo import withdrawal
 from partners.models import Consortium
 
 
 def load(consortium: Consortium) -> None:
-    """Add the demo's candidacy, notices, exclusion case and amendments (none yet)."""
+    """Add the demo's candidacy, notices, exclusion case and amendments."""
+    withdrawal.load(consortium)
