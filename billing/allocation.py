@@ -9,7 +9,8 @@ the inputs, and each is within one cent of its exact proportional value.
 Weights are integers so that the arithmetic is exact and fast:
 - per tenant and staff time: the tenant's billable months in the year (0 to 12);
 - storage volume: megabytes on 1 January × billable months;
-- equal per member: 1 per member partner;
+- equal per member: the member's months of membership in the year (12 for a whole year, 8 for a
+  partner whose withdrawal takes effect on 10 August: same rule as a tenant's billable months);
 - direct: the one tenant or partner gets everything.
 """
 
@@ -51,6 +52,7 @@ class TenantInput:
 class MemberInput:
     key: str  # the partner's key (its primary key as text)
     sort_name: str  # breaks ties between members
+    months: int = 12  # months of membership in the fiscal year, 0 to 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,7 @@ class ShareResult:
     cents: int
     base: int  # the recipient's measure: months, megabytes, 1 member…
     base_total: int  # the same measure summed over the pool's recipients
-    weight: int  # base × months for tenant keys, 1 for members and direct
+    weight: int  # base × months for tenant keys, months of membership for members, 1 direct
     weight_total: int
     months: int | None
 
@@ -158,12 +160,29 @@ def _tenant_shares(pool: PoolInput, tenants: Sequence[TenantInput]) -> list[Shar
 
 
 def _member_shares(pool: PoolInput, members: Sequence[MemberInput]) -> list[ShareResult]:
+    """Base "1 member of n"; weight the months of membership (a whole year weighs 12).
+
+    `months` is kept only for a partial year, so a whole year reads as before ("1 membre sur 3").
+    """
+    members = [m for m in members if m.months > 0]
     if not members:
         raise AllocationError("no_recipient", pool.code)
-    cents = split_cents(pool.amount_cents, [1] * len(members), [m.sort_name for m in members])
+    weights = [m.months for m in members]
+    cents = split_cents(pool.amount_cents, weights, [m.sort_name for m in members])
     n = len(members)
+    weight_total = sum(weights)
     return [
-        ShareResult(pool.code, None, m.key, c, 1, n, 1, n, None)
+        ShareResult(
+            pool.code,
+            None,
+            m.key,
+            c,
+            1,
+            n,
+            m.months,
+            weight_total,
+            m.months if m.months < 12 else None,
+        )
         for m, c in zip(members, cents, strict=True)
     ]
 
@@ -180,8 +199,10 @@ def _direct_share(
                 pool.code, tenant.code, tenant.payer, pool.amount_cents, 1, 1, 1, 1, tenant.months
             )
         ]
-    if pool.direct_partner is None or pool.direct_partner not in {m.key for m in members}:
-        raise AllocationError("unknown_partner", pool.code, pool.direct_partner or "")
+    # A direct charge reaches its partner whatever its status (a leaver's withdrawal fees, an
+    # excluded partner's costs): it need not be among the members sharing the other pools.
+    if pool.direct_partner is None:
+        raise AllocationError("unknown_partner", pool.code, "")
     return [ShareResult(pool.code, None, pool.direct_partner, pool.amount_cents, 1, 1, 1, 1, None)]
 
 

@@ -36,7 +36,10 @@ def _base_text(language: str, key: str, base: int, base_total: int, months: int 
             base,
         ) % {"months": base, "total": base_total}
     if key == allocation.EQUAL_PER_MEMBER:
-        return _("1 membre sur %(total)s") % {"total": base_total}
+        text = _("1 membre sur %(total)s") % {"total": base_total}
+        if months is not None and months < 12:
+            text += _(", %(months)s/12 mois de participation") % {"months": months}
+        return text
     return _("imputation directe")
 
 

@@ -25,7 +25,7 @@ from governance.models import (
     Vote,
 )
 from ligeris.lib.roles import STAFF, role_of
-from partners.models import Holding, Tenant
+from partners.models import Holding, PartnerStatus, Tenant
 from partners.selectors import acting_partner_id
 
 # --- Who may see what -------------------------------------------------------------------------
@@ -76,15 +76,34 @@ def active_seats(body: Body) -> QuerySet[Seat]:
     return body.seats.filter(is_active=True).select_related("person", "partner")
 
 
+#: Partners whose tenants vote (article 6): a candidate has no vote yet, a withdrawn or excluded
+#: partner none any more, from the effective date kept in `member_until`.
+VOTING_STATUSES = (PartnerStatus.MEMBER, PartnerStatus.WITHDRAWING)
+
+
+def voting_holder(day: datetime.date, path: str = "") -> Q:
+    """The partner (at `path`) gives its tenants a vote on `day`."""
+    left = (PartnerStatus.WITHDRAWN, PartnerStatus.EXCLUDED)
+    return Q(**{f"{path}status__in": VOTING_STATUSES}) | Q(
+        **{f"{path}status__in": left, f"{path}member_until__gt": day}
+    )
+
+
 def tenants_of_body(body: Body, day: datetime.date) -> list[Tenant]:
-    """The tenants open on `day` that are held by a partner sitting in the body."""
+    """The tenants open on `day` held by a partner sitting in the body, that still vote.
+
+    A tenant votes only while at least one of its holders is a member (or withdrawing): one
+    held only by candidates, withdrawn or excluded partners leaves every vote base.
+    """
     partner_ids = active_seats(body).values("partner_id")
+    voting_ids = Holding.objects.filter(voting_holder(day, "partner__")).values("tenant_id")
     holdings = Holding.objects.select_related("partner").order_by("-is_payer", "partner__name")
     return list(
         Tenant.objects.filter(
             consortium=body.consortium_id,
             opened_on__lte=day,
             holdings__partner_id__in=partner_ids,
+            pk__in=voting_ids,
         )
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
         .prefetch_related(Prefetch("holdings", queryset=holdings))
@@ -116,6 +135,13 @@ def voices(meeting: Meeting) -> list[Voice]:
     return [Voice(cast_by=seat) for seat in present] + proxies
 
 
+def _votes(partner, day: datetime.date) -> bool:
+    if partner.status in VOTING_STATUSES:
+        return True
+    left = partner.status in (PartnerStatus.WITHDRAWN, PartnerStatus.EXCLUDED)
+    return left and partner.member_until is not None and partner.member_until > day
+
+
 @dataclass
 class TenantVoter:
     tenant: Tenant
@@ -138,7 +164,8 @@ def voters(meeting: Meeting, decision: Decision | None = None) -> list[TenantVot
     all_voices = voices(meeting)
     result = []
     for tenant in tenants_of_body(meeting.body, day):
-        holders = {h.partner_id for h in tenant.holdings.all()}
+        # Only a holder that still votes speaks for the tenant.
+        holders = {h.partner_id for h in tenant.holdings.all() if _votes(h.partner, day)}
         speaking = [v for v in all_voices if v.partner_id in holders and v.partner_id != recused]
         result.append(
             TenantVoter(

@@ -241,6 +241,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "membership.tasks.consult_before_term",
         "schedule": crontab(hour=7, minute=10),
     },
+    # A withdrawal becomes effective on its date: the partner is withdrawn, its tenants close.
+    "membership-apply-withdrawals": {
+        "task": "membership.tasks.apply_due_withdrawals",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------

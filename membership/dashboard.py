@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from membership.selectors import admission, amendments, exclusion
+from membership.selectors import admission, amendments, exclusion, withdrawal
 from membership.selectors.timeline.dashboard import membership_decisions_pending
 from partners.models import Consortium, PartnerStatus
 
@@ -38,6 +38,11 @@ SOURCES: list[DashboardSource | Callable[[Consortium], list[dict]]] = [
         _("Admissions et exclusions à l'ordre du jour"),
         membership_decisions_pending,
         _("Aucune admission ni exclusion n'attend de décision."),
+    ),
+    DashboardSource(
+        _("Retraits : préavis et restitution des données"),
+        withdrawal.dashboard_rows,
+        _("Aucun retrait en cours."),
     ),
     DashboardSource(
         _("Exclusions : lettres, réceptions et délais de six mois"),

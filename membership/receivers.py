@@ -6,6 +6,7 @@ raises refuses that write and nothing is kept.
 """
 
 from django.dispatch import receiver
+from django.utils import timezone
 
 from governance.models import Decision, DecisionKind
 from governance.signals import decision_adopted
@@ -23,7 +24,8 @@ def _admission(decision: Decision) -> None:
     """The candidate becomes a member; with a candidacy file, its tenants and set-up follow."""
     candidacy = Candidacy.objects.filter(decision=decision).first()
     if candidacy is None:
-        status_set(partner=decision.concerned_partner, status=PartnerStatus.MEMBER)
+        day = timezone.localdate(decision.item.meeting.starts_at)
+        status_set(partner=decision.concerned_partner, status=PartnerStatus.MEMBER, since=day)
     else:
         candidacy_admit(candidacy=candidacy)
 

@@ -1,4 +1,5 @@
-"""Background work of membership: the consultation before the convention's term (art. 11)."""
+"""Background work of membership: the consultation before the convention's term (art. 11) and
+the daily application of due withdrawals."""
 
 from celery import shared_task
 from django.conf import settings
@@ -9,6 +10,7 @@ from accounts.models import User
 from ligeris.lib.email import send_templated_email
 from ligeris.lib.roles import STAFF
 from membership.models import TermConsultation
+from membership.services.withdrawal import withdrawals_apply_due
 from partners.models import Consortium
 from partners.selectors import term_alert
 
@@ -59,3 +61,9 @@ def consult_consortium(consortium_id: int, *, today=None) -> int:
             },
         )
     return 1
+
+
+@shared_task
+def apply_due_withdrawals(notice_ids: list[int] | None = None) -> int:
+    """Every withdrawal whose effective date has come becomes effective; run twice, once."""
+    return withdrawals_apply_due(notice_ids=notice_ids)

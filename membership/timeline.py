@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from django.utils.translation import gettext_lazy as _
 
-from membership.selectors import admission, amendments, exclusion
+from membership.selectors import admission, amendments, exclusion, withdrawal
 from membership.selectors.timeline import billing, governance, partners
 from membership.selectors.timeline.common import GOVERNANCE, LETTERS, MEMBERSHIP, MONEY, TENANTS
 from membership.timeline_types import TimelineEvent
@@ -40,6 +40,7 @@ SOURCES: list[Source] = [
     billing.payment_events,
     billing.refund_events,
     admission.timeline_events,
+    withdrawal.timeline_events,
     exclusion.timeline_events,
     amendments.timeline_events,
 ]

@@ -49,6 +49,8 @@ class PartnerAdmin(AuditedAdmin):
     list_display = ["name", "short_name", "kind", "status", "siret", "city"]
     list_filter = ["kind", "status", "in_2019_partnership"]
     search_fields = ["name", "short_name", "siret", "city"]
+    # Membership dates follow the membership events (admission, withdrawal, exclusion).
+    readonly_fields = ["member_since", "member_until"]
     inlines = [HoldingInline, PersonInline]
 
 

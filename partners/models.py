@@ -35,6 +35,14 @@ class Consortium(models.Model):
         blank=True,
         related_name="coordinated_consortia",
     )
+    withdrawal_on_january = models.BooleanField(
+        _("retrait au 1er janvier"),
+        default=False,
+        help_text=_(
+            "Règle de la convention 004 : un retrait prend effet au 1er janvier suivant, au moins "
+            "trois mois après la réception du préavis."
+        ),
+    )
 
     class Meta:
         verbose_name = _("groupement")
@@ -282,6 +290,14 @@ class Partner(models.Model):
         _("partenaire de 2019"),
         default=False,
         help_text=_("Déjà membre du partenariat de 2019 : ses données sont reprises."),
+    )
+    # Set by the membership services only; billing reads them to prorate equal shares.
+    member_since = models.DateField(_("membre depuis le"), null=True, blank=True)
+    member_until = models.DateField(
+        _("membre jusqu'au"),
+        null=True,
+        blank=True,
+        help_text=_("Date d'effet du retrait ou de l'exclusion."),
     )
 
     class Meta:

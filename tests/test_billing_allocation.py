@@ -254,6 +254,63 @@ def test_member_shares_properties(names, amount):
     assert allocate([PoolInput("M", EQUAL_PER_MEMBER, amount)], [], members[::-1]) == shares
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    members=st.lists(
+        st.tuples(codes, st.integers(0, 12)), min_size=1, max_size=25, unique_by=lambda m: m[0]
+    ),
+    amount=amounts,
+    seed=st.integers(0, 2**16),
+)
+def test_member_shares_by_months_properties(members, amount, seed):
+    """Months of membership weigh the equal share (a leaver's 8/12); the pool still sums."""
+    inputs = [MemberInput(str(i), name, months) for i, (name, months) in enumerate(members)]
+    pool = PoolInput("M", EQUAL_PER_MEMBER, amount)
+    if not any(m.months for m in inputs):
+        with pytest.raises(AllocationError):
+            allocate([pool], [], inputs)
+        return
+    shares = allocate([pool], [], inputs)
+    assert sum(s.cents for s in shares) == amount
+    assert all(s.cents >= 0 for s in shares)
+    by_key = {m.key: m for m in inputs}
+    assert all(by_key[s.partner].months > 0 for s in shares)  # no month, no share
+    months_total = sum(m.months for m in inputs)
+    for share in shares:
+        months = by_key[share.partner].months
+        assert share.weight == months and share.weight_total == months_total
+        assert abs(share.cents - Fraction(amount * months, months_total)) < 1
+        assert share.months == (months if months < 12 else None)
+    # Members with the same months differ by at most one cent.
+    for months in {m.months for m in inputs if m.months}:
+        same = [s.cents for s in shares if by_key[s.partner].months == months]
+        assert max(same) - min(same) <= 1
+    shuffled = inputs[:]
+    random.Random(seed).shuffle(shuffled)
+    assert allocate([pool], [], shuffled) == shares
+
+
+def test_worked_example_member_who_left_in_august():
+    # 3 000,00 € among C and B (12 months) and A (withdrawn on 10 August: 8 months): 32.
+    # 300 000 c × 8/32 = 75 000 c; × 12/32 = 112 500 c: no cent left over.
+    members = [MemberInput("C", "Indre-et-Loire"), MemberInput("A", "Blois", 8)]
+    members.append(MemberInput("B", "Agglopolys"))
+    shares = allocate([PoolInput("INST", EQUAL_PER_MEMBER, 300_000)], [], members)
+    assert {s.partner: s.cents for s in shares} == {"A": 75_000, "B": 112_500, "C": 112_500}
+    # Ties: 100,00 € among three 8-month members → 3 333,33… c each; the cent left over goes to
+    # the first sort name.
+    tied = [MemberInput(k, name, 8) for k, name in (("1", "b"), ("2", "a"), ("3", "c"))]
+    shares = allocate([PoolInput("T", EQUAL_PER_MEMBER, 10_000)], [], tied)
+    assert {s.partner: s.cents for s in shares} == {"2": 3334, "1": 3333, "3": 3333}
+
+
+def test_a_direct_charge_reaches_a_partner_outside_the_members():
+    """A withdrawn partner's fees: it is not among the members sharing the other pools."""
+    pool = PoolInput("RET", DIRECT, 150_000, direct_partner="X")
+    shares = allocate([pool], TENANTS, MEMBERS)
+    assert [(s.partner, s.cents) for s in shares] == [("X", 150_000)]
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     tenants=tenant_lists,

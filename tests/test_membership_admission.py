@@ -141,13 +141,14 @@ def test_the_budget_run_bills_the_newcomer_nine_twelfths_plus_its_set_up(world, 
     # chinon 12 000 × 9 / 57 = 1 894,7368… → 1 894,73 + the largest remainder's cent = 1 894,74.
     assert by_pool["heb"].months == 9
     assert by_pool["heb"].amount == Decimal("1894.74")
-    # install 900 € among 4 members (coordinator, A, B, Chinon) = 225 € each.
-    assert by_pool["install"].amount == Decimal("225.00")
+    # install 900 € by months of membership: coordinator, A, B 12 each, Chinon 9 (a member from
+    # 15 March: April to December, the tenants' rule) = 45; Chinon 900 × 9 / 45 = 180,00.
+    assert by_pool["install"].amount == Decimal("180.00")
     # No volume on 1 January (opened in March): not in the volume base this year.
     assert "vol" not in by_pool
     assert by_pool["nouveau-tenant-chinon"].amount == Decimal("3500.00")
-    # 1 894,74 + 225 + 3 500 = 5 619,74
-    assert sum(s.amount for s in shares) == Decimal("5619.74")
+    # 1 894,74 + 180 + 3 500 = 5 574,74
+    assert sum(s.amount for s in shares) == Decimal("5574.74")
     assert sum(s.amount for s in run.shares.all()) == Decimal("22400.00")  # 18 900 + 3 500
 
 

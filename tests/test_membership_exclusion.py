@@ -281,11 +281,6 @@ def test_costs_in_a_year_not_open_are_refused(excluded, billing_year):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="For the lead to enable on merge: the withdrawal branch makes a direct charge to a "
-    "partner work whatever its status (today the run refuses a pool aimed at an excluded one).",
-)
 def test_the_specific_run_bills_the_costs_to_the_cent(world, excluded, billing_year):
     services.exclusion_costs_charge(
         case=excluded,

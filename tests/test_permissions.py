@@ -21,6 +21,7 @@ from tests.admission_matrix import ADMISSION_MATRIX, admission_args
 from tests.billing_matrix import BILLING_MATRIX, billing_args
 from tests.exclusion_matrix import EXCLUSION_MATRIX, exclusion_args
 from tests.membership_amendments_fixtures import amendment_args
+from tests.membership_withdrawal_matrix import WITHDRAWAL_MATRIX, withdrawal_args
 
 ROLES = ("anonymous", "finance", "secretary", "partner_a", "partner_b", "admin")
 LOGIN = 302  # anonymous users are sent to the login page
@@ -107,6 +108,7 @@ MATRIX = {
     "membership:amendment_approval": ("get", "amendment_party_b", MANAGERS_ONLY),
     "membership:amendment_scan": ("get", "amendment_scan_a", OWN_TO_A),
     **ADMISSION_MATRIX,
+    **WITHDRAWAL_MATRIX,
 }
 
 #: Rows whose objects are built on the `copil` fixture.
@@ -189,6 +191,8 @@ def _args(world, users, key, copil=None):
         return amendment_args(world, copil, key)
     if key.startswith("admission_"):
         return admission_args(world, key)
+    if key.startswith("withdrawal_"):
+        return withdrawal_args(world, key)
     if key == "holding_shared_a":
         return [world.holding(world.tenant_shared, world.partner_a).pk]
     if key == "invitation":

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,30 @@ SPREADS = {
     RunKind.SPECIFIC: (SpreadOn.SPECIFIC,),
 }
 MEMBER_STATUSES = (PartnerStatus.MEMBER, PartnerStatus.WITHDRAWING)
+#: A partner that has left shares the equal pools for its months of membership in the year.
+LEFT_STATUSES = (PartnerStatus.WITHDRAWN, PartnerStatus.EXCLUDED)
+
+
+def _members(fiscal_year: FiscalYear) -> list[dict]:
+    """The partners sharing the equal-per-member pools, with their months of membership.
+
+    Months follow a tenant's billable months (DESIGN §5): from the month after admission
+    (`member_since`, none: a member from before the year) to the month membership ends
+    (`member_until`, the effective date of a withdrawal or an exclusion). A withdrawn or
+    excluded partner without an end date shares nothing, as before such dates were kept.
+    """
+    year = fiscal_year.year
+    partners = fiscal_year.consortium.partners.filter(
+        Q(status__in=MEMBER_STATUSES) | Q(status__in=LEFT_STATUSES, member_until__isnull=False)
+    ).values("id", "short_name", "name", "member_since", "member_until")
+    rows = []
+    for partner in partners.order_by("short_name", "id"):
+        since = partner.pop("member_since") or fiscal_year.first_day
+        until = partner.pop("member_until")
+        months = allocation.billable_months(since, until, year)
+        if months:
+            rows.append({**partner, "months": months})
+    return rows
 
 
 def _tenants(fiscal_year: FiscalYear, direct_codes: set[str]) -> list[dict]:
@@ -134,9 +158,7 @@ def run_inputs(*, fiscal_year: FiscalYear, kind: str) -> RunInputs:
     tenants = _tenants(fiscal_year, direct_codes)
     _check_volumes(pools, tenants, fiscal_year.year)
     consortium = fiscal_year.consortium
-    members = list(
-        consortium.partners.filter(status__in=MEMBER_STATUSES).values("id", "short_name", "name")
-    )
+    members = _members(fiscal_year)
     inputs = {
         "year": fiscal_year.year,
         "kind": kind,
@@ -166,7 +188,9 @@ def run_inputs(*, fiscal_year: FiscalYear, kind: str) -> RunInputs:
             )
             for t in tenants
         ],
-        members=[allocation.MemberInput(str(m["id"]), m["short_name"]) for m in members],
+        members=[
+            allocation.MemberInput(str(m["id"]), m["short_name"], m["months"]) for m in members
+        ],
     )
 
 

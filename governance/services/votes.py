@@ -29,6 +29,16 @@ def _voice_for(voter: TenantVoter, cast_by: Seat):
     return (own or by_proxy or [None])[0]
 
 
+_RECUSED = gettext_lazy(
+    "%(tenant)s : son détenteur est concerné par la décision et ne prend pas part au vote."
+)
+
+
+def _held_by_concerned(decision: Decision, tenant: Tenant) -> bool:
+    concerned = decision.concerned_partner_id
+    return bool(concerned) and tenant.holdings.filter(partner_id=concerned).exists()
+
+
 def _check(decision: Decision, entries: list[BallotEntry]) -> list[tuple[BallotEntry, bool, Seat]]:
     meeting = decision.item.meeting
     body_seats = set(meeting.body.seats.values_list("pk", flat=True))
@@ -50,6 +60,10 @@ def _check(decision: Decision, entries: list[BallotEntry]) -> list[tuple[BallotE
             )
             continue
         voter = by_tenant.get(tenant.pk)
+        if voter is None and _held_by_concerned(decision, tenant):
+            # A candidate's tenant has no vote at all; on its own admission it is recused first.
+            errors.append(_RECUSED % {"tenant": tenant.code})
+            continue
         if voter is None:
             errors.append(
                 _("Le tenant %(tenant)s ne vote pas dans cette instance à cette date.")
@@ -59,10 +73,7 @@ def _check(decision: Decision, entries: list[BallotEntry]) -> list[tuple[BallotE
         voice = _voice_for(voter, entry.cast_by)
         if voice is None:
             if voter.recused:
-                message = _(
-                    "%(tenant)s : son détenteur est concerné par la décision et ne prend pas part "
-                    "au vote."
-                )
+                message = str(_RECUSED)
             else:
                 message = _(
                     "%(tenant)s : %(seat)s n'est ni présent pour l'un de ses détenteurs ni "

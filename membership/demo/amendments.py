@@ -12,6 +12,7 @@ from django.db import transaction
 from governance.demo import COPIL_NAME, _attend, _vote
 from governance.models import Body, DecisionKind, ItemKind, Meeting
 from governance.services import meetings
+from ligeris.lib import demo_clock
 from membership.services.amendments import amendment_draw_up, approval_record
 from partners.models import Consortium, Person
 
@@ -57,14 +58,19 @@ def load(consortium: Consortium) -> None:
         number="2026-03",
     )
     seats = list(copil.seats.filter(is_active=True).select_related("partner", "person"))
-    _attend(meeting, seats)
-    _vote(item, {})
-    meetings.minutes_close(meeting=meeting)
-    file = amendment_draw_up(decision=item.decision)
+    # Recorded the evening of the meeting, closed a week later, each approval on its day.
+    with demo_clock.at(MEETING_AT + datetime.timedelta(hours=4)):
+        _attend(meeting, seats)
+        _vote(item, {})
+    with demo_clock.at(MEETING_AT + datetime.timedelta(days=7)):
+        meetings.minutes_close(meeting=meeting)
+        file = amendment_draw_up(decision=item.decision)
     for index, party in enumerate(file.parties.select_related("partner")[:APPROVED]):
-        approval_record(
-            party=party,
-            approving_body=COUNCILS.get(party.partner.kind, "Assemblée délibérante"),
-            approved_on=datetime.date(2026, 7, 6) + datetime.timedelta(days=5 * index),
-            deliberation_number=f"2026-{140 + index}",
-        )
+        approved_on = datetime.date(2026, 7, 6) + datetime.timedelta(days=5 * index)
+        with demo_clock.at(f"{approved_on.isoformat()} 17:00"):
+            approval_record(
+                party=party,
+                approving_body=COUNCILS.get(party.partner.kind, "Assemblée délibérante"),
+                approved_on=approved_on,
+                deliberation_number=f"2026-{140 + index}",
+            )

@@ -5,3 +5,4 @@ from membership.models.amendments import AmendmentFile, AmendmentParty  # noqa: 
 from membership.models.exclusion import ExclusionCase, ExclusionGround, ExclusionState  # noqa: F401
 from membership.models.term import TermConsultation  # noqa: F401
 from membership.models.termination import Termination  # noqa: F401
+from membership.models.withdrawal import WithdrawalNotice  # noqa: F401

@@ -185,8 +185,8 @@ def candidacy_admit(*, candidacy: Candidacy) -> list[Tenant]:
     candidacy = Candidacy.objects.select_for_update().select_related("partner").get(pk=candidacy.pk)
     if candidacy.state == CandidacyState.ADMITTED:
         return []
-    partner = status_set(partner=candidacy.partner, status=PartnerStatus.MEMBER)
     opens_on = candidacy.opens_on
+    partner = status_set(partner=candidacy.partner, status=PartnerStatus.MEMBER, since=opens_on)
     tenants = [
         tenant_create(
             consortium=partner.consortium,

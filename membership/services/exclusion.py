@@ -144,7 +144,7 @@ def exclusion_apply(decision: Decision) -> ExclusionCase:
     case.decided_on = meeting_day
     case.full_clean()
     case.save()
-    status_set(partner=partner, status=PartnerStatus.EXCLUDED)
+    status_set(partner=partner, status=PartnerStatus.EXCLUDED, until=meeting_day)
     seats_end(partner=partner)
     return case
 

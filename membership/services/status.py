@@ -1,5 +1,7 @@
 """The one place a partner's status changes: every membership event goes through here."""
 
+import datetime
+
 from django.db import transaction
 
 from governance.models import Seat
@@ -8,8 +10,21 @@ from partners.services import partner_save
 
 
 @transaction.atomic
-def status_set(*, partner: Partner, status: PartnerStatus) -> Partner:
-    return partner_save(partner=partner, status=status)
+def status_set(
+    *,
+    partner: Partner,
+    status: PartnerStatus,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> Partner:
+    """Set the status, and the membership dates billing prorates equal shares on (DESIGN §5):
+    `since` an admission's opening date, `until` a withdrawal's or an exclusion's effective date."""
+    fields: dict = {"status": status}
+    if since is not None:
+        fields["member_since"] = since
+    if until is not None:
+        fields["member_until"] = until
+    return partner_save(partner=partner, **fields)
 
 
 @transaction.atomic
