@@ -8,10 +8,9 @@ both bill it (and the true-up does not refund it). Charging again changes nothin
 import datetime
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from billing.models import AllocationKey, CostPool, Expense, FiscalYear, SpreadOn, TariffLine
-from billing.services.costs import expense_save, pool_save
+from billing.models import AllocationKey, CostPool, FiscalYear, SpreadOn, TariffLine
+from billing.services.costs import grid_fee_expense, pool_save
 from partners.models import Partner
 
 
@@ -48,13 +47,6 @@ def grid_charges_to_partner(
             direct_partner=partner,
             spread_on=SpreadOn.ALL,
         )
-        expense_save(
-            expense=Expense(pool=pool),
-            invoice_date=day,
-            vendor=_("Grille tarifaire %(year)s") % {"year": fiscal_year.year},
-            reference=line.code,
-            amount=line.amount,
-            description=line.label[:300],
-        )
+        grid_fee_expense(pool=pool, line=line, day=day)
         pools.append(pool)
     return pools

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.models import (
@@ -202,6 +203,20 @@ def direct_charge_record(
     return pool
 
 
+def grid_fee_expense(*, pool: CostPool, line: TariffLine, day=None) -> Expense:
+    """A grid fee (set-up, withdrawal, reversibility) is its own cost: one expense of the grid's
+    price on its direct pool, so the actual run bills it like the budget run and the true-up does
+    not hand it back for want of a vendor invoice."""
+    return expense_save(
+        expense=Expense(pool=pool),
+        invoice_date=day or timezone.localdate(),
+        vendor=_("Grille tarifaire %(year)s") % {"year": pool.fiscal_year.year},
+        reference=line.code,
+        amount=line.amount,
+        description=line.label[:300],
+    )
+
+
 def _pool_code(fiscal_year: FiscalYear, base: str) -> str:
     """A free pool code of at most 30 characters built on `base`."""
     code, n = base[:30], 2
@@ -241,16 +256,16 @@ def setup_charges_create(*, fiscal_year: FiscalYear, partner, tenants) -> list[C
         targets = targets or [("direct_partner", partner)]
         for field, target in targets:
             name = target.code if field == "direct_tenant" else str(partner.pk)
-            pools.append(
-                pool_save(
-                    pool=CostPool(fiscal_year=fiscal_year),
-                    code=_pool_code(fiscal_year, f"{line.code}-{name}"),
-                    label=f"{line.label} — {target.name}"[:200],
-                    category=PoolCategory.SETUP,
-                    key=AllocationKey.DIRECT,
-                    budget_amount=line.amount,
-                    spread_on=SpreadOn.ALL,
-                    **{field: target},
-                )
+            pool = pool_save(
+                pool=CostPool(fiscal_year=fiscal_year),
+                code=_pool_code(fiscal_year, f"{line.code}-{name}"),
+                label=f"{line.label} — {target.name}"[:200],
+                category=PoolCategory.SETUP,
+                key=AllocationKey.DIRECT,
+                budget_amount=line.amount,
+                spread_on=SpreadOn.ALL,
+                **{field: target},
             )
+            grid_fee_expense(pool=pool, line=line)
+            pools.append(pool)
     return pools

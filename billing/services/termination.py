@@ -13,7 +13,7 @@ from billing.models import (
     TariffLine,
     TariffLineKind,
 )
-from billing.services.costs import pool_save
+from billing.services.costs import grid_fee_expense, pool_save
 from partners.models import Partner, Tenant
 
 TERMINATION_POOL_CODE = "resiliation"
@@ -72,5 +72,6 @@ def reversibility_charges_create(
                     direct_partner=None if per_tenant else target,
                     spread_on=SpreadOn.ALL,
                 )
+                grid_fee_expense(pool=pool, line=line)
             pools.append(pool)
     return pools
