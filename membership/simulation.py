@@ -130,7 +130,13 @@ def candidacy_impact(*, candidacy: Candidacy, fiscal_year: FiscalYear) -> Impact
     ]
     members = list(gathered.members)
     if str(candidate.pk) not in {m.key for m in members}:
-        members.append(allocation.MemberInput(str(candidate.pk), candidate.short_name))
+        # A member from its opening, as billing prorates equal shares (months of membership).
+        months = (
+            12
+            if full_year
+            else allocation.billable_months(candidacy.opens_on, None, fiscal_year.year)
+        )
+        members.append(allocation.MemberInput(str(candidate.pk), candidate.short_name, months))
     try:
         without = _by_partner(
             allocation.allocate(gathered.pools, gathered.tenants, gathered.members)

@@ -60,14 +60,16 @@ def test_a_candidate_opening_on_15_march_counts_nine_months_and_no_volume(world)
     #   12 000 × 9 / 57 = 1 894,7368 (chinon); 3 cents left: chinon (.68), agglo, blaisois (.58)
     #   → blois 2 526,31, agglo 2 526,32, blaisois 2 526,32, cd37 2 526,31, chinon 1 894,74.
     # vol: not open on 1 January, no volume this year (as billing does): unchanged.
-    # A 2 526,31 + 1 000 + 225 = 3 751,31; B 5 052,64 + 3 000 + 225 = 8 277,64;
-    # coordinator 2 526,31 + 2 000 + 225 = 4 751,31; Chinon 1 894,74 + 225 = 2 119,74.
+    # install 900 by months of membership, as billing prorates: A, B, coordinator 12 each,
+    #   Chinon 9 (a member from its opening) = 45 → 240, 240, 240 and 180.
+    # A 2 526,31 + 1 000 + 240 = 3 766,31; B 5 052,64 + 3 000 + 240 = 8 292,64;
+    # coordinator 2 526,31 + 2 000 + 240 = 4 766,31; Chinon 1 894,74 + 180 = 2 074,74.
     figures = _figures(impact)
     assert {name: f[1] for name, f in figures.items()} == {
-        "Blois": Decimal("3751.31"),
-        "Agglopolys": Decimal("8277.64"),
-        "Indre-et-Loire": Decimal("4751.31"),
-        "Chinon": Decimal("2119.74"),
+        "Blois": Decimal("3766.31"),
+        "Agglopolys": Decimal("8292.64"),
+        "Indre-et-Loire": Decimal("4766.31"),
+        "Chinon": Decimal("2074.74"),
     }
     assert impact.total_with == Decimal("18900.00")
     assert impact.added[0].months == 9 and not impact.added[0].volume_counted
