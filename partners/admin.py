@@ -49,8 +49,9 @@ class PartnerAdmin(AuditedAdmin):
     list_display = ["name", "short_name", "kind", "status", "siret", "city"]
     list_filter = ["kind", "status", "in_2019_partnership"]
     search_fields = ["name", "short_name", "siret", "city"]
-    # Membership dates follow the membership events (admission, withdrawal, exclusion).
-    readonly_fields = ["member_since", "member_until"]
+    # The status and its dates follow the membership events (admission, withdrawal, exclusion):
+    # they change through membership's services only, never by hand.
+    readonly_fields = ["status", "member_since", "member_until"]
     inlines = [HoldingInline, PersonInline]
 
 

@@ -64,3 +64,13 @@ def test_only_a_steering_committee_decides_admissions_and_exclusions(db, kind, b
         )
     assert "relève du comité de pilotage" in str(error.value)
     assert meeting.items.count() == before
+
+
+def test_the_admin_shows_the_status_without_letting_it_change(admin_client, world):
+    from django.urls import reverse
+
+    url = reverse("admin:partners_partner_change", args=[world.partner_a.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert 'name="status"' not in page.text
+    assert "Membre" in page.text

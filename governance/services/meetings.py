@@ -179,8 +179,7 @@ def _decision_save(decision: Decision, *, motion: str, kind: str, concerned_part
     body = decision.item.meeting.body
     if kind in STEERING_ONLY_KINDS and body.kind != BodyKind.STEERING:
         errors["decision_kind"] = _(
-            "%(kind)s relève du comité de pilotage (articles 8 et 10) : le %(body)s ne peut pas "
-            "en décider."
+            "%(kind)s relève du comité de pilotage : le %(body)s ne peut pas en décider."
         ) % {"kind": DecisionKind(kind).label, "body": body}
     if errors:
         raise ValidationError(errors)
