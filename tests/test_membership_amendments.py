@@ -289,7 +289,7 @@ def test_timeline_and_dashboard_rows(world, copil):
         (datetime.date(2026, 4, 2), f"{label} approuvé par Conseil municipal"),
     ]
     (row,) = dashboard_rows(world.consortium)
-    assert row["title"] == f"{label} : 1 approbation(s) sur 3"
+    assert row["title"] == f"{label} : 1 approbation sur 3 parties"
     assert row["url"] == file.get_absolute_url() and row["partner"] == world.coordinator
 
     approve(file, world.partner_b)

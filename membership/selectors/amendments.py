@@ -3,6 +3,7 @@
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ligeris.lib.roles import STAFF, role_of
 from membership.models import AmendmentFile, AmendmentParty
@@ -119,9 +120,12 @@ def dashboard_rows(consortium: Consortium) -> list[dict]:
         rows.append(
             {
                 "day": file.drawn_up_on,
-                "title": _(
-                    "Avenant n° %(number)s (%(title)s) : %(approved)s approbation(s) sur "
-                    "%(parties)s"
+                "title": ngettext(
+                    "Avenant n° %(number)s (%(title)s) : %(approved)s approbation sur "
+                    "%(parties)s parties",
+                    "Avenant n° %(number)s (%(title)s) : %(approved)s approbations sur "
+                    "%(parties)s parties",
+                    file.approved_count,
                 )
                 % {
                     "number": amendment.number,
