@@ -65,8 +65,9 @@ def test_finance_runs_the_year_and_partner_sees_its_own(
     page.screenshot(path=str(ARTIFACTS / "billing_run.png"), full_page=True)
     assert "Répartition calculée" in page.locator(".messages").inner_text()
 
-    # Open the explanation of blois's storage share.
+    # The shares are grouped by debtor: open Blois's group, then its storage share's explanation.
     share = run.shares.get(pool_code="vol", tenant=world.tenant_a)
+    page.locator(f"#debtor-{share.partner_id} summary").click()
     page.locator(f"a[href='/finances/quotes-parts/{share.pk}/']").click()
     page.screenshot(path=str(ARTIFACTS / "billing_share.png"), full_page=True)
     explanation = _text(page.locator("#explanation"))
