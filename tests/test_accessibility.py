@@ -2,7 +2,9 @@
 
 The pages come from `tests/test_permissions.MATRIX` (billing and exclusion rows merged), so a
 new URL pattern is checked as soon as it has its row. Every GET row that answers 200 HTML to a
-role is opened in Chromium as that role and must have 0 violations.
+role is opened in Chromium as that role and must have 0 violations; so is every confirmation
+page (a POST row answering 200: the first POST only shows what will happen), and the 403 and
+404 pages once per role.
 
 Run time: the objects a row needs are built once per argument builder (one test per builder
 key, shared by every row that uses it and every role), each role keeps one browser context for
@@ -31,13 +33,20 @@ WCAG_21_AA = {
 FIRST_TARGETS = 3
 
 
+PAGES = {"get": (200, 403, 404), "post": (200,)}  # statuses that answer with a page
+
+
 def _rows_by_key() -> dict:
-    """Argument builder key -> [(url name, roles answered 200)], GET rows only."""
+    """Argument builder key -> [(url name, method, {role: status})] of the rows with a page."""
     groups: dict = {}
     for name, (method, key, expected) in MATRIX.items():
-        roles = [role for role, status in zip(ROLES, expected, strict=True) if status == 200]
-        if method == "get" and roles:
-            groups.setdefault(key, []).append((name, roles))
+        statuses = {
+            role: status
+            for role, status in zip(ROLES, expected, strict=True)
+            if status in PAGES[method]
+        }
+        if statuses:
+            groups.setdefault(key, []).append((name, method, statuses))
     return groups
 
 
@@ -54,7 +63,7 @@ def axe():
 
 @pytest.fixture(scope="module")
 def checked():
-    """(role, templates) already checked in this module, across the builder keys."""
+    """(role, templates) and (role, error status) already checked, across the builder keys."""
     return set()
 
 
@@ -122,40 +131,82 @@ def _describe(violation, url, role) -> str:
     )
 
 
+# Submits a form as the page's own would, with the CSRF token of the page it is run on.
+_POST = """url => {
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = url;
+    form.append(document.querySelector("input[name=csrfmiddlewaretoken]").cloneNode());
+    document.body.append(form);
+    form.submit();
+}"""
+
+
+def _open(page, base, url, method):
+    if method == "get":
+        return page.goto(url)
+    page.goto(base + "/")
+    with page.expect_navigation() as navigation:
+        page.evaluate(_POST, url)
+    return navigation.value
+
+
 @pytest.mark.parametrize("key", KEYS, ids=[key or "no_argument" for key in KEYS])
 def test_pages_have_no_axe_violation(
     key, transactional_db, live_server, world, users, contexts, axe, checked, rendered, request
 ):
     rows = GROUPS[key]
-    governance = any(name.startswith("governance:") for name, _ in rows)
+    governance = any(row[0].startswith("governance:") for row in rows)
     copil = request.getfixturevalue("copil") if governance else None
     args = _args(world, users, key, copil)
     base = live_server.url
     found = []
     for role in ROLES:
-        names = [name for name, roles in rows if role in roles]
-        if not names:
+        mine = [
+            (name, method, statuses[role]) for name, method, statuses in rows if role in statuses
+        ]
+        if not mine:
             continue
         context = contexts(role)
         _sign_in(context, base, users.get(role))
-        for name in names:
+        for name, method, status in mine:
+            if status != 200 and (role, status) in checked:
+                continue  # one 403 page and one 404 page per role
             url = base + (args if isinstance(args, str) else reverse(name, args=args))
-            # Files (PDF, CSV, XLSX) are not pages: ask first, open only HTML not yet checked.
-            rendered.take()
-            answer = context.request.get(url, max_redirects=0)
-            assert answer.status == 200, f"{role} GET {url}: {answer.status}"
-            templates = rendered.take()
-            if not answer.headers.get("content-type", "").startswith("text/html"):
-                continue
-            if templates and (role, templates) in checked:
-                continue
-            checked.add((role, templates))
+            if method == "get":
+                # Files (PDF, CSV, XLSX) are not pages: ask first, open only HTML not yet checked.
+                rendered.take()
+                answer = context.request.get(url, max_redirects=0)
+                assert answer.status == status, f"{role} GET {url}: {answer.status}"
+                templates = rendered.take()
+                if not answer.headers.get("content-type", "").startswith("text/html"):
+                    continue
+                if templates and (role, templates) in checked:
+                    continue
+                checked.add((role, templates))
+            if status != 200:
+                checked.add((role, status))
             page = context.new_page()
             try:
-                response = page.goto(url)
-                assert response.status == 200, f"{role} GET {url}: {response.status}"
+                response = _open(page, base, url, method)
+                assert response.status == status, f"{role} {method} {url}: {response.status}"
+                assert response.headers["content-type"].startswith("text/html"), url
                 results = axe.run(page, options=WCAG_21_AA)
             finally:
                 page.close()
             found += [_describe(v, url, role) for v in results.response["violations"]]
     assert not found, "axe violations:\n" + "\n".join(found)
+
+
+def test_axe_reports_what_it_finds(browser, axe):
+    """The check above can fail: a page without language, alt text nor label has violations."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content('<html><body><img src="x.png"><input name="amount"></body></html>')
+    violations = axe.run(page, options=WCAG_21_AA).response["violations"]
+    context.close()
+    ids = {violation["id"] for violation in violations}
+    assert {"html-has-lang", "image-alt", "label"} <= ids
+    message = _describe(next(v for v in violations if v["id"] == "image-alt"), "/x/", "finance")
+    assert message.startswith("finance /x/: image-alt (critical) Images must have alternative")
+    assert message.endswith("-> img")
