@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from membership.models import Candidacy, CandidacyState
+from membership.models import AmendmentFile, Candidacy, CandidacyState
 from membership.timeline_types import TimelineEvent
 from partners.models import Consortium, Partner
 
@@ -23,6 +23,17 @@ def candidacies(consortium: Consortium | None) -> QuerySet[Candidacy]:
 
 def candidacy_get(consortium: Consortium | None, pk: int) -> Candidacy:
     return get_object_or_404(candidacies(consortium), pk=pk)
+
+
+def candidacy_amendment(candidacy: Candidacy) -> AmendmentFile | None:
+    """The amendment drawn up when the admission's minutes closed, if any."""
+    if candidacy.decision_id is None:
+        return None
+    return (
+        AmendmentFile.objects.select_related("amendment")
+        .filter(decision_id=candidacy.decision_id)
+        .first()
+    )
 
 
 def timeline_events(partner: Partner) -> list[TimelineEvent]:

@@ -25,7 +25,7 @@ from membership.forms.admission import (
     RequestedTenantForm,
 )
 from membership.models import CandidacyState, RequestedTenant
-from membership.selectors.admission import candidacies, candidacy_get
+from membership.selectors.admission import candidacies, candidacy_amendment, candidacy_get
 from membership.services import admission
 from membership.simulation import impact_or_error, simulation_year
 from partners.selectors import current_consortium, current_consortium_or_404
@@ -104,6 +104,7 @@ class CandidacyDetailView(RoleRequiredMixin, _CandidacyMixin, TemplateView):
             "candidacy": candidacy,
             "requested": candidacy.requested_tenants.select_related("payer"),
             "refusals": admission.put_to_copil_refusals(candidacy),
+            "amendment_file": candidacy_amendment(candidacy),
             "can_manage": role_of(self.request.user) in MANAGERS,
             "can_edit": role_of(self.request.user) in MANAGERS
             and candidacy.state in (CandidacyState.DRAFT, CandidacyState.AT_COPIL),
