@@ -130,7 +130,7 @@ def test_an_admission_from_the_candidacy_to_the_pending_amendment(
     page.get_by_role("navigation").get_by_role("link", name="Candidatures").click()
     page.get_by_role("link", name="Ville de Chinon").click()
     page.wait_for_url(f"{base}{year.candidacy.get_absolute_url()}")
-    assert "Admis" in _text(page.locator("main .lead"))
+    assert "Admise" in _text(page.locator("main .lead"))
     page.get_by_role("link", name="avenant n° 1 et ses approbations").click()
     page.wait_for_url(f"{base}{file.get_absolute_url()}")
     assert "Avenant n° 1 — Adhésion de Ville de Chinon" in _text(page.locator("h1"))

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('wished_opening_on', models.DateField(verbose_name='ouverture souhaitée le')),
                 ('opening_on', models.DateField(blank=True, help_text='Laissez vide pour ouvrir à la date souhaitée.', null=True, verbose_name='ouverture décidée le')),
                 ('letter_of_intent_on', models.DateField(blank=True, null=True, verbose_name="lettre d'intention du")),
-                ('state', models.CharField(choices=[('draft', 'En préparation'), ('at_copil', 'Inscrite au COPIL'), ('admitted', 'Admis'), ('refused', 'Refusée')], default='draft', max_length=10, verbose_name='état')),
+                ('state', models.CharField(choices=[('draft', 'En préparation'), ('at_copil', 'Inscrite au COPIL'), ('admitted', 'Admise'), ('refused', 'Refusée')], default='draft', max_length=10, verbose_name='état')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
                 ('decision', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='candidacy', to='governance.decision', verbose_name='décision du COPIL')),
                 ('partner', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='candidacy', to='partners.partner', verbose_name='candidat')),

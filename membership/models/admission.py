@@ -12,7 +12,7 @@ from partners.models import Partner
 class CandidacyState(models.TextChoices):
     DRAFT = "draft", _("En préparation")
     AT_COPIL = "at_copil", _("Inscrite au COPIL")
-    ADMITTED = "admitted", _("Admis")
+    ADMITTED = "admitted", _("Admise")
     REFUSED = "refused", _("Refusée")
 
 
