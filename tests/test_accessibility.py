@@ -23,7 +23,7 @@ from django.test.signals import template_rendered
 from django.urls import reverse
 
 from tests.conftest import ON_POSTGRES
-from tests.test_permissions import MATRIX, ROLES, _args
+from tests.test_permissions import MATRIX, NEEDS_COPIL, ROLES, _args
 
 pytestmark = [
     pytest.mark.browser,
@@ -178,7 +178,7 @@ def test_pages_have_no_axe_violation(
     key, transactional_db, live_server, world, users, contexts, axe, checked, rendered, request
 ):
     rows = GROUPS[key]
-    governance = any(row[0].startswith("governance:") for row in rows)
+    governance = any(row[0].startswith(NEEDS_COPIL) for row in rows)
     copil = request.getfixturevalue("copil") if governance else None
     args = _args(world, users, key, copil)
     for filler in FILLERS if key is None else ():

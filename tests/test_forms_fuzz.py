@@ -9,7 +9,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_permissions import MANAGERS_ONLY, MATRIX, RECORDERS_ONLY, _args
+from tests.test_permissions import MANAGERS_ONLY, MATRIX, NEEDS_COPIL, RECORDERS_ONLY, _args
 
 FORM_PAGES = [
     (name, "finance" if expected == MANAGERS_ONLY else "secretary")
@@ -50,7 +50,7 @@ VALUES = st.one_of(
 
 @pytest.mark.parametrize(("name", "role"), FORM_PAGES, ids=[name for name, _ in FORM_PAGES])
 def test_a_form_never_answers_a_server_error(name, role, world, users, client_for, request):
-    copil = request.getfixturevalue("copil") if name.startswith("governance:") else None
+    copil = request.getfixturevalue("copil") if name.startswith(NEEDS_COPIL) else None
     url = reverse(name, args=_args(world, users, MATRIX[name][1], copil))
     client = client_for(role)
     page = client.get(url)
