@@ -44,6 +44,8 @@ def test_finance_issues_a_batch_and_partner_downloads_its_own(
     assert page.locator("#issue-summary [data-field=count]").inner_text() == str(drafts.count())
     assert "2026-00001" in page.locator("#issue-summary [data-field=numbers]").inner_text()
     assert not drafts.exclude(number=None).exists()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "batch_issue_confirm.png"), full_page=True)
     page.get_by_role("button", name="Confirmer : émettre le bordereau").click()
     assert "titres numérotés" in page.locator(".messages").inner_text()
     page.wait_for_selector("#batch-progress[data-done='true']", timeout=30_000)
