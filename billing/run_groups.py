@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Q, Sum
 
 from billing.models import AllocationRun, Share
 from billing.money import ZERO
@@ -35,8 +35,11 @@ def run_by_debtor(run: AllocationRun, page_number=1, per_page: int = DEBTORS_PER
     """One page of debtors with their subtotal and shares; three queries whatever the size."""
     rows = (
         run.shares.values("partner_id", "partner__name")
+        # Count, not Max: PostgreSQL has no max() of booleans.
         .annotate(
-            count=Count("pk"), subtotal=Sum("amount"), coordinator=Max("borne_by_coordinator")
+            count=Count("pk"),
+            subtotal=Sum("amount"),
+            coordinator=Count("pk", filter=Q(borne_by_coordinator=True)),
         )
         .order_by("partner__name", "partner_id")
     )
