@@ -183,7 +183,11 @@ class TitreSettingsForm(FrenchDecimalsMixin, forms.ModelForm):
 
     def clean_iban(self) -> str:
         iban = "".join(self.cleaned_data["iban"].split()).upper()
-        digits = "".join(str(int(c, 36)) for c in iban[4:] + iban[:4]) if iban.isalnum() else ""
+        digits = (
+            "".join(str(int(c, 36)) for c in iban[4:] + iban[:4])
+            if iban.isascii() and iban.isalnum()
+            else ""
+        )
         if len(iban) < 15 or not digits or int(digits) % 97 != 1:
             raise forms.ValidationError(_("IBAN invalide : vérifiez sa clé de contrôle."))
         return iban

@@ -20,7 +20,7 @@ def luhn_valid(digits: str) -> bool:
 
 
 def siret_is_valid(value: str) -> bool:
-    if len(value) != 14 or not value.isdigit():
+    if len(value) != 14 or not (value.isascii() and value.isdigit()):
         return False
     if value.startswith(LA_POSTE_SIREN) and value != "35600000000048":
         return sum(int(c) for c in value) % 5 == 0
@@ -32,7 +32,7 @@ def normalise_siret(value: str) -> str:
 
 
 def validate_siret(value: str) -> None:
-    if len(value) != 14 or not value.isdigit():
+    if len(value) != 14 or not (value.isascii() and value.isdigit()):
         raise ValidationError(
             _("Le SIRET doit comporter exactement 14 chiffres (sans espace ni lettre)."),
             code="siret_format",

@@ -153,6 +153,22 @@ def test_settings_form_checks_the_iban(world, client_for):
     assert TitreSettings.objects.get().iban == saved
 
 
+@pytest.mark.parametrize("iban", ["¹", "FR76¹²³" + "1" * 20, "FR76" + "١" * 23])
+def test_an_iban_with_unicode_digits_is_refused_in_french(world, client_for, iban):
+    # str.isalnum() and isdigit() accept "¹" and "١"; int(..., 36) does not.
+    settings_for(world)
+    data = {
+        field: value
+        for field, value in TitreSettings.objects.values().get().items()
+        if field not in ("id", "consortium_id")
+    }
+    saved, data["iban"] = data["iban"], iban
+    response = client_for("finance").post(reverse("billing:titre_settings"), data)
+    assert response.status_code == 200
+    assert "IBAN invalide" in response.text
+    assert TitreSettings.objects.get().iban == saved
+
+
 def test_overdue_page_flags_the_partner_for_exclusion(world, titre_a, client_for):
     response = client_for("finance").get(reverse("billing:overdue"))
     assert titre_a.reference in response.text  # issued 20/01/2026, due 19/02/2026, unpaid
@@ -184,3 +200,13 @@ def test_trueup_form_explains_what_is_missing(batch, client_for):
     assert response.status_code == 200
     assert "Calculez d'abord la répartition réelle de l'exercice." in unescape(response.text)
     assert RevenueTitle.objects.count() == batch.titres.count()
+
+
+@pytest.mark.parametrize("text", ["¹" * 14, "١" * 14, "1234567890123²"])
+def test_a_siret_of_unicode_digits_is_refused_not_crashed(text):
+    from django.core.exceptions import ValidationError
+
+    from partners.validators import validate_siret
+
+    with pytest.raises(ValidationError):
+        validate_siret(text)

@@ -99,7 +99,7 @@ def _debtor(titre: RevenueTitle, errors: list[str]) -> Debtor:
         city=(postal_lines(party.get("city", ""), 38, 1) or [""])[0],
     )
     who = {"reference": titre.reference}
-    if not (len(siret) == 14 and siret.isdigit()):
+    if not (len(siret) == 14 and siret.isascii() and siret.isdigit()):
         errors.append(_("Titre n° %(reference)s : le SIRET du débiteur manque.") % who)
     if not re.fullmatch(r"[0-9]{5}", postal_code):
         errors.append(

@@ -66,8 +66,9 @@ class VolumeCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
         day = self.request.GET.get("date", "")
         with contextlib.suppress(ValueError):
             initial["measured_on"] = datetime.date.fromisoformat(day)
-        if self.request.GET.get("tenant", "").isdigit():
-            initial["tenant"] = int(self.request.GET["tenant"])
+        tenant = self.request.GET.get("tenant", "")
+        if tenant.isascii() and tenant.isdigit():
+            initial["tenant"] = int(tenant)
         return initial
 
     def get_form_kwargs(self):

@@ -138,7 +138,7 @@ class CheckedMultipleChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for key in value:
             text = str(key).strip()
-            if not text.isdigit() or int(text) > self._LARGEST:
+            if not (text.isascii() and text.isdigit()) or int(text) > self._LARGEST:
                 raise ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",

@@ -187,7 +187,7 @@ class _ImpactMixin(_CandidacyMixin):
         consortium = current_consortium()
         year = self.request.GET.get("annee")
         if year:
-            if not year.isdigit():
+            if not (year.isascii() and year.isdigit()):
                 raise Http404
             return get_object_or_404(
                 FiscalYear.objects.select_related("grid", "consortium"),

@@ -63,7 +63,7 @@ class ExclusionCreateView(RoleRequiredMixin, FormView):
 
     def get_initial(self):
         partner_id = self.request.GET.get("partenaire", "")
-        if not partner_id.isdigit():
+        if not (partner_id.isascii() and partner_id.isdigit()):
             return {}
         titres = [t.pk for t in self.overdue if t.debtor_id == int(partner_id)]
         ground = ExclusionGround.NON_PAYMENT if titres else ExclusionGround.OTHER

@@ -99,7 +99,7 @@ class _Tally:
         last = 2 * self.max_rows + 1  # the header, the rows, as many blank ones
         for double, single in _ROW_NUMBER.findall(piece):
             text = double or single
-            if not text.isdigit() or len(text) > 7:
+            if not (text.isascii() and text.isdigit()) or len(text) > 7:
                 raise unreadable()
             if int(text) > last:
                 raise TableError(
