@@ -1,0 +1,29 @@
+"""The consortium, its convention, its partners and the tenants they hold."""
+
+from partners.models.consortium import (
+    CONVENTION_MAX_YEARS,
+    Amendment,
+    AmendmentKind,
+    Consortium,
+    Convention,
+    add_years,
+)
+from partners.models.members import Holding, Partner, PartnerKind, PartnerStatus, Tenant
+from partners.models.people import Civility, Person, PersonRole
+
+__all__ = [
+    "CONVENTION_MAX_YEARS",
+    "Amendment",
+    "AmendmentKind",
+    "Civility",
+    "Consortium",
+    "Convention",
+    "Holding",
+    "Partner",
+    "PartnerKind",
+    "PartnerStatus",
+    "Person",
+    "PersonRole",
+    "Tenant",
+    "add_years",
+]
