@@ -40,10 +40,10 @@ MAY_10 = datetime.date(2026, 5, 10)
 AUG_10 = datetime.date(2026, 8, 10)
 
 
-def _year_2026(world):
+def _year_2026(world, year=2026):
     """Grid: hosting 12 000 € per tenant, common installation 3 000 € equal per member, and a
     withdrawal fee of 1 500 €. No tenant volume, no staff time: every cent can be followed."""
-    fiscal_year = grids.fiscal_year_create(consortium=world.consortium, year=2026)
+    fiscal_year = grids.fiscal_year_create(consortium=world.consortium, year=year)
     for code, label, kind, amount in (
         ("heb", "Hébergement", TariffLineKind.POOL_BUDGET, "12000"),
         ("inst", "Installation commune", TariffLineKind.SETUP, "3000"),
@@ -122,6 +122,25 @@ def test_effective_date_under_the_seed_004_rule(world, received, effective):
     assert effective_date(world.consortium, received) == effective
     notice = notice_record(partner=world.partner_a, received_on=received, today=received)
     assert notice.effective_on == effective
+
+
+def test_a_withdrawal_on_1_january_bills_the_whole_old_year_and_nothing_of_the_new(world):
+    # The effective date is the first day out: the tenant's last day is 31 December, and the
+    # new year's equal shares and hosting owe nothing for January.
+    world.consortium.withdrawal_on_january = True
+    world.consortium.save(update_fields=["withdrawal_on_january"])
+    a = world.partner_a
+    notice = notice_record(partner=a, received_on=MAY_10, today=MAY_10)
+    assert notice.effective_on == datetime.date(2027, 1, 1)
+    old_year, _pools = _year_2026(world)
+    old = runs.run_create(fiscal_year=old_year, kind=RunKind.BUDGET)
+    assert _by_partner(old, a, "inst") == Decimal("1000.00")  # 3 000 € over 3, 12 months each
+    assert withdrawal_apply(notice=notice, today=datetime.date(2027, 1, 1))
+    assert Tenant.objects.get(pk=world.tenant_a.pk).closed_on == datetime.date(2026, 12, 31)
+    new_year, _pools = _year_2026(world, year=2027)
+    new = runs.run_create(fiscal_year=new_year, kind=RunKind.BUDGET)
+    assert _by_partner(new, a) == Decimal("0")
+    assert _by_partner(new, world.partner_b, "inst") == Decimal("1500.00")  # 3 000 € over 2
 
 
 def test_effective_date_follows_the_conventions_notice(world):
@@ -236,7 +255,7 @@ def test_the_year_of_a_withdrawal_to_the_cent(world, copil):
     assert withdrawal_apply(notice=notice, today=AUG_10) is True
     a.refresh_from_db()
     assert a.status == PartnerStatus.WITHDRAWN
-    assert Tenant.objects.get(pk=world.tenant_a.pk).closed_on == AUG_10
+    assert Tenant.objects.get(pk=world.tenant_a.pk).closed_on == datetime.date(2026, 8, 9)
     shared = Tenant.objects.get(pk=world.tenant_shared.pk)
     assert shared.closed_on is None
     assert list(shared.holdings.values_list("partner", flat=True)) == [b.pk]

@@ -205,7 +205,7 @@ def test_a_year_of_admission_withdrawal_and_exclusion(settings):
     assert withdrawal.withdrawal_apply(notice=notice, today=datetime.date(2026, 8, 10))
     leaver.refresh_from_db()
     assert leaver.status == PartnerStatus.WITHDRAWN
-    assert Tenant.objects.get(code="t101").closed_on == datetime.date(2026, 8, 10)
+    assert Tenant.objects.get(code="t101").closed_on == datetime.date(2026, 8, 9)  # its last day
     september = _copil_meeting(committee, "2026-09-10")
     item_add(meeting=september, title="Point d'étape", kind=ItemKind.INFORMATION)
     voting = {v.tenant.code for v in voters(september) if v.deliberative}

@@ -1,5 +1,6 @@
 """Allocation runs: the inputs of a fiscal year gathered, allocated, and stored as a snapshot."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,7 +33,7 @@ def _members(fiscal_year: FiscalYear) -> list[dict]:
 
     Months follow a tenant's billable months (DESIGN §5): from the month after admission
     (`member_since`, none: a member from before the year) to the month membership ends
-    (`member_until`, the effective date of a withdrawal or an exclusion). A withdrawn or
+    (the day before `member_until`, the effective date of a withdrawal or an exclusion). A withdrawn or
     excluded partner without an end date shares nothing, as before such dates were kept.
     """
     year = fiscal_year.year
@@ -43,7 +44,9 @@ def _members(fiscal_year: FiscalYear) -> list[dict]:
     for partner in partners.order_by("short_name", "id"):
         since = partner.pop("member_since") or fiscal_year.first_day
         until = partner.pop("member_until")
-        months = allocation.billable_months(since, until, year)
+        # `member_until` is the first day out: a withdrawal effective 1 January ends in December.
+        last_day = until - datetime.timedelta(days=1) if until else None
+        months = allocation.billable_months(since, last_day, year)
         if months:
             rows.append({**partner, "months": months})
     return rows

@@ -163,7 +163,9 @@ def _tenant_leave(tenant: Tenant, partner: Partner, day: datetime.date) -> None:
         h for h in holdings if h.partner_id != partner.pk and h.partner.status in VOTING_STATUSES
     ]
     if not remaining:
-        partner_services.tenant_save(tenant=tenant, closed_on=max(day, tenant.opened_on))
+        # Closed the day before the withdrawal takes effect: 1 January closes it on 31 December.
+        last_day = day - datetime.timedelta(days=1)
+        partner_services.tenant_save(tenant=tenant, closed_on=max(last_day, tenant.opened_on))
         return
     own = next(h for h in holdings if h.partner_id == partner.pk)
     if own.is_payer:
