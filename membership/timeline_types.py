@@ -18,3 +18,9 @@ class TimelineEvent:
     is_deadline: bool = False
     #: Ties on the same day keep the order in which things happen (candidacy before decision).
     order: int = field(default=0, compare=False)
+
+
+def dated_events(url: str, *events: dict) -> list[TimelineEvent]:
+    """The events among `events` (each the fields of a TimelineEvent) whose day is known, each
+    opening `url`: a record's steps become events as they happen."""
+    return [TimelineEvent(url=url, **event) for event in events if event["day"] is not None]

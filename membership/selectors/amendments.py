@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from ligeris.lib.roles import STAFF, role_of
 from membership.models import AmendmentFile, AmendmentParty
-from membership.timeline_types import TimelineEvent
+from membership.timeline_types import dated_events
 from partners.models import Consortium, Partner
 from partners.selectors import acting_partner_id
 
@@ -63,40 +63,31 @@ def timeline_events(partner: Partner) -> list:
             "number": amendment.number,
             "title": amendment.title,
         }
-        url = file.get_absolute_url()
-        events.append(
-            TimelineEvent(
-                day=file.drawn_up_on,
-                category="membership",
-                title=_("%(amendment)s établi") % {"amendment": label},
-                detail=_("D'après la décision « %(decision)s » (%(body)s).")
+        events += dated_events(
+            file.get_absolute_url(),
+            {
+                "day": file.drawn_up_on,
+                "category": "membership",
+                "title": _("%(amendment)s établi") % {"amendment": label},
+                "detail": _("D'après la décision « %(decision)s » (%(body)s).")
                 % {"decision": file.decision.item.title, "body": file.decision.item.meeting.body},
-                url=url,
-                order=20,
-            )
+                "order": 20,
+            },
+            {
+                "day": party.approved_on,
+                "category": "membership",
+                "title": _("%(amendment)s approuvé par %(body)s")
+                % {"amendment": label, "body": party.approving_body},
+                "detail": party.deliberation_number,
+                "order": 21,
+            },
+            {
+                "day": amendment.effective_on,
+                "category": "membership",
+                "title": _("%(amendment)s en vigueur") % {"amendment": label},
+                "order": 22,
+            },
         )
-        if party.approved_on:
-            events.append(
-                TimelineEvent(
-                    day=party.approved_on,
-                    category="membership",
-                    title=_("%(amendment)s approuvé par %(body)s")
-                    % {"amendment": label, "body": party.approving_body},
-                    detail=party.deliberation_number,
-                    url=url,
-                    order=21,
-                )
-            )
-        if amendment.effective_on:
-            events.append(
-                TimelineEvent(
-                    day=amendment.effective_on,
-                    category="membership",
-                    title=_("%(amendment)s en vigueur") % {"amendment": label},
-                    url=url,
-                    order=22,
-                )
-            )
     return events
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ligeris.lib.roles import STAFF, role_of
 from membership.models import ExclusionCase, ExclusionState
-from membership.timeline_types import TimelineEvent
+from membership.timeline_types import TimelineEvent, dated_events
 from partners.models import Consortium, Partner
 from partners.selectors import acting_partner_id
 
@@ -72,59 +72,44 @@ def timeline_events(partner: Partner) -> list[TimelineEvent]:
     for case in ExclusionCase.objects.filter(partner=partner).select_related(
         "decision__item__meeting__body"
     ):
-        url = case.get_absolute_url()
-        events.append(
-            TimelineEvent(
-                day=case.opened_on,
-                category="membership",
-                title=_("Procédure d'exclusion ouverte"),
-                detail=case.breach,
-                url=url,
-                order=10,
-            )
+        received = case.received_on is not None
+        events += dated_events(
+            case.get_absolute_url(),
+            {
+                "day": case.opened_on,
+                "category": "membership",
+                "title": _("Procédure d'exclusion ouverte"),
+                "detail": case.breach,
+                "order": 10,
+            },
+            {
+                "day": case.decided_on,
+                "category": "governance",
+                "title": _("Exclusion décidée par le COPIL"),
+                "detail": str(case.decision.item.meeting) if case.decision else "",
+                "order": 20,
+            },
+            {
+                "day": case.letter_sent_on,
+                "category": "letters",
+                "title": _("Lettre de notification d'exclusion envoyée (LRAR %(ref)s)")
+                % {"ref": case.letter_reference},
+                "order": 30,
+            },
+            {
+                "day": case.received_on,
+                "category": "letters",
+                "title": _("Lettre de notification d'exclusion reçue"),
+                "order": 40,
+            },
+            {
+                "day": case.deadline if received else None,
+                "category": "membership",
+                "title": _("Fin du délai de récupération des données (six mois)"),
+                "is_deadline": received and case.deadline >= timezone.localdate(),
+                "order": 50,
+            },
         )
-        if case.decided_on:
-            events.append(
-                TimelineEvent(
-                    day=case.decided_on,
-                    category="governance",
-                    title=_("Exclusion décidée par le COPIL"),
-                    detail=str(case.decision.item.meeting) if case.decision else "",
-                    url=url,
-                    order=20,
-                )
-            )
-        if case.letter_sent_on:
-            events.append(
-                TimelineEvent(
-                    day=case.letter_sent_on,
-                    category="letters",
-                    title=_("Lettre de notification d'exclusion envoyée (LRAR %(ref)s)")
-                    % {"ref": case.letter_reference},
-                    url=url,
-                    order=30,
-                )
-            )
-        if case.received_on:
-            events.append(
-                TimelineEvent(
-                    day=case.received_on,
-                    category="letters",
-                    title=_("Lettre de notification d'exclusion reçue"),
-                    url=url,
-                    order=40,
-                )
-            )
-            events.append(
-                TimelineEvent(
-                    day=case.deadline,
-                    category="membership",
-                    title=_("Fin du délai de récupération des données (six mois)"),
-                    url=url,
-                    is_deadline=case.deadline >= timezone.localdate(),
-                    order=50,
-                )
-            )
     return events
 
 
