@@ -1,6 +1,6 @@
 """A batch's chunks over real workers (real Redis, real Celery worker, no eager mode): 20
 titres in 4 chunks of 5, two at a time on PostgreSQL; one chunk fails once for real and is
-retried alone, the e-mails' task too; every PDF is rendered once and every e-mail sent once.
+retried alone, a chunk's e-mails too; every PDF is rendered once and every e-mail sent once.
 
 The chunk fails because its database connection is cut (`pg_terminate_backend`, from another
 connection) as soon as the task opens it: what a database restart does to a worker. The first e-mail
@@ -122,10 +122,14 @@ def test_a_batch_in_four_chunks_renders_each_pdf_once_and_mails_each_titre_once(
         )
     else:
         assert retried == []  # one worker on SQLite's shared-cache test database, no cut
-    # The e-mails' task: the first send failed, the retry sent it.
-    assert len(runs.of(tasks.finish_batch, states.RETRY)) == 1
+    # E-mailed by chunk: the first send failed, the retry of its chunk's task sent it.
+    sending = runs.of(tasks.send_chunk, states.SUCCESS)
+    assert sorted(run["args"][1:] for run in sending) == ranges
+    # The failed run sent the other four of its chunk, its retry the one left.
+    assert sorted(run["retval"]["sent"] for run in sending) == [1, 5, 5, 5]
+    assert len(runs.of(tasks.send_chunk, states.RETRY)) == 1
     (finished,) = runs.of(tasks.finish_batch, states.SUCCESS)
-    assert finished["retval"] == {"rendered": 20, "sent": 1}
+    assert finished["retval"] == {"rendered": 20, "sent": 16}  # what the successful runs did
 
     documents = {d.titre_id: d for d in TitreDocument.objects.filter(titre__batch=batch)}
     titres_ = issued(batch)
