@@ -1,20 +1,39 @@
-"""Background work of billing: render the PDFs of an issued batch, then e-mail each titre once.
+"""Background work of billing: render the PDFs of an issued batch over every worker, then e-mail
+each titre once.
 
-Tasks take ids and can run twice: a stored PDF is never rendered again (one document per titre),
-and an e-mail is recorded in the transaction that sends it (one record per titre and address).
+`process_batch` cuts the batch's numbers into chunks (`TitreBatchChunk`, planned once) and
+becomes a chord: for each chunk not done yet, `render_chunk` then `send_chunk` (the workers share
+them, each retried alone), then `finish_batch`, which sends whatever is left and sums up. The
+e-mails go by chunk too: about 80 ms of CPU each, they would cost one task as much as rendering.
+
+Tasks take ids and can run twice: a stored PDF is never rendered again (one document per titre;
+a chunk's task holds its row lock while it renders), and an e-mail is recorded in the
+transaction that sends it (one record per titre and address).
 """
 
-from celery import shared_task
+from celery import chain, chord, group, shared_task
+from celery.result import allow_join_result
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
-from billing.models import RevenueTitle, TitreBatch, TitreDocument, TitreEmail, TitreState
+from billing.models import (
+    RevenueTitle,
+    TitreBatch,
+    TitreBatchChunk,
+    TitreDocument,
+    TitreEmail,
+    TitreState,
+)
 from billing.titre_pdf import render_titres, sha256
 from ligeris.lib.email import send_templated_email
 
-#: Titres laid out per render: large enough to share the layout cost, small enough for memory.
+#: Titres laid out per render task, unless `settings.LIGERIS_TITRE_CHUNK` says otherwise: large
+#: enough to share a render's start-up, small enough for memory and to spread a batch.
 RENDER_CHUNK = 50
+#: Worth another try: an SMTP or network error, the database restarted or out of reach.
+TRANSIENT = (OSError, OperationalError, InterfaceError)
+RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "max_retries": 5}
 
 
 def _issued(batch_id: int):
@@ -26,21 +45,74 @@ def _issued(batch_id: int):
     )
 
 
+def chunks_plan(batch_id: int) -> list[TitreBatchChunk]:
+    """The batch's chunks, cut the first time: consecutive numbers, `LIGERIS_TITRE_CHUNK` each.
+
+    The titres of an issued batch never change, so two plans at once cut the same chunks, and
+    the unique (batch, index) keeps one of each.
+    """
+    chunks = list(TitreBatchChunk.objects.filter(batch_id=batch_id))
+    if chunks:
+        return chunks
+    numbers = list(_issued(batch_id).values_list("number", flat=True))
+    size = getattr(settings, "LIGERIS_TITRE_CHUNK", RENDER_CHUNK)
+    TitreBatchChunk.objects.bulk_create(
+        [
+            TitreBatchChunk(
+                batch_id=batch_id,
+                index=index,
+                first_number=numbers[start],
+                last_number=numbers[min(start + size, len(numbers)) - 1],
+            )
+            for index, start in enumerate(range(0, len(numbers), size))
+        ],
+        ignore_conflicts=True,
+    )
+    return list(TitreBatchChunk.objects.filter(batch_id=batch_id))
+
+
+def chunk_render(batch_id: int, first_number: int, last_number: int) -> int:
+    """Store the PDF of every titre of the chunk that has none yet, then date the chunk; return
+    how many were stored."""
+    with transaction.atomic():
+        # Locked while it renders: the same chunk's task run twice waits, then finds it done.
+        chunk = (
+            TitreBatchChunk.objects.select_for_update()
+            .filter(batch_id=batch_id, first_number=first_number, last_number=last_number)
+            .first()
+        )
+        if chunk is not None and chunk.done_at is not None:
+            return 0
+        missing = list(
+            _issued(batch_id).filter(
+                number__range=(first_number, last_number), document__isnull=True
+            )
+        )
+        if missing:
+            documents = [
+                TitreDocument(titre_id=pk, pdf=pdf, sha256=sha256(pdf), size=len(pdf))
+                for pk, pdf in render_titres(missing).items()
+            ]
+            # Without the chunk's row (a range asked by hand), the first PDF stored stays.
+            TitreDocument.objects.bulk_create(documents, ignore_conflicts=True)
+        if chunk is not None:
+            chunk.done_at = timezone.now()
+            chunk.save(update_fields=["done_at"])
+        return len(missing)
+
+
 def render_missing(batch_id: int) -> int:
-    """Store the PDF of every issued titre of the batch that has none yet; return how many."""
-    missing = list(_issued(batch_id).filter(document__isnull=True))
-    stored = 0
-    for start in range(0, len(missing), RENDER_CHUNK):
-        chunk = missing[start : start + RENDER_CHUNK]
-        pdfs = render_titres(chunk)
-        documents = [
-            TitreDocument(titre_id=pk, pdf=pdf, sha256=sha256(pdf), size=len(pdf))
-            for pk, pdf in pdfs.items()
-        ]
-        # A duplicated task may have stored some meanwhile: the first PDF stored stays.
-        created = TitreDocument.objects.bulk_create(documents, ignore_conflicts=True)
-        stored += len(created)
-    return stored
+    """Render every chunk of the batch not done yet, here and now; return the PDFs stored."""
+    return sum(
+        chunk_render(batch_id, chunk.first_number, chunk.last_number)
+        for chunk in chunks_plan(batch_id)
+        if chunk.done_at is None
+    )
+
+
+def _unsent(batch_id: int):
+    # One address per titre (its debtor's, frozen at issue): a titre sent once is done.
+    return _issued(batch_id).exclude(emails__sent_at__isnull=False)
 
 
 def _send_one(titre: RevenueTitle, email: str) -> bool:
@@ -67,15 +139,19 @@ def _send_one(titre: RevenueTitle, email: str) -> bool:
         return True
 
 
-def send_missing(batch_id: int) -> int:
-    """E-mail each titre of the batch to its debtor's address, once; return how many were sent.
+def send_missing(batch_id: int, first_number: int = 1, last_number: int | None = None) -> int:
+    """E-mail each titre of the batch (or of its numbers `first_number` to `last_number`) to its
+    debtor's address, once; return how many were sent.
 
     A failed send does not hold back the titres after it: they are sent, then the first error
     is raised so that the task retries what is left.
     """
+    titres = _unsent(batch_id).filter(document__isnull=False, number__gte=first_number)
+    if last_number is not None:
+        titres = titres.filter(number__lte=last_number)
     sent = 0
     failure: OSError | None = None
-    for titre in _issued(batch_id).filter(document__isnull=False):
+    for titre in titres:
         email = titre.snapshot.get("debtor", {}).get("email")
         if not email:
             continue
@@ -89,9 +165,53 @@ def send_missing(batch_id: int) -> int:
     return sent
 
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(**RETRY)
+def render_chunk(batch_id: int, first_number: int, last_number: int) -> int:
+    """Render one chunk of an issued batch (numbers `first_number` to `last_number`)."""
+    return chunk_render(batch_id, first_number, last_number)
+
+
+@shared_task(**RETRY)
+def send_chunk(rendered: int, batch_id: int, first_number: int, last_number: int) -> dict:
+    """E-mail the titres of a chunk once its PDFs are stored (`rendered`: how many it stored)."""
+    return {"rendered": rendered, "sent": send_missing(batch_id, first_number, last_number)}
+
+
+@shared_task(**RETRY)
+def finish_batch(chunks: list[dict], batch_id: int) -> dict:
+    """The end of the chord: every chunk is rendered and sent; send what is left (nothing,
+    unless titres were added by hand), and sum up."""
+    return {
+        "rendered": sum(chunk["rendered"] for chunk in chunks),
+        "sent": sum(chunk["sent"] for chunk in chunks) + send_missing(batch_id),
+    }
+
+
+@shared_task(bind=True, **RETRY)
 def process_batch(self, batch_id: int) -> dict:
-    """Render, then e-mail, every titre of an issued batch; a rerun only does what is missing."""
+    """Render, then e-mail, every titre of an issued batch; a rerun only does what is missing.
+
+    Queued, it is replaced by the chord of its chunks (its result is the chord's); called
+    directly or eagerly, it runs that chord here.
+    """
     if not TitreBatch.objects.filter(pk=batch_id, state="issued").exists():
         return {"rendered": 0, "sent": 0}
-    return {"rendered": render_missing(batch_id), "sent": send_missing(batch_id)}
+    chunks = chunks_plan(batch_id)
+    unsent = _unsent(batch_id).exclude(snapshot__debtor__email="")
+    if all(chunk.done_at for chunk in chunks) and not unsent.exists():
+        return {"rendered": 0, "sent": 0}
+    # Every chunk, even done: what a chunk has done costs a query or two to skip.
+    job = chord(
+        group(
+            chain(
+                render_chunk.si(batch_id, c.first_number, c.last_number),
+                send_chunk.s(batch_id, c.first_number, c.last_number),
+            )
+            for c in chunks
+        ),
+        finish_batch.s(batch_id),
+    )
+    if self.request.called_directly or self.request.is_eager:
+        with allow_join_result():  # every result here is already there: nothing waits
+            return job.apply().get()
+    return self.replace(job)

@@ -6,9 +6,11 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     F,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -209,12 +211,15 @@ def undecided_below_threshold(batch: TitreBatch) -> QuerySet[RevenueTitle]:
 
 @dataclass(frozen=True)
 class BatchProgress:
-    """How far the background job of an issued batch is: PDFs stored, e-mails sent."""
+    """How far the background job of an issued batch is: chunks rendered (the PDFs they hold),
+    e-mails sent. The bar counts chunks: one moves it by the titres it holds."""
 
     total: int
     rendered: int
     to_send: int
     sent: int
+    chunks: int = 0
+    chunks_done: int = 0
 
     @property
     def done(self) -> bool:
@@ -223,7 +228,11 @@ class BatchProgress:
     @property
     def percent(self) -> int:
         steps = self.total + self.to_send
-        return 100 if not steps else round(100 * (self.rendered + self.sent) / steps)
+        if not steps:
+            return 100
+        # Before the job cuts its chunks (or for a batch rendered before chunks), the PDFs.
+        rendering = self.chunks_done / self.chunks if self.chunks else self.rendered / self.total
+        return round(100 * (rendering * self.total + self.sent) / steps)
 
     def as_dict(self) -> dict:
         return {
@@ -231,6 +240,8 @@ class BatchProgress:
             "rendered": self.rendered,
             "to_send": self.to_send,
             "sent": self.sent,
+            "chunks": self.chunks,
+            "chunks_done": self.chunks_done,
             "percent": self.percent,
             "done": self.done,
         }
@@ -238,9 +249,14 @@ class BatchProgress:
 
 def batch_progress(batch: TitreBatch) -> BatchProgress:
     issued = batch.titres.filter(state=TitreState.ISSUED)
+    chunks = batch.chunks.aggregate(
+        count=Count("pk"), done=Count("pk", filter=Q(done_at__isnull=False))
+    )
     return BatchProgress(
         total=issued.count(),
         rendered=issued.filter(document__isnull=False).count(),
         to_send=issued.exclude(snapshot__debtor__email="").count(),
         sent=TitreEmail.objects.filter(titre__batch=batch, sent_at__isnull=False).count(),
+        chunks=chunks["count"],
+        chunks_done=chunks["done"],
     )

@@ -13,7 +13,7 @@ from billing.models.costs import (
     SpreadOn,
     StaffTime,
 )
-from billing.models.documents import Payment, TitreDocument, TitreEmail
+from billing.models.documents import Payment, TitreBatchChunk, TitreDocument, TitreEmail
 from billing.models.grids import FiscalYear, TariffGrid, TariffLine, TariffLineKind
 from billing.models.pes import PesExport
 from billing.models.runs import AllocationRun, Share
@@ -57,6 +57,7 @@ __all__ = [
     "TariffLine",
     "TariffLineKind",
     "TitreBatch",
+    "TitreBatchChunk",
     "TitreDocument",
     "TitreEmail",
     "TitreKind",

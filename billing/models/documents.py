@@ -1,4 +1,5 @@
-"""What a titre leaves behind once issued: its PDF, its e-mails, the payments received on it.
+"""What a titre leaves behind once issued: its PDF, its e-mails, the payments received on it;
+and the chunks of a batch's rendering, each done by one task.
 
 The PDF and the payments are written once and never changed (PostgreSQL refuses raw SQL too).
 """
@@ -8,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from billing.models._fields import money_field, user_field
-from billing.models.titres import NOT_ISSUED, RevenueTitle
+from billing.models.titres import NOT_ISSUED, RevenueTitle, TitreBatch
 from ligeris.lib.final import FinalRows
 
 
@@ -38,6 +39,43 @@ class TitreDocument(WriteOnce):
 
     def __str__(self) -> str:
         return f"{self.titre.reference}.pdf ({self.sha256[:12]}…)"
+
+
+class TitreBatchChunk(models.Model):
+    """A run of consecutive numbers of an issued batch, rendered by one task; dated once every
+    PDF of it is stored.
+
+    Not a final row: it records progress only. The documents are the truth (a chunk rendered
+    again finds its PDFs stored and renders nothing).
+    """
+
+    batch = models.ForeignKey(
+        TitreBatch, verbose_name=_("bordereau"), on_delete=models.PROTECT, related_name="chunks"
+    )
+    index = models.PositiveIntegerField(_("rang"))
+    first_number = models.PositiveIntegerField(_("premier numéro"))
+    last_number = models.PositiveIntegerField(_("dernier numéro"))
+    done_at = models.DateTimeField(_("produit le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lot de PDF d'un bordereau")
+        verbose_name_plural = _("lots de PDF des bordereaux")
+        ordering = ["batch", "index"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "index"],
+                name="titre_batch_chunk_once",
+                violation_error_message=_("Ce lot du bordereau existe déjà."),
+            ),
+            models.CheckConstraint(
+                condition=Q(first_number__lte=models.F("last_number")),
+                name="titre_batch_chunk_ordered",
+                violation_error_message=_("Un lot va de son premier à son dernier numéro."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch} : {self.first_number}–{self.last_number}"
 
 
 class TitreEmail(FinalRows):

@@ -1,4 +1,4 @@
-// Follows the background job of an issued batch: PDFs stored and e-mails sent, every second.
+// Follows the background job of an issued batch: chunks of PDFs stored and e-mails sent, every second.
 (function () {
   "use strict";
   var section = document.getElementById("batch-progress");
@@ -12,6 +12,8 @@
         bar.value = progress.percent;
         bar.textContent = progress.percent + " %";
         field("rendered").textContent = progress.rendered;
+        field("chunks_done").textContent = progress.chunks_done;
+        field("chunks").textContent = progress.chunks;
         field("sent").textContent = progress.sent;
         if (progress.done) {
           field("done").hidden = false;
