@@ -1,0 +1,172 @@
+"""A generated consortium's annual titres: drafted by the service, issued in bulk, then paid.
+
+Drafts come from `drafts_from_run`, as the finance staff make them. Issuing thousands of titres
+one `titre_issue` at a time takes minutes, so a batch is issued here as `batch_issue` does it,
+in bulk: the batch numbered by the service, then each draft, in the service's order, given the
+next number of its year's sequence and its frozen mentions. Only what the service writes is
+written, in the order the PostgreSQL triggers accept (a titre becomes issued with the number
+its sequence has just given, lines written while it is a draft); nothing is rendered or
+e-mailed. Payments follow: most titres paid in full, some in part, some not at all.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from billing import titre_selectors
+from billing.models import (
+    CHARGING_KINDS,
+    BatchState,
+    Payment,
+    RevenueTitle,
+    TitreBatch,
+    TitreSequence,
+    TitreSettings,
+    TitreState,
+)
+from billing.services import titres
+from billing.services.runs import run_lock
+from billing.services.titres.common import BATCH, TITRE, next_number
+from ligeris.lib import demo_clock
+from partners.models import Consortium
+
+PAID, PARTIAL = 0.85, 0.06  # the rest is left unpaid
+
+
+def settings_for(consortium: Consortium) -> TitreSettings:
+    return titres.settings_save(
+        consortium=consortium,
+        signatory_last_name="Martin",
+        signatory_first_names="Jean",
+        signatory_role="Président du Conseil départemental",
+        approving_deliberation="délibération de la commission permanente du Conseil départemental",
+        accountant_name="Paierie départementale",
+        accountant_address="Place de la Préfecture, 37000 Tours",
+        iban="FR8030001004111C37000000004",
+        bic="BDFEFRPPCCT",
+        pes_poste="037000",
+        pes_siret=consortium.coordinator.siret,
+        pes_collectivity_code="037",
+        pes_budget_code="01",
+        pes_budget_label="Budget principal du Département",
+        pes_product_code="MUTU",
+        pes_function="0202",
+    )
+
+
+def _common_snapshot(batch: TitreBatch, settings: TitreSettings) -> dict:
+    """What `titre_issue` freezes that is the same for every titre of the batch."""
+    consortium = batch.fiscal_year.consortium
+    convention = consortium.conventions.order_by("-signed_on").first()
+    return {
+        "consortium": {"name": consortium.name, "short_name": consortium.short_name},
+        "issuer": titres.party_snapshot(consortium.coordinator),
+        "signatory": {
+            "last_name": settings.signatory_last_name,
+            "first_names": settings.signatory_first_names,
+            "role": settings.signatory_role,
+        },
+        "legal": {
+            "convention": convention.title if convention else "",
+            "convention_signed_on": convention.signed_on.isoformat() if convention else "",
+            "article": "7",
+            "deliberation": settings.approving_deliberation,
+            "grid_year": batch.fiscal_year.year,
+        },
+        "imputation": {
+            "chapter": settings.imputation_chapter,
+            "article": settings.imputation_article,
+            "label": settings.imputation_label,
+        },
+        "payment": {
+            "accountant": settings.accountant_name,
+            "accountant_address": settings.accountant_address,
+            "iban": settings.iban,
+            "bic": settings.bic,
+        },
+        "court": {"name": settings.court, "address": settings.court_address},
+        "batch_number": batch.number,
+        "original": None,
+    }
+
+
+@transaction.atomic
+def batch_issue_in_bulk(*, batch: TitreBatch, settings: TitreSettings) -> list[int]:
+    """Issue the batch's drafts as `batch_issue` would (not its task); their ids in order."""
+    batch = TitreBatch.objects.select_for_update().select_related("fiscal_year").get(pk=batch.pk)
+    for titre in titre_selectors.undecided_below_threshold(batch):
+        titres.titre_decide_recovery(titre=titre, recover=True)
+    drafts = list(
+        titre_selectors.open_drafts(batch)
+        .select_related("debtor", "tenant", "run")
+        .order_by("debtor__name", F("tenant__code").asc(nulls_last=True), "pk")
+    )
+    consortium = batch.fiscal_year.consortium
+    year = batch.issue_date.year
+    batch.number = next_number(consortium, year, BATCH)
+    batch.state = BatchState.ISSUED
+    batch.issued_at = timezone.now()
+    batch.save(update_fields=["number", "state", "issued_at"])
+    common = _common_snapshot(batch, settings)
+    sequence, _created = TitreSequence.objects.select_for_update().get_or_create(
+        consortium=consortium, year=year, kind=TITRE
+    )
+    # The base managers skip the models' Python checks (a read per row); the PostgreSQL
+    # triggers still check every number against the sequence, one titre at a time.
+    sequences = TitreSequence._base_manager.filter(pk=sequence.pk)
+    number = sequence.last_number
+    for titre in drafts:
+        number += 1
+        sequences.update(last_number=number)
+        tenant = {"code": titre.tenant.code, "name": titre.tenant.name} if titre.tenant else None
+        RevenueTitle._base_manager.filter(pk=titre.pk).update(
+            state=TitreState.ISSUED,
+            exercise=year,
+            number=number,
+            issued_on=batch.issue_date,
+            due_on=batch.issue_date + datetime.timedelta(days=settings.payment_days)
+            if titre.kind in CHARGING_KINDS
+            else batch.issue_date,
+            issued_at=timezone.now(),
+            snapshot={**common, "debtor": titres.party_snapshot(titre.debtor), "tenant": tenant},
+        )
+    for run in {titre.run for titre in drafts if titre.run_id}:
+        run_lock(run=run)
+    return [titre.pk for titre in drafts]
+
+
+def _payments(ids: list[int], rng: random.Random) -> int:
+    today = timezone.localdate()
+    rows = []
+    for titre in RevenueTitle.objects.filter(pk__in=ids).only("pk", "total", "issued_on", "number"):
+        draw = rng.random()
+        if draw >= PAID + PARTIAL:
+            continue
+        paid_on = min(titre.issued_on + datetime.timedelta(days=rng.randint(20, 75)), today)
+        amount = titre.total if draw < PAID else (titre.total / 2).quantize(Decimal("0.01"))
+        if amount > 0:
+            rows.append(
+                Payment(
+                    titre_id=titre.pk,
+                    paid_on=paid_on,
+                    amount=amount,
+                    reference=f"P503-{titre.issued_on.year}-{titre.number:05d}",
+                )
+            )
+    Payment.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def generate_annual_titres(*, run, settings: TitreSettings, rng: random.Random) -> tuple[int, int]:
+    """The year's annual titres from its budget run, issued on 20 January, and their payments.
+    Returns how many titres were issued and how many payments recorded."""
+    year = run.fiscal_year.year
+    issue_date = datetime.date(year, 1, 20)
+    with demo_clock.at(f"{year}-01-20 10:00"):
+        batch, _skipped = titres.drafts_from_run(run=run, issue_date=issue_date)
+        ids = batch_issue_in_bulk(batch=batch, settings=settings)
+    return len(ids), _payments(ids, rng)
