@@ -180,9 +180,8 @@ def generate_partners(
         renewal_years=4,
         notice_months=3,
     )
-    members = [coordinator] + Partner.objects.bulk_create(
-        [_partner(consortium, index, rng) for index in range(1, partners)], batch_size=BATCH_SIZE
-    )
+    others = [_partner(consortium, index, rng) for index in range(1, partners)]
+    members = [coordinator, *Partner.objects.bulk_create(others, batch_size=BATCH_SIZE)]
     months = _month_starts(first_day, today)
     rows, payers = [], []
     for index in range(tenants):
