@@ -1,16 +1,19 @@
-"""A generated consortium's annual titres: drafted by the service, issued in bulk, then paid.
+"""A generated consortium's annual titres: drafted and issued in bulk, then paid.
 
-Drafts come from `drafts_from_run`, as the finance staff make them. Issuing thousands of titres
-one `titre_issue` at a time takes minutes, so a batch is issued here as `batch_issue` does it,
-in bulk: the batch numbered by the service, then each draft, in the service's order, given the
-next number of its year's sequence and its frozen mentions. Only what the service writes is
-written, in the order the PostgreSQL triggers accept (a titre becomes issued with the number
-its sequence has just given, lines written while it is a draft); nothing is rendered or
-e-mailed. Payments follow: most titres paid in full, some in part, some not at all.
+`drafts_from_run` and `batch_issue` write some twenty queries per titre (minutes for the
+thousands of a large year), so both are done here in bulk, writing what they write: one draft
+per tenant to its payer with the member's shares on its first tenant's titre, each share a line
+worded as the service words it (`tests/test_generate_consortium.py` compares both); then the
+batch numbered by the service, and each draft, in the service's order, given the next number of
+its year's sequence and its frozen mentions, in the order the PostgreSQL triggers accept (a
+titre becomes issued with the number its sequence has just given; lines are written while it
+is a draft). Nothing is rendered or e-mailed. Payments follow: most titres paid in full, some in
+part, some not at all. A generated year has no carry-over to deduct.
 """
 
 import datetime
 import random
+from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
@@ -20,18 +23,26 @@ from django.utils import timezone
 from billing import titre_selectors
 from billing.models import (
     CHARGING_KINDS,
+    AllocationKey,
+    AllocationRun,
     BatchState,
     Payment,
     RevenueTitle,
+    Share,
     TitreBatch,
+    TitreKind,
+    TitreLine,
     TitreSequence,
     TitreSettings,
     TitreState,
 )
+from billing.money import ZERO
 from billing.services import titres
 from billing.services.runs import run_lock
-from billing.services.titres.common import BATCH, TITRE, next_number
+from billing.services.titres.common import BATCH, TITRE, default_object, draft_batch, next_number
+from billing.titre_plan import fold_members
 from ligeris.lib import demo_clock
+from ligeris.lib.french import lower_first
 from partners.models import Consortium
 
 PAID, PARTIAL = 0.85, 0.06  # the rest is left unpaid
@@ -92,6 +103,60 @@ def _common_snapshot(batch: TitreBatch, settings: TitreSettings) -> dict:
         "batch_number": batch.number,
         "original": None,
     }
+
+
+def _line(share: Share) -> TitreLine:
+    label = share.pool_label
+    if share.tenant_id:
+        label = f"{share.pool_label} — {share.tenant.code}"
+    base = lower_first(share.pool_label) if share.key == AllocationKey.DIRECT else share.base
+    return TitreLine(
+        label=label, base=f"{share.get_key_display()} : {base}", amount=share.amount, share=share
+    )
+
+
+@transaction.atomic
+def drafts_in_bulk(*, run: AllocationRun, issue_date: datetime.date, threshold) -> TitreBatch:
+    """The annual drafts of a budget run, as `drafts_from_run` makes them, in a few queries."""
+    fiscal_year = run.fiscal_year
+    shares = (
+        run.shares.filter(borne_by_coordinator=False)
+        .exclude(amount=0)
+        .select_related("tenant", "partner")
+        .order_by("partner__name", F("tenant__code").asc(nulls_last=True), "pool_code")
+    )
+    groups: dict[tuple[int, int | None], list[Share]] = defaultdict(list)
+    for share in shares:
+        groups[(share.partner_id, share.tenant_id)].append(share)
+    batch = draft_batch(fiscal_year, issue_date, None)
+    drafts, lines = [], []
+    for group in fold_members(groups).values():
+        first = next((share for share in group if share.tenant_id), group[0])
+        rows = [_line(share) for share in group]
+        total = sum((row.amount for row in rows), ZERO)
+        if total <= ZERO:
+            continue
+        drafts.append(
+            RevenueTitle(
+                consortium=fiscal_year.consortium,
+                fiscal_year=fiscal_year,
+                batch=batch,
+                debtor=first.partner,
+                tenant=first.tenant,
+                run=run,
+                kind=TitreKind.ANNUAL,
+                object=default_object(TitreKind.ANNUAL, fiscal_year, first.tenant),
+                total=total,
+                below_threshold=total < threshold,
+            )
+        )
+        lines.append(rows)
+    RevenueTitle.objects.bulk_create(drafts, batch_size=1000)
+    for titre, rows in zip(drafts, lines, strict=True):
+        for position, row in enumerate(rows, start=1):
+            row.titre, row.position = titre, position
+    TitreLine.objects.bulk_create([row for rows in lines for row in rows], batch_size=2000)
+    return batch
 
 
 @transaction.atomic
@@ -167,6 +232,8 @@ def generate_annual_titres(*, run, settings: TitreSettings, rng: random.Random) 
     year = run.fiscal_year.year
     issue_date = datetime.date(year, 1, 20)
     with demo_clock.at(f"{year}-01-20 10:00"):
-        batch, _skipped = titres.drafts_from_run(run=run, issue_date=issue_date)
+        batch = drafts_in_bulk(
+            run=run, issue_date=issue_date, threshold=settings.recovery_threshold
+        )
         ids = batch_issue_in_bulk(batch=batch, settings=settings)
     return len(ids), _payments(ids, rng)

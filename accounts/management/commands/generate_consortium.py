@@ -53,7 +53,12 @@ class Command(BaseCommand):
             help="titres annuels émis et payés pour chaque exercice (par défaut)",
         )
         parser.add_argument("--no-titres", dest="titres", action="store_false")
-        parser.add_argument("--partner-users", type=int, default=10)
+        parser.add_argument(
+            "--partner-users",
+            type=int,
+            default=10,
+            help="comptes de partenaires (au plus un chacun)",
+        )
         parser.add_argument("--password", default="ligeris-essai-2026")
         parser.add_argument("--seed", type=int, default=17)
         parser.add_argument("--name", default="Groupement d'essai")
@@ -72,8 +77,8 @@ class Command(BaseCommand):
             errors.append("Une instance a au plus un siège par partenaire.")
         if options["meetings"] < 0 or (options["meetings"] and options["seats"] < 1):
             errors.append("Des séances demandent au moins un siège.")
-        if not 0 <= options["partner_users"] <= options["partners"]:
-            errors.append("Au plus un compte partenaire par partenaire.")
+        if options["partner_users"] < 0:
+            errors.append("Le nombre de comptes partenaires est positif ou nul.")
         if Consortium.objects.exists():
             errors.append("La base contient déjà un groupement : générez dans une base vide.")
         if errors:
@@ -101,7 +106,7 @@ class Command(BaseCommand):
                 rng=rng,
             )
         totals = {"titres": 0, "payments": 0}
-        settings = settings_for(generated.consortium) if options["titres"] else None
+        settings = settings_for(generated.consortium)  # ready to issue, with titres or not
 
         def annual_titres(year) -> None:
             issued, paid = generate_annual_titres(run=year.budget, settings=settings, rng=rng)
@@ -110,12 +115,12 @@ class Command(BaseCommand):
 
         # One transaction per year: the sequences are checked at each commit on PostgreSQL.
         years = self._step(
-            "exercices, répartitions" + (" et titres" if settings else ""),
+            "exercices, répartitions" + (" et titres" if options["titres"] else ""),
             generate_years,
             consortium=generated.consortium,
             years=options["years"],
             rng=rng,
-            on_budget=annual_titres if settings else None,
+            on_budget=annual_titres if options["titres"] else None,
         )
         with transaction.atomic():
             counts = self._step(
