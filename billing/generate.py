@@ -7,6 +7,7 @@ the annual titres need more than the services give in reasonable time (`billing.
 
 import datetime
 import random
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -137,17 +138,18 @@ def _expenses(pools: dict[str, CostPool], rng: random.Random) -> None:
 
 
 def generate_years(
-    *, consortium: Consortium, years: int, rng: random.Random, on_budget=None
+    *, consortium: Consortium, years: int, rng: random.Random, on_budget=None, log=None
 ) -> list[GeneratedYear]:
     """`years` fiscal years up to this one: each with its grid, pools, volumes and budget run;
     each past year with its expenses and actual run. `on_budget(year)` runs right after each
-    budget run (the annual titres), before the year's expenses."""
+    budget run (the annual titres), before the year's expenses; `log(text)` tells each year."""
     tenants = list(Tenant.objects.filter(consortium=consortium).order_by("pk"))
     base = {tenant: rng.lognormvariate(5.5, 1.0) for tenant in tenants}
     members = consortium.partners.count()
     this_year = timezone.localdate().year
     generated = []
     for index, year in enumerate(range(this_year - years + 1, this_year + 1)):
+        start = time.perf_counter()
         fiscal_year = grids.fiscal_year_create(consortium=consortium, year=year)
         first_day = fiscal_year.first_day
         open_tenants = sum(1 for t in tenants if t.opened_on.year <= year)
@@ -164,4 +166,6 @@ def generate_years(
             with demo_clock.at(f"{year + 1}-01-10 09:30"):
                 item.actual = runs.run_create(fiscal_year=fiscal_year, kind=RunKind.ACTUAL)
         generated.append(item)
+        if log is not None:
+            log(f"    {year} : {time.perf_counter() - start:.1f} s")
     return generated

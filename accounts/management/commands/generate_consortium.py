@@ -121,6 +121,7 @@ class Command(BaseCommand):
             years=options["years"],
             rng=rng,
             on_budget=annual_titres if options["titres"] else None,
+            log=self.stdout.write,
         )
         with transaction.atomic():
             counts = self._step(
