@@ -50,5 +50,6 @@ clean:
 bench: install
 	$(PY) bench/allocation.py
 	$(PY) bench/titres.py
+	$(PY) bench/titre_batch.py
 	$(PY) bench/hostile_imports.py
 	$(PY) bench/pes.py
