@@ -249,8 +249,12 @@ class VoteSheetView(_MeetingChildFormView):
         return self.item.meeting
 
     @cached_property
+    def vote_base(self):
+        return selectors.vote_base(self.meeting)
+
+    @cached_property
     def voters(self):
-        return selectors.voters(self.meeting, self.item.decision)
+        return self.vote_base.voters(self.item.decision)
 
     def get_form_kwargs(self):
         current = {v.tenant_id: v for v in self.item.decision.votes.all()}
@@ -262,7 +266,7 @@ class VoteSheetView(_MeetingChildFormView):
             "item": self.item,
             "decision": self.item.decision,
             "has_votes": self.item.decision.votes.exists(),
-            "quorum": selectors.quorum(self.meeting),
+            "quorum": self.vote_base.quorum(),
         }
 
     def post(self, request, *args, **kwargs):
