@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from governance.forms import PROXY_SELECT_MAX
 from governance.meeting_page import ATTENDANCE_PER_PAGE, VOTES_SHOWN
 from governance.models import AgendaItem
 from governance.services.meetings import meeting_update, minutes_close
@@ -59,6 +60,9 @@ def _pages(client, committee, items, *, recorder: bool) -> dict[str, int]:
     }
     if recorder:
         counts["vote sheet"] = _queries(client, reverse("governance:votes", args=[item.pk]))
+        counts["attendance sheet"] = _queries(
+            client, reverse("governance:attendance", args=[meeting.pk])
+        )
     return counts
 
 
@@ -86,3 +90,32 @@ def test_a_partner_reads_a_closed_meeting_with_the_same_queries_at_ten_times_the
         client.force_login(user)
         counts.append(_pages(client, committee, items, recorder=False))
     assert counts[0] == counts[1]
+
+
+def test_a_large_attendance_sheet_names_proxy_holders_from_one_list(client, db):
+    """Above PROXY_SELECT_MAX seats, one datalist of the members instead of a select of every
+    member on every row; the typed name is checked against the members."""
+    committee = bulk_committee(PROXY_SELECT_MAX + 20)
+    seats, meeting = committee.seats, committee.meeting
+    client.force_login(UserFactory(email="s@example.org", role=Role.SECRETARY))
+    url = reverse("governance:attendance", args=[meeting.pk])
+    page = client.get(url).text
+    assert page.count('id="proxy-holders"') == 1
+    # 4 statuses per row and one suggestion per member: linear, not quadratic.
+    assert page.count("<option") <= 5 * len(seats) + 10  # and the language selector
+    assert f'value="{seats[5]}"' in page  # seat 6 gave its proxy to seat 5 (the fixture)
+
+    def post(holder_label: str):
+        data = {f"status_{s.pk}": "present" for s in seats}
+        data[f"status_{seats[3].pk}"] = "proxy"
+        data[f"proxy_{seats[3].pk}"] = holder_label
+        return client.post(url, data)
+
+    response = post("Quelqu'un d'autre")
+    assert "Choisissez le mandataire parmi les membres" in response.text
+    assert meeting.attendances.get(seat=seats[3]).status == "present"  # nothing changed
+    response = post(str(seats[2]))
+    assert response.status_code == 302
+    row = meeting.attendances.get(seat=seats[3])
+    assert (row.status, row.proxy_to_id) == ("proxy", seats[2].pk)
+    assert meeting.attendances.count() == len(seats)

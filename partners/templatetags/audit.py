@@ -93,6 +93,8 @@ def audit_rows(entries) -> list[tuple[LogEntry, list[tuple[str, str, str]]]]:
         if value == "None":
             return value
         pk = _pk(field, value)
+        if pk is None:  # not a key (auditlog's "app.Model.None" of a reverse relation)
+            return value
         row = found.get(field.related_model, {}).get(pk)
         if row is None:
             return f"Deleted '{field.related_model.__name__}' ({value})"
