@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from governance import selectors
 from governance.models import Attendance, Decision, Vote
-from governance.services.meetings import attendance_record
+from governance.services.meetings import AttendanceEntry, attendance_record
 from governance.services.votes import votes_record
 from tests.governance_fixtures import sheet_all
 from tests.scale_fixtures import _entries, bulk_committee
@@ -55,6 +55,16 @@ def _measure(size: int) -> dict:
     )
     assert len(rows) == Attendance.objects.filter(meeting=meeting).count() == size
 
+    # One proxy moved: two rows rewritten (the giver's, deleted then created), two entries.
+    entries = _entries(committee.seats)
+    giver = next(e for e in entries if e.status == "proxy")
+    holder = next(e.seat for e in entries if e.status == "present" and e.seat != giver.proxy_to)
+    moved = [AttendanceEntry(e.seat, e.status, holder) if e is giver else e for e in entries]
+    counts["one proxy moved"], _ = _count(attendance_record, meeting=meeting, entries=moved)
+    history = selectors.history_of_meeting(meeting)
+    assert history.filter(content_type__model="attendance").count() == size + 2
+    assert Attendance.objects.get(meeting=meeting, seat=giver.seat).proxy_to == holder
+
     sheet = sheet_all(meeting, first)
     counts["votes"], decision = _count(votes_record, decision=first, entries=sheet)
     assert decision.result == "consensus"
@@ -66,11 +76,12 @@ def _measure(size: int) -> dict:
         votes_record, decision=second, entries=sheet_all(meeting, second, "against")
     )
     # Each row written in bulk is audited as a save would: found in the meeting's history.
-    history = selectors.history_of_meeting(meeting)
+    # The same sheet again changes no row: nothing deleted, nothing written, nothing audited.
     vote_entries = history.filter(content_type__model="vote")
-    assert vote_entries.filter(action=LogEntry.Action.CREATE).count() == 3 * len(sheet)
-    assert vote_entries.filter(action=LogEntry.Action.DELETE).count() == len(sheet)
-    assert history.filter(content_type__model="attendance").count() == 3 * size
+    assert vote_entries.filter(action=LogEntry.Action.CREATE).count() == 2 * len(sheet)
+    assert not vote_entries.filter(action=LogEntry.Action.DELETE).exists()
+    assert history.filter(content_type__model="attendance").count() == size + 2
+
     return counts
 
 

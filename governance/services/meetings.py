@@ -308,11 +308,26 @@ def _attendance_errors(meeting: Meeting, entries: list[AttendanceEntry], seats: 
 def _attendance_replace(meeting: Meeting, entries: list[AttendanceEntry]) -> list[Attendance]:
     """The new sheet replaces the old in a bounded number of queries, audited row by row.
 
-    Every rule a row's `full_clean()` would check is checked above (and by the constraints).
+    Only the rows that change are deleted and written again: correcting one proxy of a sheet of
+    2,000 seats writes (and audits) two rows. Every rule a row's `full_clean()` would check is
+    checked above (and by the constraints).
     """
     audit_data = {"meeting_id": meeting.pk}
+    wanted = {
+        entry.seat.pk: (
+            entry.status,
+            entry.proxy_to.pk
+            if entry.proxy_to and entry.status == AttendanceStatus.PROXY
+            else None,
+        )
+        for entry in entries
+    }
     old = list(meeting.attendances.select_related("seat__person", "seat__partner"))
-    rows = [
+    stale = [row for row in old if wanted.get(row.seat_id) != (row.status, row.proxy_to_id)]
+    stale_pks = [row.pk for row in stale]
+    gone = set(stale_pks)
+    kept = {row.seat_id: row for row in old if row.pk not in gone}
+    fresh = [
         Attendance(
             meeting=meeting,
             seat=entry.seat,
@@ -320,13 +335,19 @@ def _attendance_replace(meeting: Meeting, entries: list[AttendanceEntry]) -> lis
             proxy_to=entry.proxy_to if entry.status == AttendanceStatus.PROXY else None,
         )
         for entry in entries
+        if entry.seat.pk not in kept
     ]
     with auditlog_disabled():
-        bulk_log(old, DELETE, additional_data=audit_data)
-        raw_delete(meeting.attendances.all())
-        rows = Attendance.objects.bulk_create(rows)
-    bulk_log(rows, CREATE, additional_data=audit_data)
-    return rows
+        bulk_log(stale, DELETE, additional_data=audit_data)
+        if len(stale) == len(old):
+            raw_delete(meeting.attendances.all())
+        else:
+            for start in range(0, len(stale_pks), 500):
+                raw_delete(meeting.attendances.filter(pk__in=stale_pks[start : start + 500]))
+        fresh = Attendance.objects.bulk_create(fresh)
+    bulk_log(fresh, CREATE, additional_data=audit_data)
+    by_seat = {**kept, **{row.seat_id: row for row in fresh}}
+    return [by_seat[entry.seat.pk] for entry in entries]
 
 
 @transaction.atomic

@@ -122,10 +122,23 @@ def votes_record(*, decision: Decision, entries: list[BallotEntry]) -> Decision:
     base = vote_base(meeting)
     _refuse_without_quorum(base)
     checked = _check(decision, entries, base)
-    # In bulk: a sheet of 3,000 tenants in a handful of queries, each row audited. The checks
-    # above are those a row's full_clean() makes (and the constraints stand behind them).
+    # In bulk: a sheet of 3,000 tenants in a handful of queries, each row audited; only the
+    # votes that change are deleted and written again. The checks above are those a row's
+    # full_clean() makes (and the constraints stand behind them).
     audit_data = {"meeting_id": meeting.pk}
-    rows = [
+    wanted = {
+        entry.tenant.pk: (entry.choice, advisory, entry.cast_by.pk, getattr(proxy_from, "pk", None))
+        for entry, advisory, proxy_from in checked
+    }
+    old = list(decision.votes.select_related("tenant"))
+    stale = [
+        v
+        for v in old
+        if wanted.get(v.tenant_id) != (v.choice, v.is_advisory, v.cast_by_id, v.proxy_from_id)
+    ]
+    gone = {v.pk for v in stale}
+    kept = {v.tenant_id for v in old if v.pk not in gone}
+    fresh = [
         Vote(
             decision=decision,
             tenant=entry.tenant,
@@ -135,12 +148,18 @@ def votes_record(*, decision: Decision, entries: list[BallotEntry]) -> Decision:
             proxy_from=proxy_from,
         )
         for entry, advisory, proxy_from in checked
+        if entry.tenant.pk not in kept
     ]
     with auditlog_disabled():
-        bulk_log(decision.votes.select_related("tenant"), DELETE, additional_data=audit_data)
-        raw_delete(decision.votes.all())
-        rows = Vote.objects.bulk_create(rows)
-    bulk_log(rows, CREATE, additional_data=audit_data)
+        bulk_log(stale, DELETE, additional_data=audit_data)
+        if len(stale) == len(old):
+            raw_delete(decision.votes.all())
+        else:
+            pks = sorted(gone)
+            for start in range(0, len(pks), 500):
+                raw_delete(decision.votes.filter(pk__in=pks[start : start + 500]))
+        Vote.objects.bulk_create(fresh)
+    bulk_log(fresh, CREATE, additional_data=audit_data)
     return decision_tally(decision=decision, base=base)
 
 
