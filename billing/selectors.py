@@ -23,7 +23,7 @@ from billing.models import (
 )
 from billing.money import ZERO, format_euros, from_cents, round_money, to_cents
 from ligeris.lib.roles import STAFF, role_of
-from partners.models import Tenant
+from partners.models import Holding, Tenant
 from partners.selectors import acting_partner_id, current_consortium, tenants_visible_to
 
 
@@ -157,12 +157,16 @@ def billed_run(fiscal_year: FiscalYear) -> AllocationRun | None:
 
 def shares_visible_to(user) -> QuerySet[Share]:
     """Staff see every share; a partner user its own and those of the tenants it holds."""
-    shares = Share.objects.select_related("run__fiscal_year", "tenant", "partner", "pool")
+    # The run's inputs (a JSON snapshot of ~1 MB at 2,000 partners) are not shown per share: a
+    # page that needs them reads its one run. A subquery, not a join on holdings: no DISTINCT.
+    shares = Share.objects.select_related("run__fiscal_year", "tenant", "partner", "pool").defer(
+        "run__inputs"
+    )
     if role_of(user) in STAFF:
         return shares
     partner_id = acting_partner_id(user)
-    held = Q(tenant__holdings__partner_id=partner_id)
-    return shares.filter(Q(partner_id=partner_id) | held).distinct()
+    held = Holding.objects.filter(partner_id=partner_id).values("tenant_id")
+    return shares.filter(Q(partner_id=partner_id) | Q(tenant_id__in=held))
 
 
 def pool_concerns(pool: CostPool, user) -> bool:

@@ -9,6 +9,7 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -156,7 +157,9 @@ def overdue(consortium: Consortium, today: datetime.date | None = None) -> Query
                 state=TitreState.ISSUED,
                 kind__in=CHARGING_KINDS,
                 due_on__lt=today,
-            ).select_related("debtor", "tenant", "batch")
+            )
+            .select_related("debtor", "tenant", "batch")
+            .defer("snapshot")  # the issued titre's frozen copy: not shown in a list
         )
         .filter(balance__gt=0)
         .order_by("due_on", "exercise", "number")
@@ -171,25 +174,49 @@ class ExclusionFlag:
     amount_due: Decimal
 
 
-def exclusion_flags(
-    consortium: Consortium, today: datetime.date | None = None
-) -> list[ExclusionFlag]:
-    """Partners with a titre unpaid beyond the setting (art. 8: exclusion for non-payment)."""
-    today = today or timezone.localdate()
+def _late(consortium: Consortium, today: datetime.date) -> QuerySet[RevenueTitle]:
+    """Titres unpaid beyond the setting (art. 8: exclusion for non-payment)."""
     settings = settings_of(consortium)
     days = settings.exclusion_after_days if settings else 90
-    limit = today - datetime.timedelta(days=days)
-    late: dict[int, list[RevenueTitle]] = {}
-    for titre in overdue(consortium, today).filter(due_on__lt=limit):
-        late.setdefault(titre.debtor_id, []).append(titre)
+    return overdue(consortium, today).filter(due_on__lt=today - datetime.timedelta(days=days))
+
+
+def late_debtors(consortium: Consortium, today: datetime.date | None = None) -> QuerySet:
+    """Per debtor with a titre unpaid beyond the setting: its oldest due date and what it owes,
+    aggregated in SQL (rows of `debtor_id`, `oldest`, `amount_due`), by debtor name."""
+    today = today or timezone.localdate()
+    return (
+        _late(consortium, today)
+        .order_by()
+        .values("debtor_id")
+        .annotate(oldest=Min("due_on"), amount_due=Sum("balance"))
+        .order_by("debtor__name", "debtor_id")
+    )
+
+
+def exclusion_flags(
+    consortium: Consortium, today: datetime.date | None = None, *, debtors=None
+) -> list[ExclusionFlag]:
+    """Partners with a titre unpaid beyond the setting (art. 8: exclusion for non-payment).
+
+    `debtors`: some rows of `late_debtors` (a page of them); by default all. Three queries,
+    whatever the number of titres: the aggregates, the partners, their late titres.
+    """
+    today = today or timezone.localdate()
+    rows = list(late_debtors(consortium, today) if debtors is None else debtors)
+    ids = [row["debtor_id"] for row in rows]
+    partners = Partner.objects.in_bulk(ids)
+    titres: dict[int, list[RevenueTitle]] = {}
+    for titre in _late(consortium, today).filter(debtor_id__in=ids):
+        titres.setdefault(titre.debtor_id, []).append(titre)
     return [
         ExclusionFlag(
-            partner=titres[0].debtor,
-            titres=titres,
-            days_late=(today - titres[0].due_on).days,
-            amount_due=sum((t.balance for t in titres), ZERO),
+            partner=partners[row["debtor_id"]],
+            titres=titres.get(row["debtor_id"], []),
+            days_late=(today - row["oldest"]).days,
+            amount_due=round_money(row["amount_due"]),
         )
-        for titres in sorted(late.values(), key=lambda ts: ts[0].debtor.name)
+        for row in rows
     ]
 
 

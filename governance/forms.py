@@ -1,4 +1,5 @@
 import datetime
+from collections import Counter
 
 from django import forms
 from django.utils import timezone
@@ -223,12 +224,30 @@ class DocumentForm(forms.Form):
         return upload
 
 
+#: Above this many seats, the proxy holder is typed (with the members as suggestions) rather
+#: than picked in a select per row: 2,000 selects of 2,000 options would weigh 200 MB.
+PROXY_SELECT_MAX = 100
+
+
+def _unique_labels(seats) -> dict[int, str]:
+    """Each seat's label; two seats of the same name and partner are told apart by number."""
+    labels = {seat.pk: str(seat) for seat in seats}
+    taken = Counter(labels.values())
+    return {
+        pk: label if taken[label] == 1 else f"{label} — siège n° {pk}"
+        for pk, label in labels.items()
+    }
+
+
 class AttendanceForm(forms.Form):
     """One status and one optional proxy holder per seat of the body."""
 
     def __init__(self, *args, seats, current: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.seats = list(seats)
+        self.large = len(self.seats) > PROXY_SELECT_MAX
+        self.labels = _unique_labels(self.seats) if self.large else {}
+        self.by_label = {label: pk for pk, label in self.labels.items()}
         holders = [("", "—"), *((str(s.pk), str(s)) for s in self.seats)]
         for seat in self.seats:
             row = current.get(seat.pk)
@@ -237,12 +256,39 @@ class AttendanceForm(forms.Form):
                 choices=AttendanceStatus.choices,
                 initial=row.status if row else AttendanceStatus.PRESENT,
             )
-            self.fields[f"proxy_{seat.pk}"] = forms.ChoiceField(
-                label=_("Pouvoir donné à (pour %(seat)s)") % {"seat": seat},
-                choices=holders,
-                required=False,
-                initial=str(row.proxy_to_id) if row and row.proxy_to_id else "",
-            )
+            label = _("Pouvoir donné à (pour %(seat)s)") % {"seat": seat}
+            holder = row.proxy_to_id if row else None
+            if self.large:
+                self.fields[f"proxy_{seat.pk}"] = forms.CharField(
+                    label=label,
+                    required=False,
+                    widget=forms.TextInput(attrs={"list": "proxy-holders", "autocomplete": "off"}),
+                    initial=self.labels.get(holder, "") if holder else "",
+                )
+            else:
+                self.fields[f"proxy_{seat.pk}"] = forms.ChoiceField(
+                    label=label,
+                    choices=holders,
+                    required=False,
+                    initial=str(holder) if holder else "",
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.large:
+            for seat in self.seats:
+                name = f"proxy_{seat.pk}"
+                typed = (cleaned.get(name) or "").strip()
+                if typed and typed not in self.by_label:
+                    self.add_error(
+                        name, _("Choisissez le mandataire parmi les membres de l'instance.")
+                    )
+        return cleaned
+
+    def _holder_pk(self, value: str) -> int | None:
+        if not value:
+            return None
+        return self.by_label.get(value.strip()) if self.large else int(value)
 
     def rows(self):
         for seat in self.seats:
@@ -251,11 +297,11 @@ class AttendanceForm(forms.Form):
     def entries(self):
         by_pk = {s.pk: s for s in self.seats}
         for seat in self.seats:
-            proxy = self.cleaned_data.get(f"proxy_{seat.pk}")
+            holder = self._holder_pk(self.cleaned_data.get(f"proxy_{seat.pk}"))
             yield AttendanceEntry(
                 seat=seat,
                 status=self.cleaned_data[f"status_{seat.pk}"],
-                proxy_to=by_pk.get(int(proxy)) if proxy else None,
+                proxy_to=by_pk.get(holder) if holder else None,
             )
 
 

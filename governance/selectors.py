@@ -1,16 +1,13 @@
 """Reads: who sits where, which tenants vote, the quorum, and what each user may see."""
 
 import datetime
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from governance import wording
 from governance.models import (
     Action,
     ActionStatus,
@@ -24,8 +21,18 @@ from governance.models import (
     Seat,
     Vote,
 )
+from governance.vote_base import (  # noqa: F401 (read from here by the other modules)
+    VOTING_STATUSES,
+    Quorum,
+    TenantVoter,
+    Voice,
+    VoteBase,
+    tenants_of_body,
+    voices,
+    vote_base,
+    voting_holder,
+)
 from ligeris.lib.roles import STAFF, role_of
-from partners.models import Holding, PartnerStatus, Tenant
 from partners.selectors import acting_partner_id
 
 # --- Who may see what -------------------------------------------------------------------------
@@ -76,148 +83,16 @@ def active_seats(body: Body) -> QuerySet[Seat]:
     return body.seats.filter(is_active=True).select_related("person", "partner")
 
 
-#: Partners whose tenants vote (article 6): a candidate has no vote yet, a withdrawn or excluded
-#: partner none any more, from the effective date kept in `member_until`.
-VOTING_STATUSES = (PartnerStatus.MEMBER, PartnerStatus.WITHDRAWING)
-
-
-def voting_holder(day: datetime.date, path: str = "") -> Q:
-    """The partner (at `path`) gives its tenants a vote on `day`."""
-    left = (PartnerStatus.WITHDRAWN, PartnerStatus.EXCLUDED)
-    return Q(**{f"{path}status__in": VOTING_STATUSES}) | Q(
-        **{f"{path}status__in": left, f"{path}member_until__gt": day}
-    )
-
-
-def tenants_of_body(body: Body, day: datetime.date) -> list[Tenant]:
-    """The tenants open on `day` held by a partner sitting in the body, that still vote.
-
-    A tenant votes only while at least one of its holders is a member (or withdrawing): one
-    held only by candidates, withdrawn or excluded partners leaves every vote base.
-    """
-    partner_ids = active_seats(body).values("partner_id")
-    voting_ids = Holding.objects.filter(voting_holder(day, "partner__")).values("tenant_id")
-    holdings = Holding.objects.select_related("partner").order_by("-is_payer", "partner__name")
-    return list(
-        Tenant.objects.filter(
-            consortium=body.consortium_id,
-            opened_on__lte=day,
-            holdings__partner_id__in=partner_ids,
-            pk__in=voting_ids,
-        )
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
-        .prefetch_related(Prefetch("holdings", queryset=holdings))
-        .distinct()
-        .order_by("code")
-    )
-
-
-@dataclass(frozen=True)
-class Voice:
-    """A present seat able to speak for a partner, in person or by proxy."""
-
-    cast_by: Seat
-    proxy_from: Seat | None = None
-
-    @property
-    def partner_id(self) -> int:
-        return (self.proxy_from or self.cast_by).partner_id
-
-
-def voices(meeting: Meeting) -> list[Voice]:
-    rows = list(meeting.attendances.select_related("seat__person", "seat__partner", "proxy_to"))
-    present = [row.seat for row in rows if row.status == AttendanceStatus.PRESENT]
-    proxies = [
-        Voice(cast_by=row.proxy_to, proxy_from=row.seat)
-        for row in rows
-        if row.status == AttendanceStatus.PROXY
-    ]
-    return [Voice(cast_by=seat) for seat in present] + proxies
-
-
-def _votes(partner, day: datetime.date) -> bool:
-    if partner.status in VOTING_STATUSES:
-        return True
-    left = partner.status in (PartnerStatus.WITHDRAWN, PartnerStatus.EXCLUDED)
-    return left and partner.member_until is not None and partner.member_until > day
-
-
-@dataclass
-class TenantVoter:
-    tenant: Tenant
-    deliberative: bool
-    voices: list[Voice] = field(default_factory=list)
-    recused: bool = False
-
-    @property
-    def represented(self) -> bool:
-        return bool(self.voices)
-
-
 def voters(meeting: Meeting, decision: Decision | None = None) -> list[TenantVoter]:
     """Each tenant of the body on the meeting date, whether it deliberates, who may speak for it.
 
-    A partner concerned by an admission or exclusion is recused: it speaks for no tenant.
+    Several reads of one meeting share one `vote_base(meeting)` rather than call this twice.
     """
-    day = timezone.localdate(meeting.starts_at)
-    recused = decision.concerned_partner_id if decision else None
-    all_voices = voices(meeting)
-    result = []
-    for tenant in tenants_of_body(meeting.body, day):
-        # Only a holder that still votes speaks for the tenant.
-        holders = {h.partner_id for h in tenant.holdings.all() if _votes(h.partner, day)}
-        speaking = [v for v in all_voices if v.partner_id in holders and v.partner_id != recused]
-        result.append(
-            TenantVoter(
-                tenant=tenant,
-                deliberative=tenant.is_deployed_on(day),
-                voices=speaking,
-                recused=bool(recused and recused in holders and not speaking),
-            )
-        )
-    return result
-
-
-@dataclass(frozen=True)
-class Quorum:
-    required: int | None
-    represented: int
-    deliberative: int
-
-    @property
-    def applies(self) -> bool:
-        return self.required is not None
-
-    @property
-    def met(self) -> bool:
-        return self.required is None or self.represented >= self.required
-
-    def describe(self) -> str:
-        counts = {
-            "represented": wording.represented_tenants(self.represented),
-            "total": self.deliberative,
-            "required": self.required,
-        }
-        if self.required is None:
-            return _("%(represented)s sur %(total)s (pas de quorum fixé)") % counts
-        if self.met:
-            return (
-                _("Quorum atteint : %(represented)s sur %(total)s (%(required)s requis)") % counts
-            )
-        return (
-            _("Quorum non atteint : %(represented)s sur %(total)s (%(required)s requis)") % counts
-        )
+    return vote_base(meeting).voters(decision)
 
 
 def quorum(meeting: Meeting) -> Quorum:
-    body = meeting.body
-    deliberative = [v for v in voters(meeting) if v.deliberative]
-    if body.quorum_counts_proxies:
-        represented = sum(1 for v in deliberative if v.represented)
-    else:
-        represented = sum(1 for v in deliberative if any(not x.proxy_from for x in v.voices))
-    required = math.ceil(body.quorum * len(deliberative)) if body.quorum is not None else None
-    return Quorum(required=required, represented=represented, deliberative=len(deliberative))
+    return vote_base(meeting).quorum()
 
 
 def notice_days(meeting: Meeting) -> int | None:

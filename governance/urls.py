@@ -36,6 +36,11 @@ urlpatterns = [
     path("points/<int:pk>/modifier/", meetings.ItemUpdateView.as_view(), name="item_update"),
     path("points/<int:pk>/votes/", meetings.VoteSheetView.as_view(), name="votes"),
     path(
+        "points/<int:pk>/votes/detail/",
+        meetings.DecisionVotesView.as_view(),
+        name="decision_votes",
+    ),
+    path(
         "points/<int:pk>/documents/ajouter/",
         meetings.DocumentCreateView.as_view(),
         name="document_create",

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from accounts import services as account_services
-from governance.models import AttendanceStatus
+from governance.models import AttendanceStatus, DecisionKind, ItemKind
 from governance.services import meetings as meeting_services
 from governance.services.meetings import AttendanceEntry
 from ligeris.lib.permissions import RoleRequiredMixin
@@ -20,6 +20,7 @@ from ligeris.lib.views import TableExportMixin
 from tests.admission_matrix import ADMISSION_MATRIX, admission_args
 from tests.billing_matrix import BILLING_MATRIX, billing_args
 from tests.exclusion_matrix import EXCLUSION_MATRIX, exclusion_args
+from tests.governance_fixtures import vote_all
 from tests.membership_amendments_fixtures import amendment_args
 from tests.membership_withdrawal_matrix import WITHDRAWAL_MATRIX, withdrawal_args
 
@@ -76,6 +77,7 @@ MATRIX = {
     "governance:minutes_pdf": ("get", "closed_cotech_meeting", OWN_TO_A),
     "governance:item_update": ("get", "copil_item", RECORDERS_ONLY),
     "governance:votes": ("get", "copil_item", RECORDERS_ONLY),
+    "governance:decision_votes": ("get", "closed_cotech_decision", OWN_TO_A),
     "governance:document_create": ("get", "copil_item", RECORDERS_ONLY),
     "governance:document_download": ("get", "cotech_document", OWN_TO_A),
     "governance:action_create": ("get", "copil_item", RECORDERS_ONLY),
@@ -157,12 +159,24 @@ def _governance_args(world, copil, key):
     meeting = copil.cotech_meeting
     if key == "cotech_seat":
         return [copil.cotech.seats.first().pk]
-    if key == "closed_cotech_meeting":
+    if key in ("closed_cotech_meeting", "closed_cotech_decision"):
+        item = None
+        if key == "closed_cotech_decision":
+            item = meeting_services.item_add(
+                meeting=meeting,
+                title="Choix de l'hébergeur",
+                kind=ItemKind.DECISION,
+                motion="Le COTECH retient l'offre.",
+                decision_kind=DecisionKind.EVOLUTION,
+            )
         seats = list(copil.cotech.seats.all())
         entries = [AttendanceEntry(seat, AttendanceStatus.PRESENT) for seat in seats]
         meeting_services.attendance_record(meeting=meeting, entries=entries)
+        if item is not None:
+            vote_all(meeting, item.decision)
         meeting = meeting_services.meeting_update(meeting=meeting, secretary=seats[0].person)
-        return [meeting_services.minutes_close(meeting=meeting).pk]
+        closed = meeting_services.minutes_close(meeting=meeting)
+        return [item.pk if item else closed.pk]
     if key == "cotech_document":
         upload = SimpleUploadedFile("planning.pdf", b"%PDF-1.4 planning", "application/pdf")
         item = meeting.items.first()

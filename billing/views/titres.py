@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -76,7 +77,8 @@ class TitreListView(RoleRequiredMixin, SingleTableMixin, FilterView):
             **super().get_context_data(**kwargs),
             "batches": _batches()[:20],
             "settings": titre_selectors.settings_of(consortium),
-            "flags": titre_selectors.exclusion_flags(consortium),
+            # A number above the table: counted in SQL, the list is on the overdue page.
+            "flag_count": titre_selectors.late_debtors(consortium).count(),
         }
 
 
@@ -369,6 +371,9 @@ class TitrePdfView(RoleRequiredMixin, View):
         return response
 
 
+FLAGS_PER_PAGE = 50
+
+
 class OverdueView(RoleRequiredMixin, SingleTableMixin, TemplateView):
     """Unpaid titres past their due date, and the partners to flag for the exclusion procedure."""
 
@@ -382,9 +387,12 @@ class OverdueView(RoleRequiredMixin, SingleTableMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         consortium = current_consortium_or_404()
+        paginator = Paginator(titre_selectors.late_debtors(consortium), FLAGS_PER_PAGE)
+        page = paginator.get_page(self.request.GET.get("signalements"))
         return {
             **super().get_context_data(**kwargs),
-            "flags": titre_selectors.exclusion_flags(consortium),
+            "flags": titre_selectors.exclusion_flags(consortium, debtors=page.object_list),
+            "flags_page": page,
             "settings": titre_selectors.settings_of(consortium),
         }
 

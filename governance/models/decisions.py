@@ -121,7 +121,7 @@ class Vote(ClosedMinutesGuard):
         ]
 
     def __str__(self) -> str:
-        return f"{self.tenant.code} : {self.get_choice_display()}"
+        return f"{self.tenant.code} : {VoteChoice(self.choice).label}"
 
     def _meeting_id(self):
         return self.decision.item.meeting_id

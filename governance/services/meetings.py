@@ -28,6 +28,7 @@ from governance.models import (
 )
 from governance.services.bodies import year_is_closed
 from governance.services.common import refuse_before_meeting, refuse_if_closed
+from ligeris.lib.audit import CREATE, DELETE, auditlog_disabled, bulk_log, raw_delete
 from ligeris.lib.services import save_validated as save
 from partners.models import Convention, Person
 
@@ -253,6 +254,13 @@ def attendance_record(*, meeting: Meeting, entries: list[AttendanceEntry]) -> li
             )
         )
     seats = {seat.pk: seat for seat in meeting.body.seats.filter(is_active=True)}
+    errors = _attendance_errors(meeting, entries, seats)
+    if errors:
+        raise ValidationError(errors)
+    return _attendance_replace(meeting, entries)
+
+
+def _attendance_errors(meeting: Meeting, entries: list[AttendanceEntry], seats: dict) -> list:
     status_of = {entry.seat.pk: entry.status for entry in entries}
     errors = []
     listed = Counter(entry.seat.pk for entry in entries)
@@ -264,6 +272,8 @@ def attendance_record(*, meeting: Meeting, entries: list[AttendanceEntry]) -> li
             listed[entry.seat.pk] = 1  # say it once
         if entry.seat.pk not in seats:
             errors.append(_("%(seat)s ne siège pas dans cette instance.") % {"seat": entry.seat})
+        if entry.status not in AttendanceStatus.values:
+            errors.append(_("%(seat)s : présence inconnue.") % {"seat": entry.seat})
         if entry.status != AttendanceStatus.PROXY:
             continue
         holder = entry.proxy_to
@@ -292,17 +302,52 @@ def attendance_record(*, meeting: Meeting, entries: list[AttendanceEntry]) -> li
                 )
                 % {"holder": seats[holder_pk], "count": count, "max": meeting.body.max_proxies}
             )
-    if errors:
-        raise ValidationError(errors)
-    meeting.attendances.all().delete()
-    return [
-        save(
-            Attendance(meeting=meeting, seat=entry.seat),
+    return errors
+
+
+def _attendance_replace(meeting: Meeting, entries: list[AttendanceEntry]) -> list[Attendance]:
+    """The new sheet replaces the old in a bounded number of queries, audited row by row.
+
+    Only the rows that change are deleted and written again: correcting one proxy of a sheet of
+    2,000 seats writes (and audits) two rows. Every rule a row's `full_clean()` would check is
+    checked above (and by the constraints).
+    """
+    audit_data = {"meeting_id": meeting.pk}
+    wanted = {
+        entry.seat.pk: (
+            entry.status,
+            entry.proxy_to.pk
+            if entry.proxy_to and entry.status == AttendanceStatus.PROXY
+            else None,
+        )
+        for entry in entries
+    }
+    old = list(meeting.attendances.select_related("seat__person", "seat__partner"))
+    stale = [row for row in old if wanted.get(row.seat_id) != (row.status, row.proxy_to_id)]
+    stale_pks = [row.pk for row in stale]
+    gone = set(stale_pks)
+    kept = {row.seat_id: row for row in old if row.pk not in gone}
+    fresh = [
+        Attendance(
+            meeting=meeting,
+            seat=entry.seat,
             status=entry.status,
             proxy_to=entry.proxy_to if entry.status == AttendanceStatus.PROXY else None,
         )
         for entry in entries
+        if entry.seat.pk not in kept
     ]
+    with auditlog_disabled():
+        bulk_log(stale, DELETE, additional_data=audit_data)
+        if len(stale) == len(old):
+            raw_delete(meeting.attendances.all())
+        else:
+            for start in range(0, len(stale_pks), 500):
+                raw_delete(meeting.attendances.filter(pk__in=stale_pks[start : start + 500]))
+        fresh = Attendance.objects.bulk_create(fresh)
+    bulk_log(fresh, CREATE, additional_data=audit_data)
+    by_seat = {**kept, **{row.seat_id: row for row in fresh}}
+    return [by_seat[entry.seat.pk] for entry in entries]
 
 
 @transaction.atomic

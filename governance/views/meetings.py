@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView, View
 from django.views.generic.detail import SingleObjectMixin
 
-from governance import confirmations, selectors, wording
+from governance import confirmations, meeting_page, selectors, wording
 from governance.forms import AttendanceForm, DocumentForm, ItemForm, MeetingForm, VoteSheetForm
 from governance.minutes import minutes_filename, minutes_pdf
 from governance.models import AgendaDocument, AgendaItem, Body, ItemKind, Meeting
@@ -51,7 +51,13 @@ class MeetingDetailView(RoleRequiredMixin, RecorderContextMixin, DetailView):
         context["is_staff_role"] = role_of(self.request.user) in STAFF
         # Before the minutes are published, partners see the convocation and the agenda only.
         context["shows_record"] = meeting.is_closed or context["is_staff_role"]
-        context.update(selectors.meeting_record(meeting, with_record=context["shows_record"]))
+        context.update(
+            meeting_page.meeting_page(
+                meeting,
+                with_record=context["shows_record"],
+                attendance_page=self.request.GET.get("presences", 1),
+            )
+        )
         context["chair_title"] = wording.chair_title(meeting)
         context["hour"] = french.hour(meeting.starts_at)
         context["notice_days"] = selectors.notice_days(meeting)
@@ -59,6 +65,42 @@ class MeetingDetailView(RoleRequiredMixin, RecorderContextMixin, DetailView):
         if context["is_staff_role"]:
             context["history"] = selectors.history_of_meeting(meeting)[:100]
         return context
+
+
+class DecisionVotesView(RoleRequiredMixin, ListView):
+    """Every vote of one decision, paginated: the meeting page shows the first ones only."""
+
+    allowed_roles = SIGNED_IN
+    template_name = "governance/decision_votes.html"
+    context_object_name = "votes"
+    paginate_by = meeting_page.VOTES_PER_PAGE
+
+    @cached_property
+    def item(self):
+        meetings = selectors.meetings_visible_to(self.request.user)
+        item = get_object_or_404(
+            AgendaItem.objects.select_related("meeting__body", "decision"),
+            pk=self.kwargs["pk"],
+            kind=ItemKind.DECISION,
+            meeting__in=meetings,
+        )
+        # Partners see the votes with the published minutes, as on the meeting page.
+        if not selectors.minutes_visible_to(self.request.user, item.meeting):
+            raise Http404(_("Les votes de cette séance sont publiés avec le procès-verbal."))
+        return item
+
+    def get_queryset(self):
+        return meeting_page.decision_votes(self.item.decision.pk)
+
+    def get_context_data(self, **kwargs):
+        decision = self.item.decision
+        return {
+            **super().get_context_data(**kwargs),
+            "item": self.item,
+            "meeting": self.item.meeting,
+            "decision": decision,
+            "advisory": decision.votes.filter(is_advisory=True).count(),
+        }
 
 
 class OpenMeetingMixin:
@@ -249,8 +291,12 @@ class VoteSheetView(_MeetingChildFormView):
         return self.item.meeting
 
     @cached_property
+    def vote_base(self):
+        return selectors.vote_base(self.meeting)
+
+    @cached_property
     def voters(self):
-        return selectors.voters(self.meeting, self.item.decision)
+        return self.vote_base.voters(self.item.decision)
 
     def get_form_kwargs(self):
         current = {v.tenant_id: v for v in self.item.decision.votes.all()}
@@ -262,7 +308,7 @@ class VoteSheetView(_MeetingChildFormView):
             "item": self.item,
             "decision": self.item.decision,
             "has_votes": self.item.decision.votes.exists(),
-            "quorum": selectors.quorum(self.meeting),
+            "quorum": self.vote_base.quorum(),
         }
 
     def post(self, request, *args, **kwargs):

@@ -1,0 +1,100 @@
+"""Reads for the meeting page and a decision's votes page, in queries that do not grow with the
+meeting: attendance counted in SQL and paginated, each decision's first votes in one query (the
+full sheet on the votes page, paginated). The minutes (PDF) keep the whole record
+(`selectors.meeting_record`)."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+
+from governance.models import Action, AgendaItem, Attendance, AttendanceStatus, Meeting, Vote
+from governance.vote_base import vote_base
+
+ATTENDANCE_PER_PAGE = 50
+#: Votes shown under each decision on the meeting page; the others on the votes page.
+VOTES_SHOWN = 20
+VOTES_PER_PAGE = 100
+
+
+def attendance_rows(meeting: Meeting) -> QuerySet[Attendance]:
+    """The attendance in the body's protocol order (that of the minutes)."""
+    return (
+        meeting.attendances.select_related(
+            "seat__person", "seat__partner", "proxy_to__person", "proxy_to__partner"
+        )
+        .order_by("seat__order", "seat__partner__name", "seat__person__last_name", "pk")
+        .all()
+    )
+
+
+def attendance_counts(meeting: Meeting) -> dict[str, int]:
+    """How many seats have each status (every status, 0 included), and the total."""
+    counts = dict.fromkeys(AttendanceStatus.values, 0)
+    for row in meeting.attendances.values("status").annotate(n=Count("pk")).order_by():
+        counts[row["status"]] = row["n"]
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def decision_votes(decision_id: int) -> QuerySet[Vote]:
+    return (
+        Vote.objects.filter(decision_id=decision_id)
+        .select_related("tenant", "cast_by__person", "proxy_from__person")
+        .order_by("tenant__code", "pk")
+    )
+
+
+def _first_votes(meeting: Meeting) -> dict[int, list[Vote]]:
+    """The first `VOTES_SHOWN` votes of each decision of the meeting, in one query."""
+    rank = Window(RowNumber(), partition_by=F("decision_id"), order_by=F("tenant__code").asc())
+    votes = (
+        Vote.objects.filter(decision__item__meeting=meeting)
+        .select_related("tenant", "cast_by__person", "proxy_from__person")
+        .annotate(rank=rank)
+        .filter(rank__lte=VOTES_SHOWN)
+        .order_by("decision_id", "tenant__code")
+    )
+    by_decision: dict[int, list[Vote]] = {}
+    for vote in votes:
+        by_decision.setdefault(vote.decision_id, []).append(vote)
+    return by_decision
+
+
+def meeting_page(meeting: Meeting, *, with_record: bool, attendance_page=1) -> dict:
+    """The meeting page: agenda, attendance counts and one page of it, each decision's first
+    votes and their number, the quorum. Without `with_record`: the agenda only."""
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("decision__concerned_partner")
+        .annotate(
+            vote_count=Count("decision__votes"),
+            advisory_count=Count("decision__votes", filter=Q(decision__votes__is_advisory=True)),
+        )
+        .prefetch_related("documents")
+        .order_by("position")
+    )
+    first_votes = _first_votes(meeting) if with_record else {}
+    for item in items:
+        decision = getattr(item, "decision", None) if item.kind == "decision" else None
+        item.decision_record = decision
+        item.votes_list = first_votes.get(decision.pk, []) if decision else []
+        item.more_votes = with_record and item.vote_count > len(item.votes_list)
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "quorum": None,
+        "attendance_counts": None,
+        "attendance_page": None,
+        "actions": Action.objects.filter(item__meeting=meeting).select_related("owner", "item"),
+        "convocations_sent": meeting.deliveries.filter(sent_at__isnull=False).count(),
+    }
+    if with_record:
+        counts = attendance_counts(meeting)
+        paginator = Paginator(attendance_rows(meeting), ATTENDANCE_PER_PAGE)
+        paginator.count = counts["total"]  # counted above: no second COUNT
+        context.update(
+            quorum=vote_base(meeting).quorum(),
+            attendance_counts=counts,
+            attendance_page=paginator.get_page(attendance_page) if counts["total"] else None,
+        )
+    return context

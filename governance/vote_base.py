@@ -1,0 +1,241 @@
+"""Who votes in a meeting (article 6), computed once per meeting in a fixed number of queries.
+
+A `VoteBase` reads the body's tenants open on the meeting day, their holders that still vote, and
+the seats present (in person or by proxy), each keyed in a dict: the voters of any decision and
+the quorum then come from it in time linear in tenants + voices, whatever the size of the body
+(a scan of every voice for each tenant cost 5.6 M steps at 3,000 tenants).
+"""
+
+import datetime
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+
+from governance import wording
+from governance.models import AttendanceStatus, Body, Decision, Meeting, Seat
+from partners.models import Holding, PartnerStatus, Tenant
+
+#: Partners whose tenants vote (article 6): a candidate has no vote yet, a withdrawn or excluded
+#: partner none any more, from the effective date kept in `member_until`.
+VOTING_STATUSES = (PartnerStatus.MEMBER, PartnerStatus.WITHDRAWING)
+
+
+def voting_holder(day: datetime.date, path: str = "") -> Q:
+    """The partner (at `path`) gives its tenants a vote on `day`."""
+    left = (PartnerStatus.WITHDRAWN, PartnerStatus.EXCLUDED)
+    return Q(**{f"{path}status__in": VOTING_STATUSES}) | Q(
+        **{f"{path}status__in": left, f"{path}member_until__gt": day}
+    )
+
+
+def _open_on(day: datetime.date) -> Q:
+    return Q(opened_on__lte=day) & (Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+
+
+def _tenants_of_body(body: Body, day: datetime.date) -> QuerySet[Tenant]:
+    seated = body.seats.filter(is_active=True).values("partner_id")
+    held_by_seated = Holding.objects.filter(partner_id__in=seated).values("tenant_id")
+    voting = Holding.objects.filter(voting_holder(day, "partner__")).values("tenant_id")
+    return (
+        Tenant.objects.filter(_open_on(day), consortium=body.consortium_id)
+        .filter(pk__in=held_by_seated)
+        .filter(pk__in=voting)
+        .order_by("code")
+    )
+
+
+def tenants_of_body(body: Body, day: datetime.date) -> list[Tenant]:
+    """The tenants open on `day` held by a partner sitting in the body, that still vote.
+
+    A tenant votes only while at least one of its holders is a member (or withdrawing): one
+    held only by candidates, withdrawn or excluded partners leaves every vote base.
+    """
+    return list(_tenants_of_body(body, day))
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A present seat able to speak for a partner, in person or by proxy."""
+
+    cast_by: Seat
+    proxy_from: Seat | None = None
+
+    @property
+    def partner_id(self) -> int:
+        return (self.proxy_from or self.cast_by).partner_id
+
+
+def voices(meeting: Meeting) -> list[Voice]:
+    """Present seats first, then proxies, each in the order the attendance was recorded."""
+    rows = list(
+        meeting.attendances.filter(status__in=(AttendanceStatus.PRESENT, AttendanceStatus.PROXY))
+        .select_related("seat__person", "seat__partner", "proxy_to__person", "proxy_to__partner")
+        .order_by("pk")
+    )
+    present = [Voice(cast_by=r.seat) for r in rows if r.status == AttendanceStatus.PRESENT]
+    proxies = [
+        Voice(cast_by=r.proxy_to, proxy_from=r.seat)
+        for r in rows
+        if r.status == AttendanceStatus.PROXY
+    ]
+    return present + proxies
+
+
+@dataclass
+class TenantVoter:
+    tenant: Tenant
+    deliberative: bool
+    voices: list[Voice] = field(default_factory=list)
+    recused: bool = False
+
+    @property
+    def represented(self) -> bool:
+        return bool(self.voices)
+
+
+@dataclass(frozen=True)
+class Quorum:
+    required: int | None
+    represented: int
+    deliberative: int
+
+    @property
+    def applies(self) -> bool:
+        return self.required is not None
+
+    @property
+    def met(self) -> bool:
+        return self.required is None or self.represented >= self.required
+
+    def describe(self) -> str:
+        counts = {
+            "represented": wording.represented_tenants(self.represented),
+            "total": self.deliberative,
+            "required": self.required,
+        }
+        if self.required is None:
+            return _("%(represented)s sur %(total)s (pas de quorum fixé)") % counts
+        if self.met:
+            return (
+                _("Quorum atteint : %(represented)s sur %(total)s (%(required)s requis)") % counts
+            )
+        return (
+            _("Quorum non atteint : %(represented)s sur %(total)s (%(required)s requis)") % counts
+        )
+
+
+@dataclass(frozen=True)
+class _Presence:
+    seat_id: int
+    partner_id: int
+    proxy_to_id: int | None  # the holder's seat, for a proxy
+
+
+class VoteBase:
+    """A meeting's tenants, their voting holders and who is present, keyed for lookups.
+
+    The quorum needs only ids, read without a model instance (3 queries); the voters of a
+    decision need the tenants and seats as rows, read once on first use (2 more).
+    """
+
+    def __init__(self, meeting: Meeting):
+        self.meeting = meeting
+        self.body = body = meeting.body
+        self.day = day = timezone.localdate(meeting.starts_at)
+        self._tenants = _tenants_of_body(body, day)
+        self.deployed = dict(self._tenants.values_list("pk", "deployed_on"))
+        holders: dict[int, set[int]] = {}
+        holdings = Holding.objects.filter(
+            voting_holder(day, "partner__"), tenant__consortium=body.consortium_id
+        ).values_list("tenant_id", "partner_id")
+        for tenant_id, partner_id in holdings:
+            if tenant_id in self.deployed:
+                holders.setdefault(tenant_id, set()).add(partner_id)
+        self.holders = {pk: frozenset(ids) for pk, ids in holders.items()}
+        rows = (
+            meeting.attendances.filter(
+                status__in=(AttendanceStatus.PRESENT, AttendanceStatus.PROXY)
+            )
+            .order_by("pk")
+            .values_list("seat_id", "seat__partner_id", "status", "proxy_to_id")
+        )
+        present, proxies = [], []
+        for seat_id, partner_id, status, proxy_to_id in rows:
+            if status == AttendanceStatus.PRESENT:
+                present.append(_Presence(seat_id, partner_id, None))
+            else:
+                proxies.append(_Presence(seat_id, partner_id, proxy_to_id))
+        # Voices in order: present seats first, then proxies, each as recorded.
+        self._presences = present + proxies
+        self._by_partner: dict[int, list[int]] = {}
+        for index, presence in enumerate(self._presences):
+            self._by_partner.setdefault(presence.partner_id, []).append(index)
+        self._in_person = {p.partner_id for p in present}
+
+    def _deliberative(self, tenant_id: int) -> bool:
+        deployed_on = self.deployed[tenant_id]
+        return deployed_on is not None and deployed_on <= self.day
+
+    @cached_property
+    def tenants(self) -> list[Tenant]:
+        return list(self._tenants)
+
+    @cached_property
+    def voices(self) -> list[Voice]:
+        # Every seat a voice names has a row here: a proxy's holder is present.
+        attending = Seat.objects.filter(
+            attendances__meeting=self.meeting,
+            attendances__status__in=(AttendanceStatus.PRESENT, AttendanceStatus.PROXY),
+        ).select_related("person", "partner")
+        seats = {seat.pk: seat for seat in attending}
+        return [
+            Voice(cast_by=seats[p.proxy_to_id], proxy_from=seats[p.seat_id])
+            if p.proxy_to_id
+            else Voice(cast_by=seats[p.seat_id])
+            for p in self._presences
+        ]
+
+    def voters(self, decision: Decision | None = None) -> list[TenantVoter]:
+        """Each tenant, whether it deliberates, who may speak for it.
+
+        A partner concerned by an admission or exclusion is recused: it speaks for no tenant.
+        """
+        recused = decision.concerned_partner_id if decision else None
+        voices = self.voices
+        result = []
+        for tenant in self.tenants:
+            holders = self.holders.get(tenant.pk, frozenset())
+            indexes = sorted(
+                i for h in holders if h != recused for i in self._by_partner.get(h, ())
+            )
+            speaking = [voices[i] for i in indexes]
+            result.append(
+                TenantVoter(
+                    tenant=tenant,
+                    deliberative=tenant.is_deployed_on(self.day),
+                    voices=speaking,
+                    recused=bool(recused and recused in holders and not speaking),
+                )
+            )
+        return result
+
+    def quorum(self) -> Quorum:
+        body = self.body
+        # A tenant is represented when one of its holders is present (or, if proxies count,
+        # has given its proxy: the holder of a proxy is present).
+        speaking = set(self._by_partner) if body.quorum_counts_proxies else self._in_person
+        deliberative = [pk for pk in self.deployed if self._deliberative(pk)]
+        represented = sum(
+            1 for pk in deliberative if not speaking.isdisjoint(self.holders.get(pk, ()))
+        )
+        required = math.ceil(body.quorum * len(deliberative)) if body.quorum is not None else None
+        return Quorum(required=required, represented=represented, deliberative=len(deliberative))
+
+
+def vote_base(meeting: Meeting) -> VoteBase:
+    """The vote base of a meeting: 3 queries, then 2 more for the voters of its decisions."""
+    return VoteBase(meeting)
