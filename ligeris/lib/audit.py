@@ -21,8 +21,14 @@ from django.utils.encoding import smart_str
 
 def _entry(action: int, old: models.Model | None, new: models.Model):
     LogEntry = get_logentry_model()
+    # The row's own columns: auditlog would also read each reverse one-to-one of a new row (a
+    # query each, for a value it then finds equal to nothing).
+    columns = {name for f in new._meta.concrete_fields for name in (f.name, f.attname)}
     changes = model_instance_diff(
-        old, new, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES
+        old,
+        new,
+        fields_to_check=columns,
+        use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES,
     )
     if not changes:
         return None
