@@ -19,11 +19,14 @@ from django.db.models.signals import pre_save
 from django.utils.encoding import smart_str
 
 
-def _entry(action: int, old: models.Model | None, new: models.Model):
+def _entry(action: int, old: models.Model | None, new: models.Model, fields=None):
     LogEntry = get_logentry_model()
-    # The row's own columns: auditlog would also read each reverse one-to-one of a new row (a
-    # query each, for a value it then finds equal to nothing).
-    columns = {name for f in new._meta.concrete_fields for name in (f.name, f.attname)}
+    # The row's own columns, or those written (as auditlog does for save(update_fields=...)):
+    # auditlog would also read each reverse one-to-one of a new row, a query each.
+    fields = fields or [f.name for f in new._meta.concrete_fields]
+    columns = {
+        name for f in new._meta.concrete_fields if f.name in fields for name in (f.name, f.attname)
+    }
     changes = model_instance_diff(
         old,
         new,
@@ -46,13 +49,13 @@ def _entry(action: int, old: models.Model | None, new: models.Model):
     return entry
 
 
-def _log(action: int, pairs) -> None:
+def _log(action: int, pairs, fields=None) -> None:
     if auditlog_disabled.get():
         return
     entries = [
         entry
         for old, new in pairs
-        if auditlog.contains(type(new)) and (entry := _entry(action, old, new)) is not None
+        if auditlog.contains(type(new)) and (entry := _entry(action, old, new, fields)) is not None
     ]
     get_logentry_model().objects.bulk_create(entries)
 
@@ -62,6 +65,7 @@ def log_created(objs) -> None:
     _log(get_logentry_model().Action.CREATE, ((None, obj) for obj in objs))
 
 
-def log_updated(pairs) -> None:
-    """Log rows just written by `bulk_update()`: (the row as it was, the row as written)."""
-    _log(get_logentry_model().Action.UPDATE, pairs)
+def log_updated(pairs, fields: list[str]) -> None:
+    """Log rows just written in bulk: (the row as it was, the row as written), the fields
+    written (the others are unchanged: the same entries as a full save's)."""
+    _log(get_logentry_model().Action.UPDATE, pairs, fields)
