@@ -91,13 +91,20 @@ def with_balance(titres: QuerySet[RevenueTitle]) -> QuerySet[RevenueTitle]:
 BALANCE_FIELDS = ("corrected", "paid", "refunded", "net", "balance", "to_refund")
 
 
+def balances_of(pks) -> dict[int, RevenueTitle]:
+    """The titres again, annotated by `with_balance`, to the cent (SQLite computes in floating
+    point: 5839.03000000000), by primary key."""
+    titres = {}
+    for titre in with_balance(RevenueTitle.objects.filter(pk__in=list(pks))):
+        for name in BALANCE_FIELDS:
+            setattr(titre, name, round_money(getattr(titre, name)))
+        titres[titre.pk] = titre
+    return titres
+
+
 def balance_of(titre: RevenueTitle) -> RevenueTitle:
-    """The titre again, annotated by `with_balance`, to the cent (SQLite computes in floating
-    point: 5839.03000000000)."""
-    titre = with_balance(RevenueTitle.objects.filter(pk=titre.pk)).get()
-    for name in BALANCE_FIELDS:
-        setattr(titre, name, round_money(getattr(titre, name)))
-    return titre
+    """The titre again, annotated by `with_balance`, to the cent."""
+    return balances_of([titre.pk])[titre.pk]
 
 
 def titres_visible_to(user) -> QuerySet[RevenueTitle]:

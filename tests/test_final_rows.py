@@ -119,13 +119,21 @@ def test_a_run_is_locked_once(records):
     )
 
 
-def test_the_sequence_moves_by_one_only(records):
+def test_the_sequence_only_moves_forward(records):
+    """Forward by one or by a batch's count (PostgreSQL checks at commit that every number up
+    to it is issued); never back, never in place, nothing else changed."""
     table = TABLES[apps.get_model("billing", "TitreSequence")]
     sequence = _fresh(records, table)
     sequence.last_number -= 1
     _refused(records, table, sequence.save)
-    sequence.last_number += 3
+    sequence.last_number += 1
     _refused(records, table, sequence.save)
+    sequence.last_number += 2
+    sequence.year += 1
+    _refused(records, table, sequence.save)
+    sequence.year -= 1
+    sequence.save()  # a batch of two numbered (the test never commits: PostgreSQL's check)
+    assert _fresh(records, table).last_number == sequence.last_number
 
 
 # --- Cascades from a parent ------------------------------------------------------------------

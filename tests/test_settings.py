@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
     "DJANGO_ENV": "production",
@@ -58,7 +60,8 @@ def test_a_database_url_that_is_not_postgres_is_refused():
 
 def test_embedded_default_is_sqlite_and_eager_celery(settings):
     if not os.environ.get("DATABASE_URL"):
-        assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        assert settings.DATABASES["default"]["ENGINE"] == "ligeris.lib.sqlite3"  # Django's, with
+        assert connection.vendor == "sqlite"  # SQLite's own limit of variables (bulk writes)
     assert settings.CELERY_TASK_ALWAYS_EAGER is True
     assert settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.dummy.DummyCache"
 

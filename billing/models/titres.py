@@ -19,8 +19,7 @@ ISSUED_IMMUTABLE = _(
     "Un titre émis ne se modifie ni ne se supprime : émettez un titre d'annulation ou de réduction."
 )
 SEQUENCE_FORWARD = _(
-    "La numérotation n'avance que par l'émission, d'un numéro à la fois : elle ne se modifie "
-    "ni ne se supprime."
+    "La numérotation n'avance que par l'émission : elle ne recule, ne se modifie ni ne se supprime."
 )
 ISSUED = Q(state="issued")
 NOT_ISSUED = ~ISSUED
@@ -90,10 +89,11 @@ class TitreBatch(FinalRows):
 
 
 class TitreSequence(FinalRows):
-    """The last number given in a year of issue: locked while a titre is numbered.
+    """The last number given in a year of issue: locked while titres are numbered.
 
-    It starts at 0 and only moves on by one (the issuing service); never deleted. PostgreSQL
-    also checks, at commit, that it is the number of the last titre (or batch) issued.
+    It starts at 0 and only moves forward, by the count of titres a batch issues (the issuing
+    service); never deleted. PostgreSQL also checks, at commit, that it is the number of the
+    last titre (or batch) issued, and that every number up to it is issued.
     """
 
     final_message = SEQUENCE_FORWARD
@@ -121,7 +121,9 @@ class TitreSequence(FinalRows):
             type(self).refuse_rows([self])
             return
         now = {field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields}
-        if now != stored | {"last_number": stored["last_number"] + 1}:
+        if now["last_number"] <= stored["last_number"] or now != stored | {
+            "last_number": now["last_number"]
+        }:
             self.refuse()
 
     @classmethod

@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 
 from billing import allocation, selectors
 from billing.explain import share_base
-from billing.models import AllocationKey, AllocationRun, FiscalYear, RunKind, Share, SpreadOn
+from billing.models import (
+    AllocationKey,
+    AllocationRun,
+    FiscalYear,
+    RunKind,
+    Share,
+    SpreadOn,
+    TariffGrid,
+)
 from billing.money import ZERO, from_cents, gigabytes_to_megabytes, to_cents
 from billing.services.grids import grid_freeze
 from partners.models import PartnerStatus, Tenant
@@ -255,9 +263,23 @@ def run_create(*, fiscal_year: FiscalYear, kind: str, user=None) -> AllocationRu
 @transaction.atomic
 def run_lock(*, run: AllocationRun) -> AllocationRun:
     """A titre uses this run: it is kept as it is, and the year's grid is frozen."""
-    run = AllocationRun.objects.select_for_update().get(pk=run.pk)
-    if run.locked_at is None:
-        run.locked_at = timezone.now()
-        run.save(update_fields=["locked_at"])
-    grid_freeze(grid=run.fiscal_year.grid)
-    return run
+    return runs_lock(run_ids=[run.pk])[0]
+
+
+def runs_lock(*, run_ids) -> list[AllocationRun]:
+    """Titres use these runs (a batch's): each is kept as it is, and their years' grids are
+    frozen. The runs' inputs are not read (~0.9 MB a run at 3,000 tenants)."""
+    runs = list(
+        AllocationRun.objects.select_for_update()
+        .defer("inputs")
+        .filter(pk__in=list(run_ids))
+        .order_by("pk")  # locked in one order: two batches sharing runs never deadlock
+    )
+    for run in runs:
+        if run.locked_at is None:
+            run.locked_at = timezone.now()
+            run.save(update_fields=["locked_at"])
+    years = {run.fiscal_year_id for run in runs}
+    for grid in TariffGrid.objects.filter(fiscal_year__in=years).order_by("pk"):
+        grid_freeze(grid=grid)
+    return runs

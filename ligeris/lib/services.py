@@ -10,3 +10,14 @@ def save_validated(instance, **fields: Any):
     instance.full_clean()
     instance.save()
     return instance
+
+
+def validate_in_bulk(instance) -> None:
+    """Validate a row a service writes in bulk: its fields and clean(), in Python only.
+
+    Its foreign keys are rows the service holds, and the database checks the constraints:
+    `full_clean()` would ask the database for each (a query per key and per constraint, for
+    each row), which a batch of thousands cannot afford.
+    """
+    exclude = [field.name for field in instance._meta.concrete_fields if field.is_relation]
+    instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)

@@ -7,6 +7,7 @@ numbers stay gapless and strictly increasing.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,10 +33,15 @@ from billing.models import (
     TitreState,
 )
 from billing.money import ZERO, format_euros
+from ligeris.lib.audit import log_created
 from ligeris.lib.services import save_validated as save
+from ligeris.lib.services import validate_in_bulk
 from partners.models import Consortium, Partner, Tenant
 
 TITRE, BATCH = "titre", "batch"
+#: Rows per INSERT or UPDATE when a batch is written in bulk: a few statements per thousand
+#: titres, and an UPDATE's CASE never so long that PostgreSQL spends its time matching it.
+BULK = 1000
 
 
 def settings_required(consortium: Consortium) -> TitreSettings:
@@ -55,14 +61,20 @@ def settings_save(*, consortium: Consortium, **fields) -> TitreSettings:
     return save(settings, **fields)
 
 
-def next_number(consortium: Consortium, year: int, kind: str) -> int:
-    """The next number of `kind` in `year`; the sequence row stays locked until commit."""
+def next_numbers(consortium: Consortium, year: int, kind: str, count: int = 1) -> range:
+    """The next `count` numbers of `kind` in `year`, for one batch; the sequence row stays
+    locked until commit, so that no other issue takes a number in between."""
     sequence, _created = TitreSequence.objects.select_for_update().get_or_create(
         consortium=consortium, year=year, kind=kind
     )
-    sequence.last_number += 1
+    first = sequence.last_number + 1
+    sequence.last_number += count
     sequence.save(update_fields=["last_number"])
-    return sequence.last_number
+    return range(first, first + count)
+
+
+def next_number(consortium: Consortium, year: int, kind: str) -> int:
+    return next_numbers(consortium, year, kind)[0]
 
 
 def draft_batch(fiscal_year: FiscalYear, issue_date: datetime.date, user) -> TitreBatch:
@@ -118,84 +130,114 @@ class Line:
     carryover: Carryover | None = None
 
 
-def _carried_over(batch: TitreBatch, debtor: Partner, total: Decimal) -> list[Line]:
-    """What the debtor is owed from earlier true-ups or penalties, up to this titre's total."""
+@dataclass(frozen=True)
+class Draft:
+    """A draft to write: its debtor, its lines, and what it corrects."""
+
+    kind: str
+    debtor: Partner
+    tenant: Tenant | None
+    run: AllocationRun | None
+    lines: list[Line]
+    original: RevenueTitle | None = None
+    reason: str = ""
+    object_text: str = ""
+
+
+def _carryover_line(carryover: Carryover, take: Decimal) -> Line:
+    return Line(
+        label=_("À déduire : %(label)s") % {"label": carryover.label},
+        base=_("reporté le %(date)s (%(reason)s), %(amount)s")
+        % {
+            "date": carryover.created_at.strftime("%d/%m/%Y"),
+            "reason": carryover.reason,
+            "amount": format_euros(carryover.amount),
+        },
+        amount=-take,
+        carryover=carryover,
+    )
+
+
+def _carried_over(batch: TitreBatch, drafts: list[Draft]) -> list[list[Line]]:
+    """For each draft, what its debtor is owed from earlier true-ups or penalties, up to the
+    draft's total: the oldest carry-over first, the drafts in their order."""
+    deducted: list[list[Line]] = [[] for _draft in drafts]
+    debtors = {draft.debtor.pk for draft in drafts if draft.kind in CHARGING_KINDS}
+    if not debtors:
+        return deducted
     consortium = batch.fiscal_year.consortium
-    pending = titre_plan.carryovers_pending(consortium, [debtor.pk], exclude_batch=batch)
+    pending = titre_plan.carryovers_pending(consortium, debtors, exclude_batch=batch)
     if not pending:
-        return []
+        return deducted
     # Locked, then read again: two drafts at once never deduct the same amount twice.
     list(Carryover.objects.select_for_update().filter(pk__in=[p.carryover.pk for p in pending]))
-    lines = []
-    for item in titre_plan.carryovers_pending(consortium, [debtor.pk], exclude_batch=batch):
-        take = min(item.remaining, total)
-        if take <= ZERO:
-            break
-        carryover = item.carryover
-        lines.append(
-            Line(
-                label=_("À déduire : %(label)s") % {"label": carryover.label},
-                base=_("reporté le %(date)s (%(reason)s), %(amount)s")
-                % {
-                    "date": carryover.created_at.strftime("%d/%m/%Y"),
-                    "reason": carryover.reason,
-                    "amount": format_euros(carryover.amount),
-                },
-                amount=-take,
-                carryover=carryover,
-            )
-        )
-        total -= take
-    return lines
+    left: dict[int, list[list]] = defaultdict(list)  # debtor → [carry-over, what remains]
+    for item in titre_plan.carryovers_pending(consortium, debtors, exclude_batch=batch):
+        left[item.carryover.debtor_id].append([item.carryover, item.remaining])
+    for lines, draft in zip(deducted, drafts, strict=True):
+        if draft.kind not in CHARGING_KINDS:
+            continue
+        total = sum((line.amount for line in draft.lines), ZERO)
+        for entry in [e for e in left.get(draft.debtor.pk, []) if e[1] > ZERO]:
+            take = min(entry[1], total)
+            if take <= ZERO:
+                break
+            lines.append(_carryover_line(entry[0], take))
+            entry[1] -= take
+            total -= take
+    return deducted
 
 
-def create_titre(
-    *,
-    batch: TitreBatch,
-    kind: str,
-    debtor: Partner,
-    tenant: Tenant | None,
-    run: AllocationRun | None,
-    lines: list[Line],
-    threshold: Decimal,
-    original: RevenueTitle | None = None,
-    reason: str = "",
-    object_text: str = "",
-) -> RevenueTitle:
-    """A draft and its lines; a charging titre deducts what was carried over to its debtor."""
-    if kind in CHARGING_KINDS:
-        lines = lines + _carried_over(batch, debtor, sum((x.amount for x in lines), ZERO))
-    total = sum((line.amount for line in lines), ZERO)
-    titre = save(
-        RevenueTitle(
-            consortium=batch.fiscal_year.consortium,
-            fiscal_year=batch.fiscal_year,
+def create_titres(batch: TitreBatch, drafts: list[Draft], threshold: Decimal) -> list[RevenueTitle]:
+    """The drafts and their lines, in a few statements whatever their count; a charging titre
+    deducts what was carried over to its debtor."""
+    fiscal_year = batch.fiscal_year
+    titres, all_lines = [], []
+    for draft, deducted in zip(drafts, _carried_over(batch, drafts), strict=True):
+        lines = draft.lines + deducted
+        total = sum((line.amount for line in lines), ZERO)
+        titre = RevenueTitle(
+            consortium=fiscal_year.consortium,
+            fiscal_year=fiscal_year,
             batch=batch,
-            debtor=debtor,
-            tenant=tenant,
-            run=run,
-            original=original,
-        ),
-        kind=kind,
-        object=object_text or default_object(kind, batch.fiscal_year, tenant),
-        reason=reason,
-        total=total,
-        below_threshold=kind in CHARGING_KINDS and total < threshold,
-    )
-    TitreLine.objects.bulk_create(
-        TitreLine(
-            titre=titre,
-            position=position,
-            label=line.label,
-            base=line.base,
-            amount=line.amount,
-            share=line.share,
-            reduces=line.reduces,
-            carryover=line.carryover,
+            debtor=draft.debtor,
+            tenant=draft.tenant,
+            run=draft.run,
+            original=draft.original,
+            kind=draft.kind,
+            object=draft.object_text or default_object(draft.kind, fiscal_year, draft.tenant),
+            reason=draft.reason,
+            total=total,
+            below_threshold=draft.kind in CHARGING_KINDS and total < threshold,
         )
-        for position, line in enumerate(lines, start=1)
+        validate_in_bulk(titre)
+        titres.append(titre)
+        all_lines.append(lines)
+    RevenueTitle.objects.bulk_create(titres, batch_size=BULK)
+    log_created(titres)
+    TitreLine.objects.bulk_create(
+        (
+            TitreLine(
+                titre=titre,
+                position=position,
+                label=line.label,
+                base=line.base,
+                amount=line.amount,
+                share=line.share,
+                reduces=line.reduces,
+                carryover=line.carryover,
+            )
+            for titre, lines in zip(titres, all_lines, strict=True)
+            for position, line in enumerate(lines, start=1)
+        ),
+        batch_size=BULK,
     )
-    return titre
+    return titres
+
+
+def create_titre(*, batch: TitreBatch, threshold: Decimal, **draft) -> RevenueTitle:
+    """One draft and its lines (see `create_titres`)."""
+    return create_titres(batch, [Draft(**draft)], threshold)[0]
 
 
 def draft_or_error(titre: RevenueTitle) -> RevenueTitle:

@@ -1,16 +1,24 @@
-"""Issuing: numbering a draft, freezing its mentions, issuing a batch in one transaction."""
+"""Issuing: numbering drafts, freezing their mentions, issuing a batch in one transaction.
 
+A batch is issued in bulk (`_issue`): what its titres share is read once, the numbers taken
+at once, the titres written in a few statements. A single titre (a correction) goes the same
+way, as a batch of one.
+"""
+
+import copy
 import datetime
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Sum
+from django.db.models import Case, F, Max, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import titre_selectors
 from billing.models import (
     CHARGING_KINDS,
+    AllocationRun,
     BatchState,
     RevenueTitle,
     RunKind,
@@ -20,16 +28,19 @@ from billing.models import (
     TitreState,
 )
 from billing.money import ZERO, format_euros
-from billing.services.runs import run_lock
+from billing.services.runs import runs_lock
 from billing.services.titres.common import (
     BATCH,
+    BULK,
     TITRE,
     check_issue_date,
-    draft_or_error,
     next_number,
+    next_numbers,
     queue_batch,
     settings_required,
 )
+from ligeris.lib.audit import log_updated
+from ligeris.lib.services import validate_in_bulk
 from partners.models import Partner
 
 
@@ -46,11 +57,9 @@ def party_snapshot(partner: Partner) -> dict:
     }
 
 
-def _snapshot(titre: RevenueTitle, settings: TitreSettings) -> dict:
-    """Every mention of the titre, frozen as issued: the PDF is rendered from this alone."""
-    consortium = titre.consortium
+def _mentions(consortium, settings: TitreSettings) -> dict:
+    """The mentions every titre of one issue shares, read once."""
     convention = consortium.conventions.order_by("-signed_on").first()
-    original = titre.original
     return {
         "consortium": {"name": consortium.name, "short_name": consortium.short_name},
         "issuer": party_snapshot(consortium.coordinator),
@@ -59,14 +68,11 @@ def _snapshot(titre: RevenueTitle, settings: TitreSettings) -> dict:
             "first_names": settings.signatory_first_names,
             "role": settings.signatory_role,
         },
-        "debtor": party_snapshot(titre.debtor),
-        "tenant": {"code": titre.tenant.code, "name": titre.tenant.name} if titre.tenant else None,
         "legal": {
             "convention": convention.title if convention else "",
             "convention_signed_on": convention.signed_on.isoformat() if convention else "",
             "article": "7",
             "deliberation": settings.approving_deliberation,
-            "grid_year": titre.fiscal_year.year,
         },
         "imputation": {
             "chapter": settings.imputation_chapter,
@@ -80,7 +86,23 @@ def _snapshot(titre: RevenueTitle, settings: TitreSettings) -> dict:
             "bic": settings.bic,
         },
         "court": {"name": settings.court, "address": settings.court_address},
-        "batch_number": titre.batch.number,
+    }
+
+
+def _snapshot(titre: RevenueTitle, mentions: dict, batch: TitreBatch) -> dict:
+    """Every mention of the titre, frozen as issued: the PDF is rendered from this alone."""
+    original = titre.original
+    return {
+        "consortium": mentions["consortium"],
+        "issuer": mentions["issuer"],
+        "signatory": mentions["signatory"],
+        "debtor": party_snapshot(titre.debtor),
+        "tenant": {"code": titre.tenant.code, "name": titre.tenant.name} if titre.tenant else None,
+        "legal": {**mentions["legal"], "grid_year": titre.fiscal_year.year},
+        "imputation": mentions["imputation"],
+        "payment": mentions["payment"],
+        "court": mentions["court"],
+        "batch_number": batch.number,
         "original": (
             {
                 "reference": original.reference,
@@ -93,58 +115,73 @@ def _snapshot(titre: RevenueTitle, settings: TitreSettings) -> dict:
     }
 
 
-def _check_correction(titre: RevenueTitle) -> dict:
-    """A correction never takes a titre below zero, nor a line below zero; the original is
-    locked while checking. Returns what the correction settles: what the debtor has paid, what
-    remains due, and the trop-perçu it makes, to be refunded by mandat."""
-    original = RevenueTitle.objects.select_for_update().get(pk=titre.original_id)
-    if original.state != TitreState.ISSUED or original.kind not in CHARGING_KINDS:
-        raise ValidationError(_("Seul un titre émis de paiement peut être annulé ou réduit."))
-    before = titre_selectors.balance_of(original)
-    if titre.total > before.net:
-        raise ValidationError(
-            _("Le titre n° %(reference)s n'a plus que %(remaining)s à annuler ou réduire.")
-            % {"reference": original.reference, "remaining": format_euros(before.net)}
-        )
-    held = dict(
-        TitreLine.objects.filter(reduces__titre=original, titre__state=TitreState.ISSUED)
+def _check_corrections(titres: list[RevenueTitle]) -> dict[int, dict]:
+    """A correction never takes a titre below zero, nor a line below zero; the originals are
+    locked while checking. Returns, by correction, what it settles: what the debtor has paid,
+    what remains due, and the trop-perçu it makes, to be refunded by mandat. The corrections
+    are taken in their order, each after those before it (as if issued one by one)."""
+    corrections = [titre for titre in titres if titre.original_id]
+    if not corrections:
+        return {}
+    original_ids = {titre.original_id for titre in corrections}
+    list(RevenueTitle.objects.select_for_update().filter(pk__in=original_ids).order_by("pk"))
+    originals = titre_selectors.balances_of(original_ids)
+    held = defaultdict(
+        lambda: ZERO,
+        TitreLine.objects.filter(reduces__titre__in=original_ids, titre__state=TitreState.ISSUED)
         .values("reduces")
         .annotate(total=Sum("amount"))
-        .values_list("reduces", "total")
+        .values_list("reduces", "total"),
     )
-    for line in titre.lines.select_related("reduces"):
-        reduced = line.reduces
-        if reduced is None or reduced.titre_id != original.pk:
+    lines = defaultdict(list)
+    for line in TitreLine.objects.filter(titre__in=corrections).select_related("reduces"):
+        lines[line.titre_id].append(line)
+    corrected = defaultdict(lambda: ZERO)  # by the corrections before, in this issue
+    settlements = {}
+    for titre in corrections:
+        original = originals[titre.original_id]
+        if original.state != TitreState.ISSUED or original.kind not in CHARGING_KINDS:
+            raise ValidationError(_("Seul un titre émis de paiement peut être annulé ou réduit."))
+        net = original.net - corrected[original.pk]
+        if titre.total > net:
             raise ValidationError(
-                _("Chaque ligne d'une correction réduit une ligne du titre corrigé.")
+                _("Le titre n° %(reference)s n'a plus que %(remaining)s à annuler ou réduire.")
+                % {"reference": original.reference, "remaining": format_euros(net)}
             )
-        left = reduced.amount - (held.get(reduced.pk) or ZERO)
-        if line.amount > left:
-            raise ValidationError(
-                _(
-                    "La ligne « %(line)s » du titre n° %(reference)s n'a plus que %(left)s à réduire."
+        for line in lines[titre.pk]:
+            reduced = line.reduces
+            if reduced is None or reduced.titre_id != original.pk:
+                raise ValidationError(
+                    _("Chaque ligne d'une correction réduit une ligne du titre corrigé.")
                 )
-                % {
-                    "line": reduced.label,
-                    "reference": original.reference,
-                    "left": format_euros(left),
-                }
-            )
-    paid = before.paid - before.refunded
-    after = before.net - titre.total
-    refund = max(paid - after, ZERO) - max(paid - before.net, ZERO)
-    return {
-        "paid": str(paid),
-        "net_after": str(after),
-        "still_due": str(max(after - paid, ZERO)),
-        "refund": str(refund),
-    }
+            left = reduced.amount - held[reduced.pk]
+            if line.amount > left:
+                raise ValidationError(
+                    _(
+                        "La ligne « %(line)s » du titre n° %(reference)s n'a plus que "
+                        "%(left)s à réduire."
+                    )
+                    % {
+                        "line": reduced.label,
+                        "reference": original.reference,
+                        "left": format_euros(left),
+                    }
+                )
+            held[reduced.pk] += line.amount
+        paid = original.paid - original.refunded
+        after = net - titre.total
+        refund = max(paid - after, ZERO) - max(paid - net, ZERO)
+        settlements[titre.pk] = {
+            "paid": str(paid),
+            "net_after": str(after),
+            "still_due": str(max(after - paid, ZERO)),
+            "refund": str(refund),
+        }
+        corrected[original.pk] += titre.total
+    return settlements
 
 
-@transaction.atomic
-def titre_issue(*, titre: RevenueTitle, user=None) -> RevenueTitle:
-    """Number the draft, freeze its mentions and make it final, on its batch's date."""
-    titre = draft_or_error(titre)
+def _check_decided(titre: RevenueTitle) -> None:
     if titre.state == TitreState.WAIVED:
         raise ValidationError(
             _("Ce titre n'est pas mis en recouvrement : décidez d'abord de l'émettre.")
@@ -153,14 +190,60 @@ def titre_issue(*, titre: RevenueTitle, user=None) -> RevenueTitle:
         raise ValidationError(
             _("Ce titre est inférieur au seuil de recouvrement : décidez d'abord de l'émettre.")
         )
-    settings = settings_required(titre.consortium)
-    issued_on = titre.batch.issue_date
+
+
+ISSUED_FIELDS = [
+    "state",
+    "exercise",
+    "number",
+    "issued_on",
+    "due_on",
+    "issued_at",
+    "issued_by",
+    "snapshot",
+]
+
+
+def _write_issued(titres: list[RevenueTitle]) -> None:
+    """The issued titres in one UPDATE per thousand, each row at once (issued iff numbered).
+
+    What they share is one value; the number and the snapshot are matched by primary key (a
+    CASE of one branch per titre: `bulk_update()` would make one for each of the 8 columns).
+    """
+    first = titres[0]
+    for start in range(0, len(titres), BULK):
+        chunk = titres[start : start + BULK]
+        by_pk = {
+            name: Case(
+                *(When(pk=titre.pk, then=Value(getattr(titre, name), field)) for titre in chunk),
+                output_field=field,
+            )
+            for name in ("number", "snapshot", "due_on")
+            for field in [RevenueTitle._meta.get_field(name)]
+        }
+        RevenueTitle.objects.filter(pk__in=[titre.pk for titre in chunk]).update(
+            state=first.state,
+            exercise=first.exercise,
+            issued_on=first.issued_on,
+            issued_at=first.issued_at,
+            issued_by=first.issued_by,
+            **by_pk,
+        )
+
+
+def _issue(titres: list[RevenueTitle], batch: TitreBatch, user) -> list[RevenueTitle]:
+    """Number the drafts (locked, in this order), freeze their mentions and make them final,
+    on the batch's date: the settings, the mentions and the runs are read once, the numbers
+    taken at once under the sequence's lock, the titres written in bulk."""
+    consortium = batch.fiscal_year.consortium
+    settings = settings_required(consortium)
+    issued_on = batch.issue_date
     check_issue_date(issued_on)
     year = issued_on.year
-    number = next_number(titre.consortium, year, TITRE)
+    numbers = next_numbers(consortium, year, TITRE, len(titres))
     # Numbers and dates run together: nothing is issued before a titre already numbered.
     latest = RevenueTitle.objects.filter(
-        consortium=titre.consortium, exercise=year, state=TitreState.ISSUED
+        consortium=consortium, exercise=year, state=TitreState.ISSUED
     ).aggregate(latest=Max("issued_on"))["latest"]
     if latest and issued_on < latest:
         raise ValidationError(
@@ -170,36 +253,67 @@ def titre_issue(*, titre: RevenueTitle, user=None) -> RevenueTitle:
             )
             % {"year": year, "latest": latest.strftime("%d/%m/%Y")}
         )
-    settlement = _check_correction(titre) if titre.original_id else None
-    titre.state = TitreState.ISSUED
-    titre.exercise = year
-    titre.number = number
-    titre.issued_on = issued_on
-    titre.due_on = (
-        issued_on + datetime.timedelta(days=settings.payment_days)
-        if titre.kind in CHARGING_KINDS
-        else issued_on
+    settlements = _check_corrections(titres)
+    mentions = _mentions(consortium, settings)
+    issued_at = timezone.now()
+    drafts = []
+    for titre, number in zip(titres, numbers, strict=True):
+        drafts.append(copy.copy(titre))  # as it was, for the audit trail
+        titre.state = TitreState.ISSUED
+        titre.exercise = year
+        titre.number = number
+        titre.issued_on = issued_on
+        titre.due_on = (
+            issued_on + datetime.timedelta(days=settings.payment_days)
+            if titre.kind in CHARGING_KINDS
+            else issued_on
+        )
+        titre.issued_at = issued_at
+        titre.issued_by = user
+        titre.snapshot = _snapshot(titre, mentions, batch)
+        if titre.pk in settlements:
+            titre.snapshot["settlement"] = settlements[titre.pk]
+        validate_in_bulk(titre)
+    _write_issued(titres)
+    log_updated(zip(drafts, titres, strict=True), ISSUED_FIELDS)
+    runs = {titre.run_id for titre in titres if titre.run_id}
+    runs = AllocationRun.objects.filter(pk__in=runs).exclude(kind=RunKind.ACTUAL)
+    runs_lock(run_ids=runs.values_list("pk", flat=True))
+    return titres
+
+
+def _drafts_to_issue(titres) -> list[RevenueTitle]:
+    """The drafts locked, with what their snapshots print."""
+    return list(
+        titres.select_for_update(of=("self",)).select_related(
+            "debtor", "tenant", "fiscal_year", "original"
+        )
     )
-    titre.issued_at = timezone.now()
-    titre.issued_by = user
-    titre.snapshot = _snapshot(titre, settings)
-    if settlement is not None:
-        titre.snapshot["settlement"] = settlement
-    titre.full_clean()
-    titre.save()
-    if titre.run_id and titre.run.kind != RunKind.ACTUAL:
-        run_lock(run=titre.run)
-    return titre
+
+
+@transaction.atomic
+def titre_issue(*, titre: RevenueTitle, user=None) -> RevenueTitle:
+    """Number the draft, freeze its mentions and make it final, on its batch's date."""
+    locked = _drafts_to_issue(RevenueTitle.objects.filter(pk=titre.pk))
+    if not locked or locked[0].state == TitreState.ISSUED:
+        raise ValidationError(_("Ce titre est déjà émis."))
+    titre = locked[0]
+    _check_decided(titre)
+    batch = TitreBatch.objects.select_related("fiscal_year__consortium").get(pk=titre.batch_id)
+    return _issue([titre], batch, user)[0]
 
 
 @transaction.atomic
 def batch_issue(*, batch: TitreBatch, user=None) -> TitreBatch:
-    """Issue every draft of the batch in one transaction, then render and e-mail after commit."""
+    """Issue every draft of the batch in one transaction, then render and e-mail after commit.
+
+    A few dozen queries whatever the batch's size: each titre is numbered, frozen and written
+    with the others (`_issue`)."""
     batch = TitreBatch.objects.select_for_update().select_related("fiscal_year").get(pk=batch.pk)
     if not batch.is_draft:
         raise ValidationError(_("Ce bordereau est déjà émis."))
     check_issue_date(batch.issue_date)
-    drafts = list(
+    drafts = _drafts_to_issue(
         titre_selectors.open_drafts(batch).order_by(
             "debtor__name", F("tenant__code").asc(nulls_last=True), "pk"
         )
@@ -221,8 +335,7 @@ def batch_issue(*, batch: TitreBatch, user=None) -> TitreBatch:
     batch.issued_at = timezone.now()
     batch.issued_by = user
     batch.save(update_fields=["number", "state", "issued_at", "issued_by"])
-    for titre in drafts:
-        titre_issue(titre=titre, user=user)
+    _issue(drafts, batch, user)
     queue_batch(batch)
     return batch
 

@@ -19,7 +19,7 @@ from billing.models import (
     TitreState,
 )
 from billing.services.titres.common import check_issue_date, draft_batch, settings_required
-from billing.services.titres.plans import write_plan
+from billing.services.titres.plans import write_plans
 
 
 def trueup_runs(fiscal_year: FiscalYear):
@@ -51,10 +51,11 @@ def drafts_from_trueup(
         RevenueTitle.objects.filter(fiscal_year=fiscal_year, run__kind=RunKind.ACTUAL)
         .exclude(state=TitreState.WAIVED)
         .select_related("run")
+        .defer("run__inputs")
         .first()
     )
     carried = Carryover.objects.filter(fiscal_year=fiscal_year, run__kind=RunKind.ACTUAL)
-    earlier = earlier or carried.select_related("run").first()
+    earlier = earlier or carried.select_related("run").defer("run__inputs").first()
     if earlier is not None:
         raise ValidationError(
             _(
@@ -66,17 +67,13 @@ def drafts_from_trueup(
     plans = titre_plan.trueup_plans(billed, actual, net=settings.one_net_titre_per_debtor)
     batch = draft_batch(fiscal_year, issue_date, user)
     purpose = _("régularisation %(year)s") % {"year": fiscal_year.year}
-    notes = []
-    for plan in plans:
-        _titres, said = write_plan(
-            plan,
-            batch=batch,
-            run=actual,
-            charging_kind=TitreKind.ADDITIONAL,
-            threshold=settings.recovery_threshold,
-            reason=_("Régularisation %(year)s sur les coûts constatés")
-            % {"year": fiscal_year.year},
-            purpose=purpose,
-        )
-        notes.extend(said)
+    notes = write_plans(
+        plans,
+        batch=batch,
+        run=actual,
+        charging_kind=TitreKind.ADDITIONAL,
+        threshold=settings.recovery_threshold,
+        reason=_("Régularisation %(year)s sur les coûts constatés") % {"year": fiscal_year.year},
+        purpose=purpose,
+    )
     return batch, notes
