@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0010_pool_category_termination'),
+        ('billing', '0011_numbering_by_batch'),
     ]
 
     operations = [
