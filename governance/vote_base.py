@@ -10,7 +10,7 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -36,16 +36,49 @@ def _open_on(day: datetime.date) -> Q:
     return Q(opened_on__lte=day) & (Q(closed_on__isnull=True) | Q(closed_on__gt=day))
 
 
-def _tenants_of_body(body: Body, day: datetime.date) -> QuerySet[Tenant]:
-    seated = body.seats.filter(is_active=True).values("partner_id")
-    held_by_seated = Holding.objects.filter(partner_id__in=seated).values("tenant_id")
-    voting = Holding.objects.filter(voting_holder(day, "partner__")).values("tenant_id")
-    return (
-        Tenant.objects.filter(_open_on(day), consortium=body.consortium_id)
-        .filter(pk__in=held_by_seated)
-        .filter(pk__in=voting)
-        .order_by("code")
+def _votes(status: str, member_until: datetime.date | None, day: datetime.date) -> bool:
+    """`voting_holder` for one partner's values."""
+    if status in VOTING_STATUSES:
+        return True
+    left = status in (PartnerStatus.WITHDRAWN, PartnerStatus.EXCLUDED)
+    return left and member_until is not None and member_until > day
+
+
+def _base_of(body: Body, day: datetime.date) -> tuple[dict, dict]:
+    """(deployed_on by tenant pk, voting holders by tenant pk) of the tenants that vote.
+
+    Two flat queries, joined in Python: nested IN subqueries on the tenants let PostgreSQL,
+    with tables just filled (no statistics yet), pick a plan that ran for minutes.
+    """
+    seated = set(body.seats.filter(is_active=True).values_list("partner_id", flat=True))
+    holdings = (
+        Holding.objects.filter(tenant__consortium=body.consortium_id, tenant__opened_on__lte=day)
+        .filter(Q(tenant__closed_on__isnull=True) | Q(tenant__closed_on__gt=day))
+        .values_list(
+            "tenant_id",
+            "tenant__deployed_on",
+            "partner_id",
+            "partner__status",
+            "partner__member_until",
+        )
     )
+    deployed, holders, has_seat = {}, {}, set()
+    for tenant_id, deployed_on, partner_id, status, member_until in holdings:
+        deployed[tenant_id] = deployed_on
+        if partner_id in seated:
+            has_seat.add(tenant_id)
+        if _votes(status, member_until, day):
+            holders.setdefault(tenant_id, set()).add(partner_id)
+    voting = has_seat & holders.keys()
+    return (
+        {pk: deployed[pk] for pk in voting},
+        {pk: frozenset(holders[pk]) for pk in voting},
+    )
+
+
+def _tenants(body: Body, day: datetime.date, pks) -> list[Tenant]:
+    tenants = Tenant.objects.filter(_open_on(day), consortium=body.consortium_id).order_by("code")
+    return [tenant for tenant in tenants if tenant.pk in pks]
 
 
 def tenants_of_body(body: Body, day: datetime.date) -> list[Tenant]:
@@ -54,7 +87,8 @@ def tenants_of_body(body: Body, day: datetime.date) -> list[Tenant]:
     A tenant votes only while at least one of its holders is a member (or withdrawing): one
     held only by candidates, withdrawn or excluded partners leaves every vote base.
     """
-    return list(_tenants_of_body(body, day))
+    deployed, _holders = _base_of(body, day)
+    return _tenants(body, day, deployed)
 
 
 @dataclass(frozen=True)
@@ -138,24 +172,15 @@ class _Presence:
 class VoteBase:
     """A meeting's tenants, their voting holders and who is present, keyed for lookups.
 
-    The quorum needs only ids, read without a model instance (3 queries); the voters of a
-    decision need the tenants and seats as rows, read once on first use (2 more).
+    The quorum needs only ids and dates, read without a model instance (3 flat queries); the
+    voters of a decision need the tenants and seats as rows, read once on first use (2 more).
     """
 
     def __init__(self, meeting: Meeting):
         self.meeting = meeting
         self.body = body = meeting.body
         self.day = day = timezone.localdate(meeting.starts_at)
-        self._tenants = _tenants_of_body(body, day)
-        self.deployed = dict(self._tenants.values_list("pk", "deployed_on"))
-        holders: dict[int, set[int]] = {}
-        holdings = Holding.objects.filter(
-            voting_holder(day, "partner__"), tenant__consortium=body.consortium_id
-        ).values_list("tenant_id", "partner_id")
-        for tenant_id, partner_id in holdings:
-            if tenant_id in self.deployed:
-                holders.setdefault(tenant_id, set()).add(partner_id)
-        self.holders = {pk: frozenset(ids) for pk, ids in holders.items()}
+        self.deployed, self.holders = _base_of(body, day)
         rows = (
             meeting.attendances.filter(
                 status__in=(AttendanceStatus.PRESENT, AttendanceStatus.PROXY)
@@ -182,7 +207,7 @@ class VoteBase:
 
     @cached_property
     def tenants(self) -> list[Tenant]:
-        return list(self._tenants)
+        return _tenants(self.body, self.day, self.deployed)
 
     @cached_property
     def voices(self) -> list[Voice]:
