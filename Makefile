@@ -52,3 +52,5 @@ bench: install
 	$(PY) bench/titres.py
 	$(PY) bench/hostile_imports.py
 	$(PY) bench/pes.py
+	scripts/bench-deps
+	$(PY) bench/titre_engines.py
