@@ -15,7 +15,7 @@ from django.utils import translation
 from billing.models import RevenueTitle
 from billing.titre_typst import labels, pdf_title, titre_data
 from ligeris.lib import pdf_split
-from ligeris.lib.typst import PDFA_3B, compile_pdf
+from ligeris.lib.typst import PDFA_3B, compile_pdf, printable
 
 TEMPLATE = Path(__file__).resolve().parent / "typst" / "titre.typ"
 #: Every PDF is PDF/A-3b now; the name stays for the callers that asked for it.
@@ -51,7 +51,7 @@ def render_titres(
     if len(titres) == 1:
         return {titres[0].pk: pdf}  # already titled after its titre
     with translation.override("fr"):
-        titles = [pdf_title(t) for t in titres]
+        titles = [printable(pdf_title(t)) for t in titres]  # as the template prints them
     parts = pdf_split.split(pdf, [page - 1 for page in starts], titles)
     return dict(zip((t.pk for t in titres), parts, strict=True))
 

@@ -414,6 +414,9 @@ HOSTILE = (
 def test_a_hostile_debtor_name_is_printed_literally(world, billing_year, titre_settings):
     world.partner_a.name = HOSTILE
     world.partner_a.save(update_fields=["name"])
+    # Characters the shipped fonts lack: transliterated, since PDF/A forbids a missing glyph.
+    world.partner_b.name = "Syndicat d’€uro 中文 «Œuvre»\x07"
+    world.partner_b.save(update_fields=["name"])
     issued = issue_budget_batch(billing_year)
     hostile = [t for t in issued if t.debtor_id == world.partner_a.pk]
     assert hostile
@@ -429,3 +432,8 @@ def test_a_hostile_debtor_name_is_printed_literally(world, billing_year, titre_s
         assert titre.snapshot["debtor"]["name"] == HOSTILE
     for titre in issued:
         assert titre.reference in text_of(pdfs[titre.pk])
+        if titre.debtor_id == world.partner_b.pk:
+            assert "Syndicat d’€uro ZhongWen «Œuvre»" in text_of(pdfs[titre.pk])
+            title = pdf_title(titre).replace("中文", "ZhongWen").removesuffix("\x07")
+            assert typst_lib.printable(pdf_title(titre)) == title
+            assert_pdfa_3b(pdfs[titre.pk], title)

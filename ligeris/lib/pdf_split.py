@@ -18,6 +18,7 @@ _LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+0\s+R)")
 _KIDS = re.compile(rb"/Kids\s*\[([^\]]*)\]")
 _TITLE = re.compile(rb"/Title\s*(<[0-9A-Fa-f\s]*>|\((?:\\.|[^\\)])*\))")
 _XMP_TITLE = re.compile(r"(<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">).*?(</rdf:li>)", re.S)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XMP_PAGES = re.compile(r"(<xmpTPg:NPages>)\d+(</xmpTPg:NPages>)")
 
 
@@ -82,6 +83,7 @@ def _pdf_text(text: str) -> bytes:
 
 def _packet(xmp: str, title: str, pages: int) -> bytes:
     """The XMP packet with the part's title and page count."""
+    title = _NOT_XML.sub("", title)  # XML 1.0 has no control characters, even escaped
     xmp = _XMP_TITLE.sub(lambda m: m.group(1) + escape(title) + m.group(2), xmp, count=1)
     return _XMP_PAGES.sub(lambda m: f"{m.group(1)}{pages}{m.group(2)}", xmp).encode("utf-8")
 

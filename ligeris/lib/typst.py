@@ -10,10 +10,13 @@ PDF looks the same on every machine.
 import functools
 import json
 import threading
+import unicodedata
 from pathlib import Path
 
 import typst
+from anyascii import anyascii
 from django.conf import settings
+from fontTools.ttLib import TTFont
 
 #: Every stored PDF is an archival one (PDF/A-3b: fonts embedded, sRGB output intent, XMP).
 PDFA_3B = "a-3b"
@@ -38,6 +41,42 @@ def compiler(template: Path) -> typst.Compiler:
     )
 
 
+@functools.cache
+def _covered() -> frozenset[int]:
+    """The characters every shipped font draws."""
+    maps = [set(TTFont(font.path).getBestCmap()) for font in _fonts().fonts()]
+    return frozenset(set.intersection(*maps))
+
+
+def _printable_char(c: str, covered: frozenset[int]) -> str:
+    if ord(c) in covered or c == "\n":
+        return c
+    if c.isspace():
+        return " "
+    if unicodedata.category(c).startswith("C"):  # controls, format marks: nothing to draw
+        return ""
+    return "".join(a for a in anyascii(c) if ord(a) in covered) or "?"
+
+
+def _printable_text(text: str) -> str:
+    covered = _covered()
+    if all(ord(c) in covered for c in text):
+        return text
+    return "".join(_printable_char(c, covered) for c in text)
+
+
+def printable(value):
+    """`value` with every character the fonts lack transliterated (中文 → ZhongWen): PDF/A
+    forbids a missing glyph, and Typst refuses to write one rather than draw an empty box."""
+    if isinstance(value, str):
+        return _printable_text(value)
+    if isinstance(value, dict):
+        return {key: printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [printable(item) for item in value]
+    return value
+
+
 #: A compiler keeps the inputs of its last compile, which a query reads: one compile at a time.
 _LOCK = threading.Lock()
 
@@ -52,7 +91,7 @@ def compile_pdf(
     with _LOCK:
         pdf = typst_compiler.compile(
             format="pdf",
-            sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+            sys_inputs={"data": json.dumps(printable(data), ensure_ascii=False)},
             pdf_standards=[standard],
             pdf_tags=False,
         )
