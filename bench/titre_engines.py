@@ -21,6 +21,7 @@ the small run. Engines:
 """
 
 import argparse
+import ast
 import json
 import os
 import platform
@@ -201,33 +202,47 @@ def measure(engine: str, n: int, work: Path, var_dir: str, pks: list[int]) -> di
 
 
 def run(pairs, engines) -> list[dict]:
+    """Every measurement, each engine's sizes alternated A B A B."""
     work = Path(tempfile.mkdtemp(prefix="ligeris-engines-"))
     setup = prepare(work, max(max(p) for p in pairs))
     if "libreoffice" in engines:  # its first start builds the user profile: not measured
         measure("libreoffice", 1, work, setup["var_dir"], setup["pks"])
-    rows = []
+    results = []
     for small, large in pairs:
         for engine in engines:
-            runs = {small: [], large: []}
-            for _rep in range(2):  # A B A B
+            for _rep in range(2):
                 for n in (small, large):
-                    result = measure(engine, n, work, setup["var_dir"], setup["pks"])
-                    runs[n].append(result["cpu"])
-                    print(result, file=sys.stderr)
-            cpu_small = sum(runs[small]) / 2
-            cpu_large = sum(runs[large]) / 2
+                    results.append(measure(engine, n, work, setup["var_dir"], setup["pks"]))
+                    print(results[-1], file=sys.stderr)
+    shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def summarise(results: list[dict], pairs) -> list[dict]:
+    """Per engine and pair of sizes: mean CPU of each size, cost per titre, start-up."""
+    rows = []
+    for small, large in pairs:
+        for engine in ENGINES:
+            cpu = {
+                n: [r["cpu"] for r in results if r["engine"] == engine and r["n"] == n]
+                for n in (small, large)
+            }
+            if not cpu[small] or not cpu[large]:
+                continue
+            cpu_small = sum(cpu[small]) / len(cpu[small])
+            cpu_large = sum(cpu[large]) / len(cpu[large])
             per_titre = (cpu_large - cpu_small) / (large - small)
             rows.append(
                 {
                     "engine": engine,
                     "pair": (small, large),
+                    "runs": min(len(cpu[small]), len(cpu[large])),
                     "cpu_small": cpu_small,
                     "cpu_large": cpu_large,
                     "per_titre": per_titre,
                     "startup": cpu_small - small * per_titre,
                 }
             )
-    shutil.rmtree(work, ignore_errors=True)
     return rows
 
 
@@ -249,15 +264,16 @@ def tables(rows: list[dict]) -> str:
         f"Typst {typst.__version__}, WeasyPrint {weasyprint.__version__}, "
         f"{' '.join(office)}, ReportLab {reportlab_version}, on {platform.machine()} "
         f"with {os.cpu_count()} CPUs. CPU time of whole processes (user + system), "
-        "mean of two runs per size, alternated. Five lines per titre, one page each.",
+        "mean of the runs of each size, alternated. Five lines per titre, one page each.",
         "",
-        "| Engine | Sizes | CPU small | CPU large | Per titre | Start-up |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| Engine | Sizes | Runs each | CPU small | CPU large | Per titre | Start-up |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         small, large = row["pair"]
         out.append(
-            f"| {LABELS[row['engine']]} | {small} / {large} | {row['cpu_small']:.2f} s | "
+            f"| {LABELS[row['engine']]} | {small} / {large} | {row['runs']} | "
+            f"{row['cpu_small']:.2f} s | "
             f"{row['cpu_large']:.2f} s | {row['per_titre'] * 1000:.1f} ms | "
             f"{row['startup']:.2f} s |"
         )
@@ -291,13 +307,27 @@ def main() -> None:
     parser.add_argument("--pairs", default=",".join(f"{a}:{b}" for a, b in PAIRS))
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument(
+        "--from-log",
+        nargs="*",
+        help="summarise the measurements printed by earlier runs (their stderr) instead",
+    )
     args = parser.parse_args()
     pairs = tuple(tuple(int(n) for n in pair.split(":")) for pair in args.pairs.split(","))
     engines = tuple(args.engines.split(","))
     if "libreoffice" in engines and not shutil.which("soffice"):
         sys.exit("soffice is missing: run scripts/bench-deps (as root) first")
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    result = tables(run(pairs, engines))
+    if args.from_log:
+        results = [
+            ast.literal_eval(line)
+            for log in args.from_log
+            for line in Path(log).read_text().splitlines()
+            if line.startswith("{'engine'")
+        ]
+    else:
+        results = run(pairs, engines)
+    result = tables(summarise(results, pairs))
     print(result)
     text = PERFORMANCE.read_text(encoding="utf-8")
     if not args.no_write and BEGIN in text and END in text:
