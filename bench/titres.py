@@ -38,7 +38,7 @@ import django  # noqa: E402
 
 django.setup()
 
-import weasyprint  # noqa: E402
+import typst  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -249,7 +249,7 @@ def measure(mode: str, titres: list[RevenueTitle]) -> dict:
         os.close(read)
         try:
             os.sched_setaffinity(0, {CPU})
-            render_titres(titres[:1])  # warm-up: fonts, stylesheets, Pango
+            render_titres(titres[:1])  # warm-up: fonts, the compiler
             _reset_peak()
             baseline = _status_kib("VmRSS")
             wall, cpu = time.perf_counter(), time.process_time()
@@ -319,7 +319,7 @@ def run(sizes: tuple[int, ...]) -> list[dict]:
 def tables(rows: list[dict]) -> str:
     out = [
         f"Last run: {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
-        f"WeasyPrint {weasyprint.__version__}, on {platform.machine()}, one CPU "
+        f"Typst {typst.__version__}, on {platform.machine()}, one CPU "
         f"(`sched_setaffinity`) of {os.cpu_count()}. Five lines per titre, one page each.",
         "",
         "| Titres | Mode | Renders | Total | Per titre | CPU per titre | Peak memory |",

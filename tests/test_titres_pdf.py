@@ -10,8 +10,10 @@ import hashlib
 import io
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 from pypdf import PdfReader
 
@@ -28,6 +30,8 @@ from billing.models import (
 )
 from billing.services import costs, runs, titres
 from billing.titre_pdf import PDFA, render_titre, render_titres
+from billing.titre_typst import pdf_title
+from ligeris.lib import typst as typst_lib
 
 ISSUE_DATE = datetime.date(2026, 1, 20)
 SIGNATORY = {
@@ -313,37 +317,61 @@ def _fonts(pdf: bytes) -> list[tuple[str, bool]]:
 
 def test_the_pdf_embeds_the_projects_fonts_only(issued):
     fonts = _fonts(render_titre(issued[0]))
-    # Subsets of the @font-face family of static/css/titre.css (a system font has its own name).
+    # Subsets of static/fonts' Liberation Sans, regular and bold, embedded.
     assert {re.sub(r"^/[A-Z]{6}\+", "", name) for name, _e in fonts} == {
-        "Ligeris-Titre",
-        "Ligeris-Titre-Bold",
+        "LiberationSans",
+        "LiberationSans-Bold",
     }
     assert all(embedded for _name, embedded in fonts)
+    # Typst knows no other font: neither the system's nor its own (a fallback would show here).
+    shipped = Path(settings.BASE_DIR) / "static" / "fonts"
+    known = typst_lib._fonts().fonts()
+    assert {Path(font.path).parent for font in known} == {shipped}
+    assert {font.family for font in known} == {"Liberation Sans"}
 
 
-def test_the_pdfa_variant_is_pdfa_3b(issued):
-    pdfs = render_titres(issued[:2], variant=PDFA)
-    for titre in issued[:2]:
-        reader = PdfReader(io.BytesIO(pdfs[titre.pk]))
-        descriptions = reader.xmp_metadata.rdf_root.getElementsByTagNameNS(
-            "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "Description"
-        )
+def assert_pdfa_3b(pdf: bytes, title: str) -> PdfReader:
+    """PDF/A-3b claimed in the XMP, the sRGB output intent, fonts embedded, `title` as title in
+    both the information dictionary and the XMP, one page count that agrees."""
+    reader = PdfReader(io.BytesIO(pdf))
+    descriptions = reader.xmp_metadata.rdf_root.getElementsByTagNameNS(
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "Description"
+    )
+    ids = {
+        (d.getAttributeNS(PDFAID, "part"), d.getAttributeNS(PDFAID, "conformance"))
+        for d in descriptions
+        if d.hasAttributeNS(PDFAID, "part")
+    }
+    xmp = reader.xmp_metadata.rdf_root.toxml()
+    if not ids:  # Typst writes the identification as elements
         ids = {
-            (d.getAttributeNS(PDFAID, "part"), d.getAttributeNS(PDFAID, "conformance"))
-            for d in descriptions
-            if d.hasAttributeNS(PDFAID, "part")
+            (
+                re.search(r"<pdfaid:part>(\d)</pdfaid:part>", xmp).group(1),
+                re.search(r"<pdfaid:conformance>(\w)</pdfaid:conformance>", xmp).group(1),
+            )
         }
-        assert ids == {("3", "B")}
-        intents = reader.trailer["/Root"]["/OutputIntents"]
-        assert intents[0].get_object()["/S"] == "/GTS_PDFA1"
-        assert all(embedded for _name, embedded in _fonts(pdfs[titre.pk]))
+    assert ids == {("3", "B")}
+    intents = reader.trailer["/Root"]["/OutputIntents"]
+    assert intents[0].get_object()["/S"] == "/GTS_PDFA1"
+    assert intents[0].get_object()["/DestOutputProfile"].get_object().get_data()[36:40] == b"acsp"
+    assert len(reader.trailer["/ID"]) == 2
+    assert all(embedded for _name, embedded in _fonts(pdf))
+    assert reader.metadata.title == title
+    assert reader.xmp_metadata.dc_title == {"x-default": title}
+    assert f"<xmpTPg:NPages>{len(reader.pages)}</xmpTPg:NPages>" in xmp
+    return reader
+
+
+def test_every_pdf_is_pdfa_3b_and_titled_after_its_titre(issued):
+    pdfs = render_titres(issued)  # one compile, split: each part keeps PDF/A and its own title
+    assert len(set(pdfs.values())) == len(issued)
+    for titre in issued:
+        title = f"Titre annuel (terme à échoir) n° {titre.reference} — {titre.debtor.name}"
+        assert_pdfa_3b(pdfs[titre.pk], title)
         assert titre.reference in text_of(pdfs[titre.pk])
-        assert reader.metadata.title.startswith(
-            f"Titre annuel (terme à échoir) n° {titre.reference}"
-        )
-    # The ordinary PDF does not claim PDF/A.
-    plain = PdfReader(io.BytesIO(render_titre(issued[0])))
-    assert plain.xmp_metadata is None or PDFAID not in plain.xmp_metadata.rdf_root.toxml()
+    # Alone, or asked for the archival variant by name (the download button): the same.
+    assert_pdfa_3b(render_titre(issued[0]), pdf_title(issued[0]))
+    assert_pdfa_3b(render_titre(issued[0], variant=PDFA), pdf_title(issued[0]))
 
 
 def test_the_stored_pdf_and_its_sha256(issued):
@@ -357,19 +385,55 @@ def test_the_stored_pdf_and_its_sha256(issued):
         assert document.sha256 == hashlib.sha256(pdf).hexdigest()
         assert document.size == len(pdf)
         assert titre.reference in text_of(pdf)
+        assert_pdfa_3b(pdf, pdf_title(titre))
 
 
 def test_the_pdf_is_french_whatever_the_active_language(issued, monkeypatch):
     languages = []
-    layout = titre_pdf.render_document
+    wording = titre_pdf.labels
 
     def spy(*args, **kwargs):
         languages.append(translation.get_language())
-        return layout(*args, **kwargs)
+        return wording(*args, **kwargs)
 
-    monkeypatch.setattr(titre_pdf, "render_document", spy)
+    monkeypatch.setattr(titre_pdf, "labels", spy)
     with translation.override("en"):
         text = text_of(render_titre(issued[0]))
     assert languages == ["fr"]
     assert "Titre annuel (terme à échoir)" in text
     assert "Arrêté le présent titre à la somme de" in text
+
+
+#: Typst markup and code, and what HTML or LaTeX would read: printed as typed, never run.
+HOSTILE = (
+    '#set text(fill: red) [crochets] $x^2$ <etiquette> \\ @import "evil.typ" '
+    '#eval("1+1") #read("/etc/passwd") #panic("boom") *gras* _penché_ `brut` = Titre // rien'
+)
+
+
+def test_a_hostile_debtor_name_is_printed_literally(world, billing_year, titre_settings):
+    world.partner_a.name = HOSTILE
+    world.partner_a.save(update_fields=["name"])
+    # Characters the shipped fonts lack: transliterated, since PDF/A forbids a missing glyph.
+    world.partner_b.name = "Syndicat d’€uro 中文 «Œuvre»\x07"
+    world.partner_b.save(update_fields=["name"])
+    issued = issue_budget_batch(billing_year)
+    hostile = [t for t in issued if t.debtor_id == world.partner_a.pk]
+    assert hostile
+    pdfs = render_titres(issued)  # in a batch render, the other titres are unharmed
+    for titre in hostile:
+        text = text_of(pdfs[titre.pk])
+        # Every character as typed (the name wraps in the window: a line may break after "/").
+        assert compact(normalise(HOSTILE)) in compact(text)
+        for token in ("#set text(fill: red)", "[crochets]", "$x^2$", "<etiquette> \\ @import"):
+            assert token in text
+        assert '#eval("1+1")' in text and "root:" not in text
+        assert_pdfa_3b(pdfs[titre.pk], pdf_title(titre))
+        assert titre.snapshot["debtor"]["name"] == HOSTILE
+    for titre in issued:
+        assert titre.reference in text_of(pdfs[titre.pk])
+        if titre.debtor_id == world.partner_b.pk:
+            assert "Syndicat d’€uro ZhongWen «Œuvre»" in text_of(pdfs[titre.pk])
+            title = pdf_title(titre).replace("中文", "ZhongWen").removesuffix("\x07")
+            assert typst_lib.printable(pdf_title(titre)) == title
+            assert_pdfa_3b(pdfs[titre.pk], title)

@@ -357,7 +357,7 @@ class TitrePdfView(RoleRequiredMixin, View):
             pk=pk,
         )
         if request.GET.get("pdfa") == "1":
-            from billing.titre_pdf import PDFA, render_titre  # WeasyPrint: loaded when asked
+            from billing.titre_pdf import PDFA, render_titre  # Typst: loaded when asked
 
             pdf, name = render_titre(titre, variant=PDFA), f"titre-{titre.reference}-pdfa.pdf"
         else:
