@@ -229,6 +229,11 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Typst keeps its layout caches between compiles (a worker grew to ~750 MiB over a batch): a
+# worker process past this resident size (KiB) finishes its task and is replaced by a fresh one.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", 400_000, minimum=100_000
+)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # From 1 October, remind the coordinator of bodies behind their yearly minimum of meetings.
