@@ -192,7 +192,7 @@ def batch_issue_in_bulk(*, batch: TitreBatch, settings: TitreSettings) -> list[i
         titres.titre_decide_recovery(titre=titre, recover=True)
     drafts = list(
         titre_selectors.open_drafts(batch)
-        .select_related("debtor", "tenant", "run")
+        .select_related("debtor", "tenant")  # not the run: its inputs JSON is ~1 MB
         .order_by("debtor__name", F("tenant__code").asc(nulls_last=True), "pk")
     )
     consortium = batch.fiscal_year.consortium
@@ -230,8 +230,8 @@ def batch_issue_in_bulk(*, batch: TitreBatch, settings: TitreSettings) -> list[i
             )
         )
     _number_in_order(rows)
-    for run in {titre.run for titre in drafts if titre.run_id}:
-        run_lock(run=run)
+    for run_id in {titre.run_id for titre in drafts if titre.run_id}:
+        run_lock(run=AllocationRun(pk=run_id))
     return [titre.pk for titre in drafts]
 
 
