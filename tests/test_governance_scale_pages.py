@@ -18,7 +18,7 @@ from governance.services.meetings import meeting_update, minutes_close
 from ligeris.lib.roles import Role
 from tests.factories import UserFactory
 from tests.governance_fixtures import vote_all
-from tests.scale_fixtures import bulk_committee
+from tests.scale_fixtures import analyze, bulk_committee
 
 
 def _voted_committee(size: int, *, closed: bool = False):
@@ -27,6 +27,7 @@ def _voted_committee(size: int, *, closed: bool = False):
     items = list(AgendaItem.objects.filter(meeting=meeting).order_by("position"))
     for item in items:
         vote_all(meeting, item.decision)
+    analyze()
     if closed:
         meeting = meeting_update(meeting=meeting, secretary=committee.seats[0].person)
         minutes_close(meeting=meeting)
