@@ -14,7 +14,7 @@ import time
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts import services
 from accounts.models import User
@@ -133,6 +133,11 @@ class Command(BaseCommand):
                 rng=rng,
             )
             self._accounts(generated, options["partner_users"], options["password"])
+        if connection.vendor == "postgresql":
+            # Fresh statistics: without them PostgreSQL plans freshly bulk-loaded tables badly
+            # (the meeting page's attendance query ran for minutes).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         shares = sum(year.budget.shares.count() for year in years)
         self.stdout.write(
             f"Groupement « {generated.consortium.name} » : {len(generated.partners)} partenaires, "
