@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing.views import allocation, pes, setup, titre_forms, titres
+from billing.views import allocation, batches, pes, setup, titre_forms, titres
 
 app_name = "billing"
 
@@ -118,31 +118,31 @@ urlpatterns = [
     ),
     path(
         "exercices/<int:year>/titres/nouveaux/",
-        titres.DraftsFromRunView.as_view(),
+        batches.DraftsFromRunView.as_view(),
         name="drafts_from_run",
     ),
     path(
         "exercices/<int:year>/regularisation/titres/",
-        titres.DraftsFromTrueUpView.as_view(),
+        batches.DraftsFromTrueUpView.as_view(),
         name="drafts_from_trueup",
     ),
-    path("titres/bordereaux/<int:pk>/", titres.BatchDetailView.as_view(), name="batch_detail"),
+    path("titres/bordereaux/<int:pk>/", batches.BatchDetailView.as_view(), name="batch_detail"),
     path(
-        "titres/bordereaux/<int:pk>/emettre/", titres.BatchIssueView.as_view(), name="batch_issue"
+        "titres/bordereaux/<int:pk>/emettre/", batches.BatchIssueView.as_view(), name="batch_issue"
     ),
     path(
         "titres/bordereaux/<int:pk>/supprimer/",
-        titres.BatchDeleteView.as_view(),
+        batches.BatchDeleteView.as_view(),
         name="batch_delete",
     ),
     path(
         "titres/bordereaux/<int:pk>/relancer/",
-        titres.BatchResumeView.as_view(),
+        batches.BatchResumeView.as_view(),
         name="batch_resume",
     ),
     path(
         "titres/bordereaux/<int:pk>/progression/",
-        titres.BatchProgressView.as_view(),
+        batches.BatchProgressView.as_view(),
         name="batch_progress",
     ),
     path("titres/bordereaux/<int:pk>/pes/", pes.BatchPesView.as_view(), name="batch_pes"),

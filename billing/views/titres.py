@@ -1,28 +1,24 @@
-"""Titres de recette: list, settings, drafts, batches, a titre's page and PDF, overdue list and
-partner downloads (the forms posted from a titre's page are in `titre_forms`)."""
+"""Titres de recette: list, settings, a titre's page and PDF, overdue list and partner downloads
+(batches are in `batches`, the forms posted from a titre's page in `titre_forms`)."""
 
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, FormView, TemplateView, UpdateView, View
+from django.views.generic import DetailView, TemplateView, UpdateView, View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from billing import confirmations, titre_selectors
+from billing import titre_selectors
 from billing.filters import TitreFilter
 from billing.forms import (
     CorrectionForm,
-    DraftsFromRunForm,
-    IssueDateForm,
     PaymentForm,
     RefundForm,
     TitreSettingsForm,
@@ -37,22 +33,22 @@ from billing.models import (
     TitreState,
 )
 from billing.services import titres
-from billing.tables import BatchExportTable, TitreTable
-from billing.views.common import BILLING_READERS, fiscal_year_or_404
+from billing.tables import TitreTable
+from billing.views.common import BILLING_READERS
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, Role, role_of
-from ligeris.lib.views import ServiceFormMixin, TableExportMixin
+from ligeris.lib.views import ServiceFormMixin
 from partners.selectors import current_consortium_or_404
 
 PARTNERS = frozenset({Role.PARTNER})
 
 
-def _refused(request, error: ValidationError) -> None:
+def refusal_messages(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
 
 
-def _batches():
+def consortium_batches():
     return TitreBatch.objects.filter(
         fiscal_year__consortium=current_consortium_or_404()
     ).select_related("fiscal_year", "created_by", "issued_by")
@@ -75,7 +71,7 @@ class TitreListView(RoleRequiredMixin, SingleTableMixin, FilterView):
         consortium = current_consortium_or_404()
         return {
             **super().get_context_data(**kwargs),
-            "batches": _batches()[:20],
+            "batches": consortium_batches()[:20],
             "settings": titre_selectors.settings_of(consortium),
             # A number above the table: counted in SQL, the list is on the overdue page.
             "flag_count": titre_selectors.late_debtors(consortium).count(),
@@ -100,172 +96,6 @@ class TitreSettingsView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
         return reverse("billing:titre_list")
 
 
-class DraftsView(RoleRequiredMixin, ServiceFormMixin, FormView):
-    """Draw up drafts of the year into the batch in preparation for the chosen issue date."""
-
-    allowed_roles = MANAGERS
-    template_name = "partners/form.html"
-    title = ""
-    done_message = ""
-
-    @cached_property
-    def fiscal_year(self):
-        return fiscal_year_or_404(self.kwargs["year"])
-
-    def get_initial(self):
-        return {"issue_date": timezone.localdate()}
-
-    def get_context_data(self, **kwargs):
-        title = self.title % {"year": self.fiscal_year.year}
-        return {**super().get_context_data(**kwargs), "title": title}
-
-    def draw_up(self, form) -> tuple:
-        raise NotImplementedError
-
-    def perform(self, form):
-        batch, skipped = self.draw_up(form)
-        for line in skipped:
-            messages.warning(self.request, line)
-        messages.success(self.request, self.done_message)
-        return batch
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
-
-class DraftsFromRunView(DraftsView):
-    """The titres of a budget (or specific) run: one per tenant to its payer."""
-
-    form_class = DraftsFromRunForm
-    title = _("Établir les titres de l'exercice %(year)s")
-    done_message = _("Titres établis en brouillon dans le bordereau.")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "fiscal_year": self.fiscal_year}
-
-    def draw_up(self, form) -> tuple:
-        return titres.drafts_from_run(
-            run=form.cleaned_data["run"],
-            issue_date=form.cleaned_data["issue_date"],
-            user=self.request.user,
-        )
-
-
-class DraftsFromTrueUpView(DraftsView):
-    """Additional and reduction titres from the true-up of the year's latest actual run."""
-
-    form_class = IssueDateForm
-    title = _("Établir la régularisation de l'exercice %(year)s")
-    done_message = _("Titres de régularisation établis en brouillon.")
-
-    def draw_up(self, form) -> tuple:
-        return titres.drafts_from_trueup(
-            fiscal_year=self.fiscal_year,
-            issue_date=form.cleaned_data["issue_date"],
-            user=self.request.user,
-        )
-
-
-class BatchDetailView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, DetailView):
-    """A batch: its titres, the decisions under the threshold, issuing, progress and exports."""
-
-    allowed_roles = MANAGERS
-    template_name = "billing/batch_detail.html"
-    context_object_name = "batch"
-    table_pagination = {"per_page": 100}
-
-    def get_queryset(self):
-        return _batches()
-
-    def get_table_class(self):
-        return BatchExportTable if self.request.GET.get("_export") else TitreTable
-
-    def get_table_data(self):
-        titres = titre_selectors.with_balance(
-            self.object.titres.select_related("debtor", "tenant", "batch")
-        )
-        return titres.order_by("number", "debtor__name", "tenant__code")
-
-    def get_export_filename(self, export_format):
-        return f"bordereau-{self.object.issue_date:%Y}-{self.object.number or 'brouillon'}.{export_format}"
-
-    def get_context_data(self, **kwargs):
-        batch = self.object
-        return {
-            **super().get_context_data(**kwargs),
-            "undecided": titre_selectors.undecided_below_threshold(batch),
-            "waived": batch.titres.filter(state=TitreState.WAIVED),
-            "settings": titre_selectors.settings_of(batch.fiscal_year.consortium),
-            "progress": titre_selectors.batch_progress(batch),
-            "pes_exports": batch.pes_exports.select_related("created_by")[:10],
-            "carryovers": batch.carryovers.select_related("debtor"),
-        }
-
-
-class BatchProgressView(RoleRequiredMixin, View):
-    """What the batch's background job has done: read by the progress bar every second."""
-
-    allowed_roles = MANAGERS
-
-    def get(self, request, pk):
-        batch = get_object_or_404(_batches(), pk=pk)
-        return JsonResponse(titre_selectors.batch_progress(batch).as_dict())
-
-
-class BatchActionView(RoleRequiredMixin, View):
-    allowed_roles = MANAGERS
-    http_method_names = ["post"]
-
-    def act(self, batch) -> str:
-        raise NotImplementedError
-
-    def post(self, request, pk):
-        batch = get_object_or_404(_batches(), pk=pk)
-        try:
-            message = self.act(batch)
-        except ValidationError as error:
-            _refused(request, error)
-            return HttpResponseRedirect(batch.get_absolute_url())
-        messages.success(request, message)
-        return HttpResponseRedirect(self.redirect_to(batch))
-
-    def redirect_to(self, batch) -> str:
-        return batch.get_absolute_url()
-
-
-class BatchIssueView(BatchActionView):
-    """Nothing irreversible on a single click: the first POST shows what issuing will do (count,
-    total, numbers, e-mails); the POST from that page, with `confirmed`, issues."""
-
-    def post(self, request, pk):
-        if request.POST.get("confirmed") == "1":
-            return super().post(request, pk)
-        batch = get_object_or_404(_batches(), pk=pk)
-        summary = confirmations.batch_issue_summary(batch)
-        return TemplateResponse(request, "billing/batch_issue_confirm.html", {"summary": summary})
-
-    def act(self, batch) -> str:
-        batch = titres.batch_issue(batch=batch, user=self.request.user)
-        return _("%(batch)s : titres numérotés ; PDF et envois en cours.") % {"batch": batch}
-
-
-class BatchResumeView(BatchActionView):
-    """Queue the batch's job again (after a failed send, say): it only does what is missing."""
-
-    def act(self, batch) -> str:
-        titres.batch_resume(batch=batch)
-        return _("Production et envoi relancés : seul ce qui manque sera fait.")
-
-
-class BatchDeleteView(BatchActionView):
-    def act(self, batch) -> str:
-        titres.batch_delete(batch=batch)
-        return _("Le bordereau en préparation et ses brouillons ont été supprimés.")
-
-    def redirect_to(self, batch) -> str:
-        return reverse("billing:titre_list")
-
-
 class TitreRecoveryView(RoleRequiredMixin, View):
     """Below the threshold: recover anyway (`recover=1`) or not at all (`recover=0`)."""
 
@@ -283,7 +113,7 @@ class TitreRecoveryView(RoleRequiredMixin, View):
         try:
             titres.titre_decide_recovery(titre=titre, recover=recover)
         except ValidationError as error:
-            _refused(request, error)
+            refusal_messages(request, error)
         return HttpResponseRedirect(titre.batch.get_absolute_url())
 
 
