@@ -40,6 +40,7 @@ from billing.money import ZERO
 from billing.services import titres
 from billing.services.runs import run_lock
 from billing.services.titres.common import BATCH, TITRE, default_object, draft_batch, next_number
+from billing.services.titres.issuing import shared_mentions
 from billing.titre_plan import fold_members
 from ligeris.lib import demo_clock
 from ligeris.lib.french import lower_first
@@ -70,36 +71,12 @@ def settings_for(consortium: Consortium) -> TitreSettings:
 
 
 def _common_snapshot(batch: TitreBatch, settings: TitreSettings) -> dict:
-    """What `titre_issue` freezes that is the same for every titre of the batch."""
-    consortium = batch.fiscal_year.consortium
-    convention = consortium.conventions.order_by("-signed_on").first()
+    """What `titre_issue` freezes that is the same for every titre of the batch (its own
+    `shared_mentions`, so that generated titres cannot drift from issued ones)."""
+    mentions = shared_mentions(batch.fiscal_year.consortium, settings)
     return {
-        "consortium": {"name": consortium.name, "short_name": consortium.short_name},
-        "issuer": titres.party_snapshot(consortium.coordinator),
-        "signatory": {
-            "last_name": settings.signatory_last_name,
-            "first_names": settings.signatory_first_names,
-            "role": settings.signatory_role,
-        },
-        "legal": {
-            "convention": convention.title if convention else "",
-            "convention_signed_on": convention.signed_on.isoformat() if convention else "",
-            "article": "7",
-            "deliberation": settings.approving_deliberation,
-            "grid_year": batch.fiscal_year.year,
-        },
-        "imputation": {
-            "chapter": settings.imputation_chapter,
-            "article": settings.imputation_article,
-            "label": settings.imputation_label,
-        },
-        "payment": {
-            "accountant": settings.accountant_name,
-            "accountant_address": settings.accountant_address,
-            "iban": settings.iban,
-            "bic": settings.bic,
-        },
-        "court": {"name": settings.court, "address": settings.court_address},
+        **mentions,
+        "legal": {**mentions["legal"], "grid_year": batch.fiscal_year.year},
         "batch_number": batch.number,
         "original": None,
     }

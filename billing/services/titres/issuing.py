@@ -57,7 +57,7 @@ def party_snapshot(partner: Partner) -> dict:
     }
 
 
-def _mentions(consortium, settings: TitreSettings) -> dict:
+def shared_mentions(consortium, settings: TitreSettings) -> dict:
     """The mentions every titre of one issue shares, read once."""
     convention = consortium.conventions.order_by("-signed_on").first()
     return {
@@ -254,7 +254,7 @@ def _issue(titres: list[RevenueTitle], batch: TitreBatch, user) -> list[RevenueT
             % {"year": year, "latest": latest.strftime("%d/%m/%Y")}
         )
     settlements = _check_corrections(titres)
-    mentions = _mentions(consortium, settings)
+    mentions = shared_mentions(consortium, settings)
     issued_at = timezone.now()
     drafts = []
     for titre, number in zip(titres, numbers, strict=True):
