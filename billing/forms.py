@@ -166,6 +166,8 @@ class TitreSettingsForm(FrenchDecimalsMixin, forms.ModelForm):
             "recovery_threshold",
             "court",
             "court_address",
+            "executory_formula",
+            "remedies_text",
             "pes_poste",
             "pes_siret",
             "pes_collectivity_code",

@@ -159,7 +159,7 @@ def titre_data(titre: RevenueTitle) -> dict:
     issuer, debtor = s.get("issuer") or {}, s.get("debtor") or {}
     signatory, payment = s.get("signatory") or {}, s.get("payment") or {}
     imputation, court = s.get("imputation") or {}, s.get("court") or {}
-    original = s.get("original") or {}
+    original, wording = s.get("original") or {}, s.get("wording") or {}
     is_correction = titre.kind in (TitreKind.REDUCTION, TitreKind.CANCELLATION)
     kind_label = str(titre.get_kind_display())
     total = format_euros(titre.total)
@@ -268,7 +268,8 @@ def titre_data(titre: RevenueTitle) -> dict:
         "correction": _correction_text(titre, original, total) if is_correction else None,
         "formula": ""
         if is_correction
-        else _(
+        else wording.get("executory")
+        or _(
             "Le présent titre de recette est exécutoire en application de l'article L. 252 A du "
             "livre des procédures fiscales ; il est émis et rendu exécutoire par l'ordonnateur "
             "conformément à l'article L. 1617-5 du code général des collectivités territoriales."
@@ -280,7 +281,8 @@ def titre_data(titre: RevenueTitle) -> dict:
             "signatory": f"{signatory.get('first_names', '')} "
             f"{signatory.get('last_name', '').upper()}",
         },
-        "remedies": _(
+        "remedies": wording.get("remedies")
+        or _(
             "Dans un délai de deux mois suivant la réception du présent titre, le débiteur peut "
             "contester la somme mentionnée en saisissant directement le %(court)s, %(address)s, "
             "juridiction désignée par l'article 12 de la convention (article L. 1617-5, 2° du "

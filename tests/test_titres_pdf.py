@@ -437,3 +437,35 @@ def test_a_hostile_debtor_name_is_printed_literally(world, billing_year, titre_s
             title = pdf_title(titre).replace("中文", "ZhongWen").removesuffix("\x07")
             assert typst_lib.printable(pdf_title(titre)) == title
             assert_pdfa_3b(pdfs[titre.pk], title)
+
+
+# --- Wording the administrator adapts -------------------------------------------------------------
+
+
+def test_the_executory_formula_and_remedies_follow_the_settings_frozen_at_issue(
+    world, billing_year, titre_settings
+):
+    standard = "est exécutoire en application de l'article L. 252 A"
+    titre_settings.executory_formula = "Titre rendu exécutoire par le Président, selon l'usage."
+    titre_settings.remedies_text = "Recours : tribunal administratif de Nantes, deux mois."
+    titre_settings.save()
+    adapted = issue_budget_batch(billing_year)[0]
+    assert adapted.snapshot["wording"]["remedies"].startswith("Recours : tribunal")
+    text = text_of(render_titre(adapted))
+    assert "Titre rendu exécutoire par le Président, selon l'usage." in text
+    assert "Recours : tribunal administratif de Nantes, deux mois." in text
+    assert standard not in text and "Télérecours" not in text
+
+    # Changing the settings later changes nothing of what was issued.
+    titre_settings.executory_formula = titre_settings.remedies_text = ""
+    titre_settings.save()
+    adapted.refresh_from_db()
+    assert "selon l'usage" in text_of(render_titre(adapted))
+
+
+def test_a_titre_frozen_before_the_wording_settings_prints_the_standard_text(issued):
+    titre = issued[0]
+    titre.snapshot.pop("wording")  # as issued before the settings had the fields
+    text = text_of(render_titre(titre))
+    assert "est exécutoire en application de l'article L. 252 A" in text
+    assert "Télérecours" in text

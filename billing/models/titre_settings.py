@@ -63,6 +63,25 @@ class TitreSettings(models.Model):
         max_length=300,
         default="28 rue de la Bretonnerie, 45057 Orléans Cedex 1",
     )
+    # The legal wording an administrator may adapt; empty, the titre prints the standard text.
+    executory_formula = models.TextField(
+        _("formule exécutoire"),
+        max_length=1500,
+        blank=True,
+        help_text=_(
+            "Laissée vide, le titre porte la formule de l'article L. 252 A du livre des "
+            "procédures fiscales et de l'article L. 1617-5 du CGCT."
+        ),
+    )
+    remedies_text = models.TextField(
+        _("voies et délais de recours"),
+        max_length=3000,
+        blank=True,
+        help_text=_(
+            "Laissé vide, le titre porte le texte standard (deux mois, la juridiction "
+            "ci-dessus, Télérecours). Saisi ici, il est imprimé tel quel."
+        ),
+    )
     # The codes of the PES V2 flux to Hélios, as the public accountant gives them.
     pes_poste = models.CharField(
         _("codique du poste comptable (PES)"),

@@ -86,6 +86,11 @@ def shared_mentions(consortium, settings: TitreSettings) -> dict:
             "bic": settings.bic,
         },
         "court": {"name": settings.court, "address": settings.court_address},
+        # Empty: the standard text, as for titres issued before these settings existed.
+        "wording": {
+            "executory": settings.executory_formula.strip(),
+            "remedies": settings.remedies_text.strip(),
+        },
     }
 
 
@@ -102,6 +107,7 @@ def _snapshot(titre: RevenueTitle, mentions: dict, batch: TitreBatch) -> dict:
         "imputation": mentions["imputation"],
         "payment": mentions["payment"],
         "court": mentions["court"],
+        "wording": mentions["wording"],
         "batch_number": batch.number,
         "original": (
             {
