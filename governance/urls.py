@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance.views import bodies, meetings, records
+from governance.views import bodies, meeting_steps, meetings, records
 
 app_name = "governance"
 
@@ -24,13 +24,13 @@ urlpatterns = [
     path("seances/<int:pk>/presences/", meetings.AttendanceView.as_view(), name="attendance"),
     path(
         "seances/<int:pk>/convoquer/",
-        meetings.ConvocationSendView.as_view(),
+        meeting_steps.ConvocationSendView.as_view(),
         name="convocation_send",
     ),
-    path("seances/<int:pk>/clore/", meetings.MinutesCloseView.as_view(), name="minutes_close"),
+    path("seances/<int:pk>/clore/", meeting_steps.MinutesCloseView.as_view(), name="minutes_close"),
     path(
         "seances/<int:pk>/proces-verbal.pdf",
-        meetings.MinutesPdfView.as_view(),
+        meeting_steps.MinutesPdfView.as_view(),
         name="minutes_pdf",
     ),
     path("points/<int:pk>/modifier/", meetings.ItemUpdateView.as_view(), name="item_update"),

@@ -1,8 +1,7 @@
-"""Meetings: scheduling, agenda, attendance and proxies, convocation, closing the minutes."""
+"""Meetings: scheduling, agenda, convocation, closing the minutes (the attendance sheet is in
+`attendance`, re-exported here for its callers)."""
 
 import datetime
-from collections import Counter
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,20 +14,16 @@ from governance.models import (
     Action,
     AgendaDocument,
     AgendaItem,
-    Attendance,
-    AttendanceStatus,
     Body,
     BodyKind,
     Decision,
     DecisionKind,
     ItemKind,
     Meeting,
-    Seat,
-    Vote,
 )
+from governance.services.attendance import AttendanceEntry, attendance_record  # noqa: F401
 from governance.services.bodies import year_is_closed
-from governance.services.common import refuse_before_meeting, refuse_if_closed
-from ligeris.lib.audit import CREATE, DELETE, auditlog_disabled, bulk_log, raw_delete
+from governance.services.common import refuse_if_closed
 from ligeris.lib.services import save_validated as save
 from partners.models import Convention, Person
 
@@ -226,128 +221,6 @@ def item_update(
 def document_add(*, item: AgendaItem, title: str, file) -> AgendaDocument:
     refuse_if_closed(item.meeting)
     return save(AgendaDocument(item=item), title=title, file=file)
-
-
-@dataclass(frozen=True)
-class AttendanceEntry:
-    seat: Seat
-    status: str
-    proxy_to: Seat | None = None
-
-
-@transaction.atomic
-def attendance_record(*, meeting: Meeting, entries: list[AttendanceEntry]) -> list[Attendance]:
-    """Record the whole attendance sheet at once: each seat's status and its proxy."""
-    meeting = refuse_if_closed(meeting)
-    refuse_before_meeting(
-        meeting,
-        _(
-            "La séance commence le %(day)s à %(hour)s : les présences ne peuvent être "
-            "enregistrées avant."
-        ),
-    )
-    if Vote.objects.filter(decision__item__meeting=meeting).exists():
-        raise ValidationError(
-            _(
-                "Des votes sont déjà enregistrés : effacez-les (« Effacer les votes » sur la "
-                "feuille de vote de chaque point) avant de modifier les présences."
-            )
-        )
-    seats = {seat.pk: seat for seat in meeting.body.seats.filter(is_active=True)}
-    errors = _attendance_errors(meeting, entries, seats)
-    if errors:
-        raise ValidationError(errors)
-    return _attendance_replace(meeting, entries)
-
-
-def _attendance_errors(meeting: Meeting, entries: list[AttendanceEntry], seats: dict) -> list:
-    status_of = {entry.seat.pk: entry.status for entry in entries}
-    errors = []
-    listed = Counter(entry.seat.pk for entry in entries)
-    for entry in entries:
-        if listed[entry.seat.pk] > 1:
-            errors.append(
-                _("%(seat)s figure deux fois sur la feuille de présence.") % {"seat": entry.seat}
-            )
-            listed[entry.seat.pk] = 1  # say it once
-        if entry.seat.pk not in seats:
-            errors.append(_("%(seat)s ne siège pas dans cette instance.") % {"seat": entry.seat})
-        if entry.status not in AttendanceStatus.values:
-            errors.append(_("%(seat)s : présence inconnue.") % {"seat": entry.seat})
-        if entry.status != AttendanceStatus.PROXY:
-            continue
-        holder = entry.proxy_to
-        if holder is None:
-            errors.append(_("%(seat)s : désignez le mandataire.") % {"seat": entry.seat})
-        elif holder.pk == entry.seat.pk:
-            errors.append(_("%(seat)s ne peut se donner pouvoir.") % {"seat": entry.seat})
-        elif holder.pk not in seats:
-            errors.append(
-                _("%(holder)s ne siège pas dans cette instance : il ne peut recevoir de pouvoir.")
-                % {"holder": holder}
-            )
-        elif status_of.get(holder.pk) != AttendanceStatus.PRESENT:
-            errors.append(
-                _("%(seat)s donne pouvoir à %(holder)s, qui n'est pas présent.")
-                % {"seat": entry.seat, "holder": holder}
-            )
-    held = Counter(
-        e.proxy_to.pk for e in entries if e.status == AttendanceStatus.PROXY and e.proxy_to
-    )
-    for holder_pk, count in held.items():
-        if holder_pk in seats and count > meeting.body.max_proxies:
-            errors.append(
-                _(
-                    "%(holder)s détiendrait %(count)s pouvoirs : %(max)s au plus dans cette instance."
-                )
-                % {"holder": seats[holder_pk], "count": count, "max": meeting.body.max_proxies}
-            )
-    return errors
-
-
-def _attendance_replace(meeting: Meeting, entries: list[AttendanceEntry]) -> list[Attendance]:
-    """The new sheet replaces the old in a bounded number of queries, audited row by row.
-
-    Only the rows that change are deleted and written again: correcting one proxy of a sheet of
-    2,000 seats writes (and audits) two rows. Every rule a row's `full_clean()` would check is
-    checked above (and by the constraints).
-    """
-    audit_data = {"meeting_id": meeting.pk}
-    wanted = {
-        entry.seat.pk: (
-            entry.status,
-            entry.proxy_to.pk
-            if entry.proxy_to and entry.status == AttendanceStatus.PROXY
-            else None,
-        )
-        for entry in entries
-    }
-    old = list(meeting.attendances.select_related("seat__person", "seat__partner"))
-    stale = [row for row in old if wanted.get(row.seat_id) != (row.status, row.proxy_to_id)]
-    stale_pks = [row.pk for row in stale]
-    gone = set(stale_pks)
-    kept = {row.seat_id: row for row in old if row.pk not in gone}
-    fresh = [
-        Attendance(
-            meeting=meeting,
-            seat=entry.seat,
-            status=entry.status,
-            proxy_to=entry.proxy_to if entry.status == AttendanceStatus.PROXY else None,
-        )
-        for entry in entries
-        if entry.seat.pk not in kept
-    ]
-    with auditlog_disabled():
-        bulk_log(stale, DELETE, additional_data=audit_data)
-        if len(stale) == len(old):
-            raw_delete(meeting.attendances.all())
-        else:
-            for start in range(0, len(stale_pks), 500):
-                raw_delete(meeting.attendances.filter(pk__in=stale_pks[start : start + 500]))
-        fresh = Attendance.objects.bulk_create(fresh)
-    bulk_log(fresh, CREATE, additional_data=audit_data)
-    by_seat = {**kept, **{row.seat_id: row for row in fresh}}
-    return [by_seat[entry.seat.pk] for entry in entries]
 
 
 @transaction.atomic

@@ -1,19 +1,17 @@
-"""Meetings: agenda, attendance, votes, convocation, minutes."""
+"""Meetings: their list and page, agenda, documents, attendance and votes (the convocation and
+the minutes are in `meeting_steps`)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView, View
-from django.views.generic.detail import SingleObjectMixin
 
-from governance import confirmations, meeting_page, selectors, wording
+from governance import meeting_page, selectors, wording
 from governance.forms import AttendanceForm, DocumentForm, ItemForm, MeetingForm, VoteSheetForm
-from governance.minutes import minutes_filename, minutes_pdf
 from governance.models import AgendaDocument, AgendaItem, Body, ItemKind, Meeting
 from governance.services import meetings as services
 from governance.services import votes as vote_services
@@ -327,82 +325,3 @@ class VoteSheetView(_MeetingChildFormView):
         seats = {s.pk: s for s in self.meeting.body.seats.all()}
         vote_services.votes_record(decision=self.item.decision, entries=list(form.entries(seats)))
         return self.item
-
-
-class _ConfirmedMeetingActionView(RoleRequiredMixin, SingleObjectMixin, View):
-    """Nothing irreversible on a single click: the first POST changes nothing and shows what will
-    happen; the POST from that page (with `confirmed`) calls the service, whose refusal comes back
-    as a message."""
-
-    allowed_roles = RECORDERS
-    http_method_names = ["post"]
-    model = Meeting
-    template_name = ""
-    success_message = ""
-
-    def post(self, request, pk):
-        meeting = self.object = self.get_object()
-        if request.POST.get("confirmed") != "1":
-            context = {"meeting": meeting, **self.summary(meeting)}
-            return TemplateResponse(request, self.template_name, context)
-        try:
-            self.perform(meeting)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, self.success_message)
-        return HttpResponseRedirect(meeting.get_absolute_url())
-
-    def summary(self, meeting) -> dict:
-        raise NotImplementedError
-
-    def perform(self, meeting) -> None:
-        raise NotImplementedError
-
-
-class ConvocationSendView(_ConfirmedMeetingActionView):
-    template_name = "governance/convocation_confirm.html"
-    success_message = _("Les convocations partent à chaque membre de l'instance.")
-
-    def summary(self, meeting):
-        return {"preview": confirmations.convocation_preview(meeting)}
-
-    def perform(self, meeting):
-        services.convocation_send(meeting=meeting)
-        if selectors.notice_is_short(meeting):
-            messages.warning(
-                self.request,
-                _(
-                    "Attention : le délai de convocation (%(days)s) est plus court que celui "
-                    "de l'instance (%(min)s)."
-                )
-                % {
-                    "days": wording.days(selectors.notice_days(meeting) or 0),
-                    "min": wording.days(meeting.body.notice_days),
-                },
-            )
-
-
-class MinutesCloseView(_ConfirmedMeetingActionView):
-    template_name = "governance/minutes_close_confirm.html"
-    success_message = _("Le procès-verbal est clos et publié aux partenaires.")
-
-    def summary(self, meeting):
-        return {"summary": confirmations.minutes_close_summary(meeting)}
-
-    def perform(self, meeting):
-        services.minutes_close(meeting=meeting)
-
-
-class MinutesPdfView(RoleRequiredMixin, View):
-    allowed_roles = SIGNED_IN
-
-    def get(self, request, pk):
-        meeting = get_object_or_404(selectors.meetings_visible_to(request.user), pk=pk)
-        if not selectors.minutes_visible_to(request.user, meeting):
-            raise Http404(_("Le procès-verbal de cette séance n'est pas encore publié."))
-        response = HttpResponse(minutes_pdf(meeting), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{minutes_filename(meeting)}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
