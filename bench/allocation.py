@@ -144,7 +144,8 @@ def bench_recap_xlsx(n: int = 2_000) -> tuple[int, float, int]:
     return len(recap.lines), best_of(lambda: recap_xlsx(recap), repeats=3), size
 
 
-PERFORMANCE = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
+from performance_doc import write_section  # noqa: E402  (bench/ is the script's own folder)
+
 BEGIN, END = "<!-- bench:allocation:begin -->", "<!-- bench:allocation:end -->"
 
 
@@ -175,12 +176,7 @@ def main() -> None:
     """Print the tables and write them between the markers of docs/PERFORMANCE.md."""
     tables = results()
     print(tables)
-    text = PERFORMANCE.read_text(encoding="utf-8")
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
-        PERFORMANCE.write_text(f"{head}{BEGIN}\n{tables}\n{END}{tail}", encoding="utf-8")
-        print(f"\nWritten to {PERFORMANCE}")
+    write_section(BEGIN, END, tables)
 
 
 if __name__ == "__main__":

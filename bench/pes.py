@@ -132,7 +132,8 @@ def run(sizes) -> str:
     return "\n".join(out)
 
 
-PERFORMANCE = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
+from performance_doc import write_section  # noqa: E402  (bench/ is the script's own folder)
+
 BEGIN, END = "<!-- bench:pes:begin -->", "<!-- bench:pes:end -->"
 
 
@@ -143,12 +144,8 @@ def main() -> None:
     args = parser.parse_args()
     result = run(tuple(int(size) for size in args.sizes.split(",")))
     print(result)
-    text = PERFORMANCE.read_text(encoding="utf-8")
-    if not args.no_write and BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
-        PERFORMANCE.write_text(f"{head}{BEGIN}\n{result}\n{END}{tail}", encoding="utf-8")
-        print(f"\nWritten to {PERFORMANCE}")
+    if not args.no_write:
+        write_section(BEGIN, END, result)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SIZES = (300, 3_000)
 #: Past this, the batch is reported unfinished.
 TIMEOUT = 3_600
-PERFORMANCE = ROOT / "docs" / "PERFORMANCE.md"
+from performance_doc import write_section  # noqa: E402  (bench/ is the script's own folder)
+
 BEGIN, END = "<!-- bench:titre_batch:begin -->", "<!-- bench:titre_batch:end -->"
 
 
@@ -285,12 +286,8 @@ def main() -> None:
         _stop(redis)
     result = tables(rows)
     print(result)
-    text = PERFORMANCE.read_text(encoding="utf-8")
-    if not args.no_write and BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
-        PERFORMANCE.write_text(f"{head}{BEGIN}\n{result}\n{END}{tail}", encoding="utf-8")
-        print(f"\nWritten to {PERFORMANCE}")
+    if not args.no_write:
+        write_section(BEGIN, END, result)
     return None
 
 

@@ -295,7 +295,8 @@ def tables(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
-PERFORMANCE = ROOT / "docs" / "PERFORMANCE.md"
+from performance_doc import write_section  # noqa: E402  (bench/ is the script's own folder)
+
 BEGIN, END = "<!-- bench:titre-engines:begin -->", "<!-- bench:titre-engines:end -->"
 
 
@@ -333,12 +334,8 @@ def main() -> None:
         results = run(pairs, engines)
     result = tables(summarise(results, pairs))
     print(result)
-    text = PERFORMANCE.read_text(encoding="utf-8")
-    if not args.no_write and BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
-        PERFORMANCE.write_text(f"{head}{BEGIN}\n{result}\n{END}{tail}", encoding="utf-8")
-        print(f"\nWritten to {PERFORMANCE}")
+    if not args.no_write:
+        write_section(BEGIN, END, result)
 
 
 if __name__ == "__main__":

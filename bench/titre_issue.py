@@ -50,7 +50,8 @@ from partners.models import Consortium, Partner, PartnerKind, Tenant  # noqa: E4
 
 SIZES = (300, 3_000)
 ISSUE_DATE = datetime.date(2026, 1, 20)
-DOC = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
+from performance_doc import write_section  # noqa: E402
+
 BEGIN, END = "<!-- bench:titre_issue:begin -->", "<!-- bench:titre_issue:end -->"
 
 
@@ -229,15 +230,6 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def write(text: str) -> None:
-    doc = DOC.read_text()
-    if BEGIN not in doc:
-        doc += f"\n## Drafting and issuing a batch\n\n{BEGIN}\n{END}\n"
-    head, rest = doc.split(BEGIN, 1)
-    _old, tail = rest.split(END, 1)
-    DOC.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
@@ -255,7 +247,7 @@ def main() -> None:
     text = table(rows)
     print(text)
     if not args.no_write:
-        write(text)
+        write_section(BEGIN, END, text)
 
 
 if __name__ == "__main__":
