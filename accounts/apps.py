@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from accounts import session_lifetime  # noqa: F401  (stamps each sign-in)
         from accounts.models import User
 
         auditlog.register(User, exclude_fields=["password", "last_login"])

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.session_lifetime.SessionLifetimeMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -259,6 +260,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+#: Checked on the server by accounts.session_lifetime: 30 minutes idle, 12 hours in all.
+LIGERIS_SESSION_IDLE_SECONDS = 30 * 60
+LIGERIS_SESSION_ABSOLUTE_SECONDS = 12 * 3600
+SESSION_COOKIE_AGE = LIGERIS_SESSION_ABSOLUTE_SECONDS
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -280,7 +285,6 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SESSION_COOKIE_AGE = 8 * 3600
 
 # --- Tables and logging ---------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
