@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from governance import selectors, wording
 from governance.models import Decision, DecisionKind, DecisionResult, Meeting, Seat
 from ligeris.lib import french
+from ligeris.lib.email import render_subject
 
 #: The convocation e-mail's attachment (the agenda documents are reached through its link).
 ICS_FILENAME = "convocation.ics"
@@ -88,7 +89,7 @@ def convocation_preview(meeting: Meeting) -> ConvocationPreview:
     first = (preview.new_recipients or recipients or [None])[0]
     if first is not None:
         context = convocation_context(meeting, first.seat)
-        preview.subject = render_to_string("emails/convocation_subject.txt", context).strip()
+        preview.subject = render_subject("convocation", context)
         preview.text = render_to_string("emails/convocation.txt", context)
         preview.attachments = [ICS_FILENAME]
     return preview
