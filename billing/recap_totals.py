@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 
 from billing import selectors
 from billing.models import AllocationKey, AllocationRun, FiscalYear, RunKind, Share
-from billing.money import ZERO
+from billing.money import ZERO, round_money
 from ligeris.lib.roles import STAFF, role_of
 from partners.models import Holding
 from partners.selectors import acting_partner_id
@@ -92,8 +92,9 @@ class Runs:
         }
 
     def amounts(self, row: dict, prefix: str = "") -> tuple[Decimal, Decimal | None]:
-        billed = row[f"{prefix}billed_sum"] or ZERO
-        actual = row[f"{prefix}actual_sum"] or ZERO
+        # Exact on PostgreSQL; SQLite sums decimals as floats: back to the cent.
+        billed = round_money(row[f"{prefix}billed_sum"] or ZERO)
+        actual = round_money(row[f"{prefix}actual_sum"] or ZERO)
         return billed, actual if self.has_actual else None
 
 

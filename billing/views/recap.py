@@ -153,9 +153,9 @@ class RecapExportProgressView(RoleRequiredMixin, View):
     def get(self, request, year):
         runs = recap_totals.runs_for(fiscal_year_or_404(year), request.user)
         export = current_export(runs)
-        if export is None:
-            raise Http404
-        return JsonResponse(export.as_dict())
+        if export is None:  # not asked yet
+            return JsonResponse({"percent": 0, "done": False, "asked": False})
+        return JsonResponse({**export.as_dict(), "asked": True})
 
 
 class RecapPdfView(RoleRequiredMixin, View):
