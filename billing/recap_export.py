@@ -133,6 +133,8 @@ def build_xlsx(runs: Runs, progress: Callable[[int, int], None] | None = None) -
     expenses = [e for e in selectors.expenses_of(runs.fiscal_year) if e.pool_id not in hidden_pools]
     total_rows = summary.rows + summary.partners + summary.shares  # at most: detail ≤ shares
     done = 0
+    if progress is not None:
+        progress(0, total_rows)
 
     def tick():
         nonlocal done
