@@ -57,11 +57,24 @@ def partner_charts(recap: Recap) -> list[dict]:
         )
         bar["budget"] += line.billed or ZERO
         bar["actual"] += line.actual or ZERO
-    with_actual = recap.actual_run is not None
     shown = {row.code for row in recap.partners}  # a partner user's own partner only
-    charts = []
-    for code in sorted(c for c in by_partner if c in shown):
-        bars = [by_partner[code][pool] for pool in sorted(by_partner[code])]
+    return laid_out(
+        [
+            {
+                "code": code,
+                "name": names[code],
+                "bars": [by_partner[code][pool] for pool in sorted(by_partner[code])],
+            }
+            for code in sorted(c for c in by_partner if c in shown)
+        ],
+        with_actual=recap.actual_run is not None,
+    )
+
+
+def laid_out(charts: list[dict], *, with_actual: bool) -> list[dict]:
+    """Lay out charts given as code, name and bars (label, budget, actual): pixels added."""
+    for chart in charts:
+        bars = chart["bars"]
         largest = max((abs(v) for b in bars for v in (b["budget"], b["actual"])), default=ZERO)
         scale = nice_ceiling(largest)
         for index, bar in enumerate(bars):
@@ -86,21 +99,11 @@ def partner_charts(recap: Recap) -> list[dict]:
                     }
                 )
         axis_y = TOP + len(bars) * ROW
-        ticks = [
+        chart["ticks"] = [
             {"x": BAR_X + int(BAR_MAX * n / 2), "text": _short_euros(scale * n / 2)}
             for n in range(3)
         ]
-        charts.append(
-            {
-                "code": code,
-                "name": names[code],
-                "bars": bars,
-                "with_actual": with_actual,
-                "axis_y": axis_y,
-                "ticks": ticks,
-                "height": axis_y + AXIS,
-            }
-        )
+        chart.update(with_actual=with_actual, axis_y=axis_y, height=axis_y + AXIS)
     return charts
 
 

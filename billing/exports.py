@@ -35,8 +35,13 @@ def _styled(sheet, values, **style):
     return cells
 
 
-def _sheet(workbook, title: str, heading: str, headers: list[str], rows, money_columns, totals):
-    """One sheet, streamed (openpyxl's write-only mode): heading, header row, rows, totals."""
+def _sheet(
+    workbook, title: str, heading: str, headers: list[str], rows, money_columns, totals, tick=None
+):
+    """One sheet, streamed (openpyxl's write-only mode): heading, header row, rows, totals.
+
+    `totals` may be a callable, read once every row is written (a sum made while streaming);
+    `tick()` is called after each row (a progress count)."""
     sheet = workbook.create_sheet(title)
     for index, header in enumerate(headers, start=1):
         width = max(len(str(header)), 12)
@@ -66,6 +71,10 @@ def _sheet(workbook, title: str, heading: str, headers: list[str], rows, money_c
 
     for row in rows:
         sheet.append(cells(row))
+        if tick is not None:
+            tick()
+    if callable(totals):
+        totals = totals()
     if totals is not None:
         sheet.append(cells(totals, font=TOTAL_FONT))
     return sheet
@@ -83,13 +92,72 @@ def _money(value: Decimal | None) -> Decimal | None:
 
 
 def recap_xlsx(recap: Recap) -> bytes:
-    """Five sheets: pools, invoices, distribution by tenant, by partner, detail per share."""
+    """The workbook of a recap computed in full (`billing.recap.recap_for`): a small year."""
+    return recap_workbook(
+        recap.fiscal_year,
+        pools=recap.pools,
+        expenses=recap.expenses,
+        tenants=(
+            (r.label, r.code, r.payer, r.borne_by_coordinator, r.budget, r.actual, r.difference)
+            for r in recap.rows
+        ),
+        tenant_totals=(recap.budget_total, recap.actual_total, recap.difference_total),
+        partners=(
+            (r.label, r.code, r.borne_by_coordinator, r.budget, r.actual, r.difference)
+            for r in recap.partners
+        ),
+        detail=(
+            (
+                line.pool_label,
+                line.key_label,
+                line.tenant.code if line.tenant else "",
+                line.partner.short_name,
+                line.base,
+                line.billed,
+                line.actual,
+                line.difference,
+                line.direction,
+            )
+            for line in recap.lines
+        ),
+    )
+
+
+def _partner_totals(rows):
+    """Pass the partner rows through, summing them for the sheet's total row."""
+    seen = []
+
+    def stream():
+        for row in rows:
+            seen.append(row[3:])
+            yield row
+
+    def totals():
+        return (
+            sum((r[0] for r in seen), ZERO),
+            _sum_or_none(r[1] for r in seen),
+            _sum_or_none(r[2] for r in seen),
+        )
+
+    return stream(), totals
+
+
+def recap_workbook(
+    fiscal_year, *, pools, expenses, tenants, tenant_totals, partners, detail, tick=None
+) -> bytes:
+    """Five sheets: pools, invoices, distribution by tenant, by partner, detail per share.
+
+    `tenants`, `partners` and `detail` are iterables of plain tuples (streamed from the database
+    for a large year): (label, code, payer, borne by the coordinator, billed, actual,
+    difference), the same without payer, and (pool, key, tenant, debtor, base, billed, actual,
+    difference, direction)."""
     workbook = Workbook(write_only=True)
-    year = recap.fiscal_year.year
+    year = fiscal_year.year
     heading = _("Tableau récapitulatif %(year)s — %(consortium)s") % {
         "year": year,
-        "consortium": recap.fiscal_year.consortium.short_name,
+        "consortium": fiscal_year.consortium.short_name,
     }
+    coordinator = _("à la charge du coordonnateur")
     _sheet(
         workbook,
         _("Postes"),
@@ -104,7 +172,7 @@ def recap_xlsx(recap: Recap) -> bytes:
                 _money(p.budget),
                 _money(p.actual),
             )
-            for p in recap.pools
+            for p in pools
         ],
         (5, 6),
         (
@@ -112,8 +180,8 @@ def recap_xlsx(recap: Recap) -> bytes:
             "",
             "",
             "",
-            _money(recap.pools_budget_total),
-            _money(recap.pools_actual_total),
+            _money(sum((p.budget for p in pools), ZERO)),
+            _money(sum((p.actual for p in pools), ZERO)),
         ),
     )
     _sheet(
@@ -139,10 +207,10 @@ def recap_xlsx(recap: Recap) -> bytes:
                 e.description,
                 _money(e.amount),
             )
-            for e in recap.expenses
+            for e in expenses
         ],
         (7,),
-        (_("Total"), "", "", "", "", "", _money(sum((e.amount for e in recap.expenses), ZERO))),
+        (_("Total"), "", "", "", "", "", _money(sum((e.amount for e in expenses), ZERO))),
     )
     amounts = [_("Facturé (prévisionnel)"), _("Réel"), _("Régularisation")]
     _sheet(
@@ -150,54 +218,27 @@ def recap_xlsx(recap: Recap) -> bytes:
         _("Par tenant"),
         heading,
         [_("Tenant ou membre"), _("Code"), _("Payeur"), _("Coordonnateur"), *amounts],
-        [
-            (
-                r.label,
-                r.code,
-                r.payer,
-                _("à la charge du coordonnateur") if r.borne_by_coordinator else "",
-                _money(r.budget),
-                _money(r.actual),
-                _money(r.difference),
-            )
-            for r in recap.rows
-        ],
-        (5, 6, 7),
         (
-            _("Total"),
-            "",
-            "",
-            "",
-            _money(recap.budget_total),
-            _money(recap.actual_total),
-            _money(recap.difference_total),
+            (label, code, payer, coordinator if borne else "", *map(_money, money))
+            for label, code, payer, borne, *money in tenants
         ),
+        (5, 6, 7),
+        (_("Total"), "", "", "", *map(_money, tenant_totals)),
+        tick,
     )
+    partner_rows, partner_totals = _partner_totals(partners)
     _sheet(
         workbook,
         _("Par partenaire"),
         heading,
         [_("Partenaire payeur"), _("Code"), _("Coordonnateur"), *amounts],
-        [
-            (
-                r.label,
-                r.code,
-                _("à la charge du coordonnateur") if r.borne_by_coordinator else "",
-                _money(r.budget),
-                _money(r.actual),
-                _money(r.difference),
-            )
-            for r in recap.partners
-        ],
-        (4, 5, 6),
         (
-            _("Total"),
-            "",
-            "",
-            _money(sum((r.budget for r in recap.partners), ZERO)),
-            _money(_sum_or_none(r.actual for r in recap.partners)),
-            _money(_sum_or_none(r.difference for r in recap.partners)),
+            (label, code, coordinator if borne else "", *map(_money, money))
+            for label, code, borne, *money in partner_rows
         ),
+        (4, 5, 6),
+        lambda: (_("Total"), "", "", *map(_money, partner_totals())),
+        tick,
     )
     _sheet(
         workbook,
@@ -212,22 +253,10 @@ def recap_xlsx(recap: Recap) -> bytes:
             *amounts,
             _("Titre à émettre"),
         ],
-        [
-            (
-                line.pool_label,
-                line.key_label,
-                line.tenant.code if line.tenant else "",
-                line.partner.short_name,
-                line.base,
-                _money(line.billed),
-                _money(line.actual),
-                _money(line.difference),
-                _direction_label(line.direction),
-            )
-            for line in recap.lines
-        ],
+        ((*line[:8], _direction_label(line[8])) for line in detail),
         (6, 7, 8),
         None,
+        tick,
     )
     buffer = io.BytesIO()
     workbook.save(buffer)

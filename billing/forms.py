@@ -265,3 +265,21 @@ class PaymentReversalForm(FrenchDecimalsMixin, DateInputsMixin, forms.ModelForm)
         model = PaymentReversal
         fields = ["reversed_on", "reason"]
         widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
+
+
+class RecapRowsForm(forms.Form):
+    """The distribution page's filters; a value out of bounds is refused, nothing filtered."""
+
+    vue = forms.ChoiceField(
+        label=_("Par"),
+        choices=[("tenant", _("tenant ou membre")), ("partner", _("partenaire payeur"))],
+        required=False,
+    )
+    q = forms.CharField(label=_("Partenaire ou tenant"), max_length=100, required=False)
+    poste = forms.ChoiceField(label=_("Poste"), required=False)
+
+    def __init__(self, *args, pools=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["poste"].choices = [("", _("Tous"))] + [
+            (p.pool.code, f"{p.pool.code} — {p.pool.label}") for p in pools
+        ]

@@ -1,5 +1,5 @@
 """Background work of billing: render the PDFs of an issued batch over every worker, then e-mail
-each titre once.
+each titre once; build the XLSX of a large year's recap.
 
 `process_batch` cuts the batch's numbers into chunks (`TitreBatchChunk`, planned once) and
 becomes a chord: for each chunk not done yet, `render_chunk` then `send_chunk` (the workers share
@@ -15,9 +15,12 @@ from celery import chain, chord, group, shared_task
 from celery.result import allow_join_result
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import F
 from django.utils import timezone
 
+from billing import recap_export
 from billing.models import (
+    RecapExport,
     RevenueTitle,
     TitreBatch,
     TitreBatchChunk,
@@ -215,3 +218,38 @@ def process_batch(self, batch_id: int) -> dict:
         with allow_join_result():  # every result here is already there: nothing waits
             return job.apply().get()
     return self.replace(job)
+
+
+@shared_task(**RETRY)
+def build_recap_export(export_id: int) -> bool:
+    """Build and store a recap workbook (`RecapExport`); run twice, it stores it once."""
+    export = (
+        RecapExport.objects.select_related("fiscal_year__consortium", "budget_run", "actual_run")
+        .defer("xlsx", "budget_run__inputs", "actual_run__inputs")
+        .filter(pk=export_id)
+        .first()
+    )
+    if export is None or export.done_at is not None:
+        return False
+
+    def progress(done: int, total: int) -> None:
+        RecapExport.objects.filter(pk=export_id).update(rows_done=done, rows_total=total)
+
+    try:
+        data = recap_export.build_xlsx(recap_export.runs_of_export(export), progress)
+    except TRANSIENT:
+        raise
+    except Exception as error:
+        RecapExport.objects.filter(pk=export_id).update(error=str(error)[:300])
+        raise
+    # Guarded: a second run finishing later keeps the first workbook stored.
+    return bool(
+        RecapExport.objects.filter(pk=export_id, done_at__isnull=True).update(
+            xlsx=data,
+            sha256=recap_export.sha256(data),
+            size=len(data),
+            rows_done=F("rows_total"),
+            done_at=timezone.now(),
+            error="",
+        )
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing.views import allocation, batches, pes, setup, titre_forms, titres
+from billing.views import allocation, batches, pes, recap, setup, titre_forms, titres
 
 app_name = "billing"
 
@@ -79,17 +79,26 @@ urlpatterns = [
         allocation.TrueUpView.as_view(),
         name="trueup",
     ),
-    path("exercices/<int:year>/recapitulatif/", allocation.RecapView.as_view(), name="recap"),
+    path("exercices/<int:year>/recapitulatif/", recap.RecapView.as_view(), name="recap"),
     path(
-        "exercices/<int:year>/recapitulatif.xlsx",
-        allocation.RecapXlsxView.as_view(),
-        name="recap_xlsx",
+        "exercices/<int:year>/recapitulatif/repartition/",
+        recap.RecapRowsView.as_view(),
+        name="recap_rows",
     ),
     path(
-        "exercices/<int:year>/recapitulatif.pdf",
-        allocation.RecapPdfView.as_view(),
-        name="recap_pdf",
+        "exercices/<int:year>/recapitulatif.xlsx", recap.RecapXlsxView.as_view(), name="recap_xlsx"
     ),
+    path(
+        "exercices/<int:year>/recapitulatif/classeur/",
+        recap.RecapExportView.as_view(),
+        name="recap_export",
+    ),
+    path(
+        "exercices/<int:year>/recapitulatif/classeur/avancement/",
+        recap.RecapExportProgressView.as_view(),
+        name="recap_export_progress",
+    ),
+    path("exercices/<int:year>/recapitulatif.pdf", recap.RecapPdfView.as_view(), name="recap_pdf"),
     path("titres/", titres.TitreListView.as_view(), name="titre_list"),
     path("titres/parametres/", titres.TitreSettingsView.as_view(), name="titre_settings"),
     path("titres/impayes/", titres.OverdueView.as_view(), name="overdue"),

@@ -109,9 +109,11 @@ def test_partner_sees_only_its_own_shares_and_recap_lines(world, two_runs, clien
     codes = {share.tenant.code for share in page.context["table"].data if share.tenant}
     # Its tenants (blois, tours) and the one it co-holds (blaisois, paid by B).
     assert codes == {"blois", "tours", "blaisois"}
-    recap = client.get(reverse("billing:recap", args=[2026])).context["recap"]
-    assert {row.code for row in recap.rows} == {"blois", "tours", "blaisois", "Blois"}
-    assert {row.code for row in recap.partners} == {"Blois"}
+    own = client.get(reverse("billing:recap", args=[2026])).context["distribution"]
+    assert {row.code for row in own.rows} == {"blois", "tours", "blaisois", "Blois"}
+    rows = reverse("billing:recap_rows", args=[2026])
+    partners = client.get(rows, {"vue": "partner"}).context["distribution"]
+    assert {row.code for row in partners.rows} == {"Blois"}
     page = client.get(reverse("billing:recap", args=[2026]))
     assert "agglo —" not in page.text
     assert "cd37" not in page.text

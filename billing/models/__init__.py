@@ -16,6 +16,7 @@ from billing.models.costs import (
 from billing.models.documents import Payment, TitreBatchChunk, TitreDocument, TitreEmail
 from billing.models.grids import FiscalYear, TariffGrid, TariffLine, TariffLineKind
 from billing.models.pes import PesExport
+from billing.models.recap_exports import RecapExport
 from billing.models.runs import AllocationRun, Share
 from billing.models.settlements import Carryover, PaymentReversal, Refund
 from billing.models.titre_settings import TitreSettings
@@ -46,6 +47,7 @@ __all__ = [
     "PaymentReversal",
     "PesExport",
     "PoolCategory",
+    "RecapExport",
     "Refund",
     "RevenueTitle",
     "RunKind",

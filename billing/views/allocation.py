@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,9 +15,7 @@ from django.views.generic import DetailView, FormView, TemplateView, View
 from django_tables2 import SingleTableMixin, SingleTableView
 
 from billing import (
-    charts,
     confirmations,
-    exports,
     run_groups,
     selectors,
     titre_plan,
@@ -26,7 +24,7 @@ from billing import (
 from billing.forms import RunForm, VolumeForm, VolumeUploadForm
 from billing.models import AllocationKey, AllocationRun, RunKind, StorageVolume, VolumeImport
 from billing.money import ZERO
-from billing.recap import recap_for, true_up
+from billing.recap import true_up
 from billing.services import runs, volumes
 from billing.tables import ShareTable, VolumeTable
 from billing.views.common import BILLING_READERS, fiscal_year_or_404
@@ -307,50 +305,3 @@ class TrueUpView(RoleRequiredMixin, TemplateView):
             "has_coordinator": bool(coordinator),
             "carryovers": titre_plan.carryovers_pending(fiscal_year.consortium),
         }
-
-
-class RecapView(RoleRequiredMixin, TemplateView):
-    allowed_roles = BILLING_READERS
-    template_name = "billing/recap.html"
-
-    def get_context_data(self, **kwargs):
-        recap = recap_for(fiscal_year_or_404(self.kwargs["year"]), self.request.user)
-        return {
-            **super().get_context_data(**kwargs),
-            "recap": recap,
-            "charts": charts.partner_charts(recap),
-            "geometry": charts.GEOMETRY,
-            "is_staff_role": role_of(self.request.user) in STAFF,
-        }
-
-
-class RecapXlsxView(RoleRequiredMixin, View):
-    allowed_roles = BILLING_READERS
-
-    def get(self, request, year):
-        recap = recap_for(fiscal_year_or_404(year), request.user)
-        response = HttpResponse(
-            exports.recap_xlsx(recap),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="recapitulatif-{year}.xlsx"'
-        return response
-
-
-class RecapPdfView(RoleRequiredMixin, View):
-    allowed_roles = BILLING_READERS
-
-    def get(self, request, year):
-        # WeasyPrint is heavy and chatty at import: loaded when a PDF is asked for, not at start-up.
-        from ligeris.lib.pdf import render_pdf
-
-        recap = recap_for(fiscal_year_or_404(year), request.user)
-        context = {
-            "recap": recap,
-            "charts": charts.partner_charts(recap),
-            "geometry": charts.GEOMETRY,
-        }
-        pdf = render_pdf("billing/recap_pdf.html", context)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="recapitulatif-{year}.pdf"'
-        return response
