@@ -42,9 +42,7 @@ def _seated(body, partner):
     return [seat.person.last_name for seat in seats]
 
 
-def test_a_validated_change_moves_the_seats_from_its_date(
-    world, users, copil, dsi, client_for
-):
+def test_a_validated_change_moves_the_seats_from_its_date(world, users, copil, dsi, client_for):
     effective = TODAY + datetime.timedelta(days=10)
     response = client_for("partner_a").post(
         reverse("partners:contact_change_create"),

@@ -36,9 +36,7 @@ def _upload(client, file, **overrides):
     return client.post(reverse("membership:deliberation_submit", args=[file.pk]), data)
 
 
-def test_the_last_recorded_deliberation_puts_the_amendment_in_force(
-    world, users, file, client_for
-):
+def test_the_last_recorded_deliberation_puts_the_amendment_in_force(world, users, file, client_for):
     approve(file, world.coordinator)
     detail = reverse("membership:amendment_detail", args=[file.pk])
     client = client_for("partner_a")
@@ -69,7 +67,9 @@ def test_the_last_recorded_deliberation_puts_the_amendment_in_force(
     file.amendment.refresh_from_db()
     assert file.amendment.effective_on == DELIBERATED_ON
     submission.refresh_from_db()
-    assert submission.state == SubmissionState.RECORDED and submission.decided_by == users["finance"]
+    assert (
+        submission.state == SubmissionState.RECORDED and submission.decided_by == users["finance"]
+    )
 
 
 def test_a_rejected_deliberation_may_be_uploaded_again(world, users, file):
