@@ -10,9 +10,9 @@ from accounts.services import user_set_inbox_digest
 from billing.models import RevenueTitle
 from governance.services.requests import meeting_request_answer
 from membership import inbox
-from partners.contact_changes import contact_change_reject
 from membership.models import InboxDigest
 from membership.tasks import digest_period, send_inbox_digest, send_inbox_digests
+from partners.contact_changes import contact_change_reject
 from tests.billing_matrix import billing_args
 from tests.membership_amendments_fixtures import world_amendment
 from tests.portal_fixtures import change_of, request_of, submit_for
