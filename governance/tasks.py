@@ -113,7 +113,7 @@ def notify_meeting_request(self, request_id: int) -> int:
     """Tell the requester what became of its meeting request, once."""
     with transaction.atomic():
         request = (
-            MeetingRequest.objects.select_for_update()
+            MeetingRequest.objects.select_for_update(of=("self",))
             .select_related("body", "partner", "meeting", "requested_by")
             .filter(pk=request_id)
             .first()

@@ -94,7 +94,7 @@ def contact_change_propose(
 
 def _lock(change: ContactChange, state: str) -> ContactChange:
     locked = (
-        ContactChange.objects.select_for_update()
+        ContactChange.objects.select_for_update(of=("self",))
         .select_related("partner", "replaces")
         .get(pk=change.pk)
     )

@@ -40,7 +40,11 @@ def meeting_request_create(
 
 
 def _lock_pending(request: MeetingRequest) -> MeetingRequest:
-    locked = MeetingRequest.objects.select_for_update().select_related("body").get(pk=request.pk)
+    locked = (
+        MeetingRequest.objects.select_for_update(of=("self",))
+        .select_related("body")
+        .get(pk=request.pk)
+    )
     if locked.state != RequestState.PENDING:
         raise ValidationError(_("Cette demande a déjà été traitée."))
     return locked

@@ -32,7 +32,7 @@ def deliberation_submit(
     user=None,
 ) -> DeliberationSubmission:
     party = (
-        AmendmentParty.objects.select_for_update()
+        AmendmentParty.objects.select_for_update(of=("self",))
         .select_related("file__amendment", "file__decision__item__meeting")
         .get(pk=party.pk)
     )
