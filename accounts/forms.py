@@ -24,3 +24,10 @@ class InviteForm(forms.Form):
 
 class AcceptInvitationForm(SetPasswordForm):
     """Django's own password form: validators, confirmation, French messages."""
+
+
+class DigestPreferenceForm(forms.Form):
+    inbox_digest = forms.BooleanField(
+        label=_("Recevoir chaque semaine le récapitulatif de ma boîte par courriel"),
+        required=False,
+    )

@@ -44,6 +44,13 @@ class User(AbstractUser):
     )
 
     invitation_sent_at = models.DateTimeField(_("invitation envoyée le"), null=True, blank=True)
+    inbox_digest = models.BooleanField(
+        _("recevoir le récapitulatif de la boîte partenaire"),
+        default=True,
+        help_text=_(
+            "Un courriel par semaine : ce qui attend votre partenaire et où en sont ses envois."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

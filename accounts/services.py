@@ -92,3 +92,12 @@ def mark_invitation_sent(user: User) -> bool:
         invitation_sent_at=timezone.now()
     )
     return updated == 1
+
+
+@transaction.atomic
+def user_set_inbox_digest(*, user: User, enabled: bool) -> User:
+    """A partner user turns the weekly digest of its inbox on or off."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.inbox_digest = enabled
+    user.save(update_fields=["inbox_digest"])
+    return user

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView
 
 from accounts import services
-from accounts.forms import AcceptInvitationForm, InviteForm
+from accounts.forms import AcceptInvitationForm, DigestPreferenceForm, InviteForm
 from ligeris.lib.permissions import RoleRequiredMixin
-from ligeris.lib.roles import ADMINS, PUBLIC
+from ligeris.lib.roles import ADMINS, PUBLIC, Role
 from ligeris.lib.views import ServiceFormMixin
 from partners.selectors import partners_visible_to
 
@@ -73,3 +73,25 @@ class AcceptInvitationView(RoleRequiredMixin, FormView):
         # asked for, and a role that must set one up is sent to it by the 2FA middleware.
         record_authentication(self.request, user, method="password", email=user.email)
         return perform_login(self.request, user, redirect_url=reverse("home"))
+
+
+class MyProfileView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """A partner user's own settings: the weekly e-mail digest of its inbox."""
+
+    allowed_roles = frozenset({Role.PARTNER})
+    form_class = DigestPreferenceForm
+    template_name = "partners/form.html"
+    extra_context = {"title": _("Mon profil : récapitulatif par courriel")}
+    success_url = reverse_lazy("accounts:my_profile")
+    success_message = _("Votre choix est enregistré.")
+
+    def get_initial(self):
+        return {"inbox_digest": self.request.user.inbox_digest}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "cancel_url": reverse("membership:inbox")}
+
+    def perform(self, form):
+        return services.user_set_inbox_digest(
+            user=self.request.user, enabled=form.cleaned_data["inbox_digest"]
+        )

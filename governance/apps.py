@@ -23,5 +23,6 @@ class GovernanceConfig(AppConfig):
             models.Vote,
             models.Action,
             models.ClosedYear,
+            models.MeetingRequest,
         ):
             auditlog.register(model)

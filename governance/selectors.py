@@ -15,9 +15,11 @@ from governance.models import (
     Attendance,
     AttendanceStatus,
     Body,
+    BodyKind,
     ClosedYear,
     Decision,
     Meeting,
+    MeetingRequest,
     Seat,
     Vote,
 )
@@ -230,3 +232,34 @@ def history_of_meeting(meeting: Meeting) -> QuerySet[LogEntry]:
     return (
         LogEntry.objects.filter(own | record).select_related("actor").order_by("-timestamp", "-pk")
     )
+
+
+# --- Meeting requests -----------------------------------------------------------------------------
+
+
+def meeting_requests_visible_to(user) -> QuerySet[MeetingRequest]:
+    """Staff see every request; a partner user its own partner's."""
+    requests = MeetingRequest.objects.select_related(
+        "body", "partner", "meeting", "requested_by"
+    ).order_by("-created_at", "-pk")
+    if role_of(user) in STAFF:
+        return requests
+    return requests.filter(partner_id=acting_partner_id(user))
+
+
+def requestable_bodies(partner) -> QuerySet[Body]:
+    """The COPIL and the COTECH of the partner's consortium (article 6)."""
+    return Body.objects.filter(
+        consortium_id=partner.consortium_id, kind__in=(BodyKind.STEERING, BodyKind.TECHNICAL)
+    ).order_by("kind", "name")
+
+
+def meeting_request_recipients(request: MeetingRequest) -> list[str]:
+    """The requester; without one (an account removed), its partner's active users."""
+    from django.contrib.auth import get_user_model
+
+    requester = request.requested_by
+    if requester is not None and requester.is_active:
+        return [requester.email]
+    users = get_user_model().objects.filter(partner_id=request.partner_id, is_active=True)
+    return list(users.order_by("email").values_list("email", flat=True))

@@ -3,13 +3,20 @@
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from governance import selectors
 from governance.calendar import meeting_ics
 from governance.confirmations import ICS_FILENAME, convocation_context
-from governance.models import ConvocationDelivery, FrequencyAlert, Meeting
+from governance.models import (
+    ConvocationDelivery,
+    FrequencyAlert,
+    Meeting,
+    MeetingRequest,
+    RequestState,
+)
 from governance.services.meetings import meeting_mark_convened
 from ligeris.lib.email import send_templated_email
 from ligeris.lib.roles import Role
@@ -99,3 +106,29 @@ def check_meeting_frequency() -> int:
             )
             sent += 1
     return sent
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_meeting_request(self, request_id: int) -> int:
+    """Tell the requester what became of its meeting request, once."""
+    with transaction.atomic():
+        request = (
+            MeetingRequest.objects.select_for_update(of=("self",))
+            .select_related("body", "partner", "meeting", "requested_by")
+            .filter(pk=request_id)
+            .first()
+        )
+        if request is None or request.state == RequestState.PENDING or request.notified_at:
+            return 0
+        recipients = selectors.meeting_request_recipients(request)
+        if not recipients:
+            return 0
+        request.notified_at = timezone.now()
+        request.save(update_fields=["notified_at"])
+        link = settings.LIGERIS_BASE_URL.rstrip("/") + reverse("governance:meeting_request_list")
+        send_templated_email(
+            "meeting_request_decided",
+            to=recipients,
+            context={"request": request, "link": link},
+        )
+    return 1

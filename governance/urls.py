@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance.views import bodies, meeting_steps, meetings, records
+from governance.views import bodies, meeting_steps, meetings, records, requests
 
 app_name = "governance"
 
@@ -59,4 +59,20 @@ urlpatterns = [
     path("actions/<int:pk>/modifier/", records.ActionUpdateView.as_view(), name="action_update"),
     path("frequence/", records.FrequencyView.as_view(), name="frequency"),
     path("frequence/clore-annee/", bodies.YearCloseView.as_view(), name="year_close"),
+    path("demandes/", requests.MeetingRequestListView.as_view(), name="meeting_request_list"),
+    path(
+        "demandes/nouvelle/",
+        requests.MeetingRequestCreateView.as_view(),
+        name="meeting_request_create",
+    ),
+    path(
+        "demandes/<int:pk>/programmer/",
+        requests.MeetingRequestScheduleView.as_view(),
+        name="meeting_request_schedule",
+    ),
+    path(
+        "demandes/<int:pk>/repondre/",
+        requests.MeetingRequestAnswerView.as_view(),
+        name="meeting_request_answer",
+    ),
 ]

@@ -18,6 +18,7 @@ _ITEMS = (
     ("billing:titre_list", _("Titres de recette"), MANAGERS),
     ("billing:my_shares", _("Mes quotes-parts"), frozenset({Role.PARTNER})),
     ("billing:my_titres", _("Mes titres"), frozenset({Role.PARTNER})),
+    ("membership:inbox", _("Ma boîte"), frozenset({Role.PARTNER})),
     ("accounts:user_list", _("Utilisateurs"), ADMINS),
     ("admin:index", _("Administration"), ADMINS),
 )

@@ -252,6 +252,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "membership.tasks.apply_due_withdrawals",
         "schedule": crontab(hour=0, minute=30),
     },
+    # A validated change of representative applies on its date: the people and seats follow.
+    "partners-apply-contact-changes": {
+        "task": "partners.tasks.apply_due_contact_changes",
+        "schedule": crontab(hour=0, minute=40),
+    },
+    # Monday morning: each partner user's inbox digest, once a week (unless turned off).
+    "membership-inbox-digests": {
+        "task": "membership.tasks.send_inbox_digests",
+        "schedule": crontab(hour=7, minute=20, day_of_week=1),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------

@@ -14,4 +14,9 @@ class MembershipConfig(AppConfig):
     verbose_name = _("Vie du groupement")
 
     def ready(self) -> None:
+        from auditlog.registry import auditlog
+
         from membership import receivers  # noqa: F401  (connects the governance signals)
+        from membership.models import DeliberationSubmission
+
+        auditlog.register(DeliberationSubmission)

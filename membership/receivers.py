@@ -9,6 +9,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from governance.models import Decision, DecisionKind
+from governance.services.bodies import seats_transfer
 from governance.signals import decision_adopted
 from membership.models import Candidacy
 from membership.services.admission import candidacy_admit
@@ -17,7 +18,7 @@ from membership.services.exclusion import exclusion_apply, tenant_closing_check
 from membership.services.status import status_set
 from membership.services.termination import termination_record
 from partners.models import PartnerStatus
-from partners.signals import tenant_closing
+from partners.signals import person_replaced, tenant_closing
 
 
 def _admission(decision: Decision) -> None:
@@ -58,3 +59,9 @@ def decision_adopted_apply(sender, decision: Decision, **kwargs) -> None:
 @receiver(tenant_closing, dispatch_uid="membership.tenant_closing")
 def tenant_closing_refuse(sender, tenant, closed_on, **kwargs) -> None:
     tenant_closing_check(tenant=tenant, closed_on=closed_on)
+
+
+@receiver(person_replaced, dispatch_uid="membership.person_replaced")
+def person_replaced_seats(sender, old, new, on, **kwargs) -> None:
+    """A validated change of representative: the seats follow, from its date (article 5)."""
+    seats_transfer(old=old, new=new)

@@ -1,15 +1,19 @@
-"""Background work of membership: the consultation before the convention's term (art. 11) and
-the daily application of due withdrawals."""
+"""Background work of membership: the consultation before the convention's term (art. 11), the
+daily application of due withdrawals, and the weekly digest of the partners' inboxes."""
+
+import datetime
 
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from ligeris.lib.email import send_templated_email
-from ligeris.lib.roles import STAFF
-from membership.models import TermConsultation
+from ligeris.lib.roles import STAFF, Role
+from membership.inbox import inbox_of
+from membership.models import InboxDigest, TermConsultation
 from membership.services.withdrawal import withdrawals_apply_due
 from partners.models import Consortium
 from partners.selectors import term_alert
@@ -67,3 +71,58 @@ def consult_consortium(consortium_id: int, *, today=None) -> int:
 def apply_due_withdrawals(notice_ids: list[int] | None = None) -> int:
     """Every withdrawal whose effective date has come becomes effective; run twice, once."""
     return withdrawals_apply_due(notice_ids=notice_ids)
+
+
+def digest_period(day: datetime.date) -> datetime.date:
+    """The period a digest covers: the week, from its Monday."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+@shared_task
+def send_inbox_digests(day: str | None = None) -> int:
+    """Weekly (Celery beat): each partner user who has not turned it off gets its inbox's
+    digest, once a period; run again, nothing more is sent."""
+    today = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    period = digest_period(today).isoformat()
+    users = User.objects.filter(
+        is_active=True, role=Role.PARTNER, inbox_digest=True, partner__isnull=False
+    )
+    return sum(
+        send_inbox_digest(pk, period) for pk in users.order_by("pk").values_list("pk", flat=True)
+    )
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_inbox_digest(user_id: int, period_start: str) -> int:
+    """One user's digest for the period starting `period_start`; 0 when off, sent already, or
+    nothing awaits its partner."""
+    user = User.objects.select_related("partner").filter(pk=user_id).first()
+    if user is None or not (user.is_active and user.inbox_digest and user.partner_id):
+        return 0
+    inbox = inbox_of(user.partner)
+    if not inbox["awaiting_count"]:
+        return 0
+    with transaction.atomic():
+        record, _created = InboxDigest.objects.get_or_create(
+            user=user, period_start=datetime.date.fromisoformat(period_start)
+        )
+        record = InboxDigest.objects.select_for_update().get(pk=record.pk)
+        if record.sent_at:
+            return 0
+        # Recorded in the transaction of the sending: a failed send leaves it to send again.
+        record.sent_at = timezone.now()
+        record.item_count = inbox["awaiting_count"]
+        record.save(update_fields=["sent_at", "item_count"])
+        base = settings.LIGERIS_BASE_URL.rstrip("/")
+        send_templated_email(
+            "inbox_digest",
+            to=[user.email],
+            context={
+                **inbox,
+                "partner": user.partner,
+                "base": base,
+                "link": base + reverse("membership:inbox"),
+                "profile_link": base + reverse("accounts:my_profile"),
+            },
+        )
+    return 1

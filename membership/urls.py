@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from membership.views import admission, amendments, exclusion, timeline, withdrawal
+from membership.views import (
+    admission,
+    amendments,
+    deliberations,
+    exclusion,
+    inbox,
+    timeline,
+    withdrawal,
+)
 
 app_name = "membership"
 
@@ -58,6 +66,30 @@ urlpatterns: list = [
         amendments.ApprovalScanView.as_view(),
         name="amendment_scan",
     ),
+    # deliberations uploaded from the portal
+    path("deliberations/", deliberations.DeliberationListView.as_view(), name="deliberation_list"),
+    path(
+        "avenants/<int:pk>/ma-deliberation/",
+        deliberations.DeliberationSubmitView.as_view(),
+        name="deliberation_submit",
+    ),
+    path(
+        "deliberations/<int:pk>/enregistrer/",
+        deliberations.DeliberationRecordView.as_view(),
+        name="deliberation_record",
+    ),
+    path(
+        "deliberations/<int:pk>/refuser/",
+        deliberations.DeliberationRejectView.as_view(),
+        name="deliberation_reject",
+    ),
+    path(
+        "deliberations/<int:pk>/pdf/",
+        deliberations.DeliberationPdfView.as_view(),
+        name="deliberation_pdf",
+    ),
+    # the partner's inbox
+    path("ma-boite/", inbox.InboxView.as_view(), name="inbox"),
     # admission
     path("candidatures/", admission.CandidacyListView.as_view(), name="candidacy_list"),
     path(

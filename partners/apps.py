@@ -19,5 +19,6 @@ class PartnersConfig(AppConfig):
             models.Tenant,
             models.Holding,
             models.Person,
+            models.ContactChange,
         ):
             auditlog.register(model)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import views
+from partners import contact_views, views
 
 app_name = "partners"
 
@@ -50,5 +50,25 @@ urlpatterns = [
         "detentions/<int:pk>/retirer/",
         views.HoldingActionView.as_view(action="remove"),
         name="holding_remove",
+    ),
+    path(
+        "interlocuteurs/changements/",
+        contact_views.ContactChangeListView.as_view(),
+        name="contact_change_list",
+    ),
+    path(
+        "interlocuteurs/changements/proposer/",
+        contact_views.ContactChangeCreateView.as_view(),
+        name="contact_change_create",
+    ),
+    path(
+        "interlocuteurs/changements/<int:pk>/valider/",
+        contact_views.ContactChangeValidateView.as_view(),
+        name="contact_change_validate",
+    ),
+    path(
+        "interlocuteurs/changements/<int:pk>/refuser/",
+        contact_views.ContactChangeRejectView.as_view(),
+        name="contact_change_reject",
     ),
 ]

@@ -11,12 +11,14 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.portal_matrix import PARTNERS_ONLY
 from tests.test_permissions import MANAGERS_ONLY, MATRIX, NEEDS_COPIL, RECORDERS_ONLY, _args
 
+_FUZZER = {MANAGERS_ONLY: "finance", RECORDERS_ONLY: "secretary", PARTNERS_ONLY: "partner_a"}
 FORM_PAGES = [
-    (name, "finance" if expected == MANAGERS_ONLY else "secretary")
+    (name, _FUZZER[expected])
     for name, (method, _key, expected) in MATRIX.items()
-    if method == "get" and expected in (MANAGERS_ONLY, RECORDERS_ONLY)
+    if method == "get" and expected in _FUZZER
 ]
 
 VALUES = st.one_of(

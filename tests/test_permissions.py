@@ -23,6 +23,8 @@ from tests.exclusion_matrix import EXCLUSION_MATRIX, exclusion_args
 from tests.governance_fixtures import vote_all
 from tests.membership_amendments_fixtures import amendment_args
 from tests.membership_withdrawal_matrix import WITHDRAWAL_MATRIX, withdrawal_args
+from tests.portal_fixtures import portal_args
+from tests.portal_matrix import PORTAL_MATRIX
 
 ROLES = ("anonymous", "finance", "secretary", "partner_a", "partner_b", "admin")
 LOGIN = 302  # anonymous users are sent to the login page
@@ -111,10 +113,11 @@ MATRIX = {
     "membership:amendment_scan": ("get", "amendment_scan_a", OWN_TO_A),
     **ADMISSION_MATRIX,
     **WITHDRAWAL_MATRIX,
+    **PORTAL_MATRIX,
 }
 
 #: Rows whose objects are built on the `copil` fixture.
-NEEDS_COPIL = ("governance:", "membership:amendment")
+NEEDS_COPIL = ("governance:", "membership:amendment", "membership:deliberation")
 
 
 def _our_patterns(patterns=None, namespace=""):
@@ -207,6 +210,8 @@ def _args(world, users, key, copil=None):
         return admission_args(world, key)
     if key.startswith("withdrawal_"):
         return withdrawal_args(world, key)
+    if key.startswith("portal_"):
+        return portal_args(world, users, copil, key)
     if key == "holding_shared_a":
         return [world.holding(world.tenant_shared, world.partner_a).pk]
     if key == "invitation":

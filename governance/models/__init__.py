@@ -28,6 +28,7 @@ from governance.models.meetings import (
     Meeting,
     _document_path,
 )
+from governance.models.requests import MeetingRequest, RequestState
 
 __all__ = [
     "CLOSED",
@@ -51,6 +52,8 @@ __all__ = [
     "ItemKind",
     "MajorityBase",
     "Meeting",
+    "MeetingRequest",
+    "RequestState",
     "Seat",
     "Vote",
     "VoteChoice",

@@ -133,3 +133,16 @@ def year_close(*, consortium: Consortium, year: int) -> ClosedYear:
 
 def year_is_closed(consortium_id: int, year: int) -> bool:
     return ClosedYear.objects.filter(consortium_id=consortium_id, year=year).exists()
+
+
+@transaction.atomic
+def seats_transfer(*, old: Person, new: Person) -> int:
+    """A person's role passes to another: each active seat of the old one goes to the new one,
+    same body, role and rank (the old seat ends, kept for the record)."""
+    moved = 0
+    for seat in Seat.objects.select_for_update().filter(person=old, is_active=True):
+        seat_deactivate(seat=seat)
+        if not seat.body.seats.filter(person=new, is_active=True).exists():
+            seat_add(body=seat.body, person=new, role=seat.role, order=seat.order)
+        moved += 1
+    return moved

@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, View
 
 from ligeris.lib.permissions import RoleRequiredMixin
-from ligeris.lib.roles import MANAGERS, SIGNED_IN, role_of
+from ligeris.lib.roles import MANAGERS, SIGNED_IN, Role, role_of
 from ligeris.lib.views import ServiceFormMixin
 from membership.amendment_pdf import amendment_filename, amendment_pdf
 from membership.forms.amendments import ApprovalForm
 from membership.models import AmendmentParty
 from membership.selectors import amendments as selectors
+from membership.selectors import deliberations as deliberation_selectors
 from membership.services import amendments as services
 
 
@@ -48,6 +49,15 @@ class AmendmentDetailView(RoleRequiredMixin, DetailView):
         ]
         context["pending"] = [party for party in parties if not party.has_approved]
         context["can_record"] = role_of(user) in MANAGERS and not self.object.is_in_force
+        # The portal's side: a partner uploads its deliberation, staff check those waiting.
+        own = deliberation_selectors.own_party(user, self.object.pk)
+        context["may_submit"] = role_of(user) == Role.PARTNER and deliberation_selectors.may_submit(
+            own
+        )
+        if context["can_record"]:
+            context["waiting"] = deliberation_selectors.waiting_submissions().filter(
+                party__file=self.object
+            )
         return context
 
 

@@ -8,6 +8,7 @@ from partners.models.consortium import (
     Convention,
     add_years,
 )
+from partners.models.contacts import ContactChange, ContactChangeState, ContactKind
 from partners.models.members import Holding, Partner, PartnerKind, PartnerStatus, Tenant
 from partners.models.people import Civility, Person, PersonRole
 
@@ -17,6 +18,9 @@ __all__ = [
     "AmendmentKind",
     "Civility",
     "Consortium",
+    "ContactChange",
+    "ContactChangeState",
+    "ContactKind",
     "Convention",
     "Holding",
     "Partner",

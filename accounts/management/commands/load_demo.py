@@ -10,6 +10,7 @@ from billing.titre_demo import load_demo_titres
 from governance.demo import load_demo_governance
 from ligeris.lib.roles import Role
 from membership.demo import load as load_demo_membership
+from membership.demo import portal as demo_portal
 from partners.demo import load_demo_consortium
 from partners.models import Partner
 
@@ -52,3 +53,5 @@ class Command(BaseCommand):
                 )
             label = Role(role).label + (f" — {partner_name}" if partner_name else "")
             self.stdout.write(f"  {email:<36} {label}")
+        # The portal's requests are the partner users' own: made once their accounts exist.
+        demo_portal.load(consortium)

@@ -1,0 +1,11 @@
+"""Background work of partners: validated contact changes whose date has come. Tasks take ids."""
+
+from celery import shared_task
+
+from partners.contact_changes import contact_changes_apply_due
+
+
+@shared_task
+def apply_due_contact_changes(change_ids: list[int] | None = None) -> int:
+    """Run daily by Celery beat: idempotent, a change applies once."""
+    return contact_changes_apply_due(change_ids=change_ids)
