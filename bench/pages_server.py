@@ -99,7 +99,7 @@ def start_gunicorn(processes: Processes, env: dict, port: int, log: Path) -> str
     return base
 
 
-def _wait_for(probe, what: str, seconds: float = 60) -> None:
+def _wait_for(probe, what: str, seconds: float = 300) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
