@@ -99,9 +99,10 @@ def run_locust(base: str, setup_file: Path, *, pause: bool, users: int, seconds:
     args += ["--stop-timeout", "10", "--csv", str(prefix), "--exit-code-on-error", "0"]
     started = time.perf_counter()
     try:
-        subprocess.run(  # noqa: S603
-            args, env=env, check=False, timeout=seconds + 90, stdout=subprocess.DEVNULL
-        )
+        with (out / "locust.log").open("ab") as log:
+            subprocess.run(  # noqa: S603
+                args, env=env, check=False, timeout=seconds + 90, stdout=log, stderr=log
+            )
     except subprocess.TimeoutExpired:
         print("!! locust overran its time and was stopped")
     with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
@@ -151,7 +152,8 @@ def markdown(setup: dict, alone: list[dict], loads: list[dict], note: str) -> st
             f"{_fmt(row['p95'])} | "
             f"{row['size'] / 1024:,.0f} KiB | {aim} |"
         )
-    lines += ["", "| locust, 50 users | requests | requests/s | p50 | p95 | p99 | errors |"]
+    users = loads[0]["users"] if loads else 0
+    lines += ["", f"| locust, {users} users | requests | requests/s | p50 | p95 | p99 | errors |"]
     lines.append("|---|---:|---:|---:|---:|---:|---:|")
     for load in loads:
         label = "pause 1–3 s" if load["pause"] else "no pause (saturation)"
@@ -184,7 +186,10 @@ def main() -> None:
         finally:
             processes.stop()
     load = os.getloadavg()
-    note = args.note or f"load average {load[0]:.1f} at the end (other work on the machine)"
+    note = args.note or (
+        f"load average {result['load_before']:.1f} before the pages, {load[0]:.1f} at the end "
+        "(other work on the machine)"
+    )
     text = markdown(result["setup"], result["alone"], result["loads"], note)
     print()
     print(text)
@@ -209,7 +214,8 @@ def _serve_and_measure(args, processes: pages_server.Processes, var_dir: Path) -
             pages_server.sign_in(base, email, pages_db.PASSWORD, staff=role != "partner")
             for email in emails
         ]
-    print(f"Each page {args.repeat} times, alone:")
+    load_before = os.getloadavg()[0]
+    print(f"Each page {args.repeat} times, alone (load average {load_before:.1f}):")
     alone = time_pages(base, setup, args.repeat, args.page_seconds)
     loads = []
     if not args.no_locust:
@@ -228,7 +234,7 @@ def _serve_and_measure(args, processes: pages_server.Processes, var_dir: Path) -
     errors = (var_dir / "gunicorn.log").read_text(errors="replace")[-3000:]
     if "Traceback" in errors or "Error" in errors:
         print("gunicorn's log ends with:\n" + errors)
-    return {"setup": setup, "alone": alone, "loads": loads}
+    return {"setup": setup, "alone": alone, "loads": loads, "load_before": load_before}
 
 
 if __name__ == "__main__":
