@@ -23,6 +23,7 @@ import datetime
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -116,18 +117,23 @@ def run_locust(base: str, setup_file: Path, *, pause: bool, users: int, seconds:
         "requests": int(total["Request Count"]),
         "errors": int(total["Failure Count"]),
         "rps": float(total["Requests/s"]),
-        "p50": float(total["50%"]),
-        "p95": float(total["95%"]),
-        "p99": float(total["99%"]),
+        "p50": _number(total["50%"]),
+        "p95": _number(total["95%"]),
+        "p99": _number(total["99%"]),
         "pages": {
-            name: {"requests": int(row["Request Count"]), "p95": float(row["95%"])}
+            name: {"requests": int(row["Request Count"]), "p95": _number(row["95%"])}
             for name, row in by_page.items()
         },
     }
 
 
-def _fmt(ms: float) -> str:
-    return f"{ms:,.0f} ms"
+def _number(text: str) -> float | None:
+    """Locust writes N/A where no request finished in the time."""
+    return None if text == "N/A" else float(text)
+
+
+def _fmt(ms: float | None) -> str:
+    return "—" if ms is None else f"{ms:,.0f} ms"
 
 
 def markdown(setup: dict, alone: list[dict], loads: list[dict], note: str) -> str:
@@ -177,6 +183,9 @@ def main() -> None:
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         sys.exit("Run it through scripts/with-postgres (a throwaway PostgreSQL cluster).")
+    # Stopped by `timeout` or a signal: still through the `finally` that stops gunicorn and Redis
+    # (they run in sessions of their own, which the signal does not reach).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     options = pages_db.SMALL if args.small else pages_db.FULL
     pages_db.prepare(options, regenerate=args.regenerate)
     processes = pages_server.Processes()
@@ -223,12 +232,21 @@ def _serve_and_measure(args, processes: pages_server.Processes, var_dir: Path) -
         setup_file.write_text(json.dumps(setup), encoding="utf-8")
         for pause in (True, False):
             print(f"locust, {args.users} users, {'pause 1–3 s' if pause else 'no pause'}:")
-            load = run_locust(
-                base, setup_file, pause=pause, users=args.users, seconds=args.seconds, out=var_dir
-            )
+            try:
+                load = run_locust(
+                    base,
+                    setup_file,
+                    pause=pause,
+                    users=args.users,
+                    seconds=args.seconds,
+                    out=var_dir,
+                )
+            except (OSError, StopIteration) as error:  # no stats written: the pages still count
+                print(f"!! locust gave no figures: {error!r}")
+                continue
             print(
-                f"  {load['requests']} requests, {load['rps']:.1f}/s, p50 {load['p50']:.0f} ms, "
-                f"p95 {load['p95']:.0f} ms, p99 {load['p99']:.0f} ms, {load['errors']} errors"
+                f"  {load['requests']} requests, {load['rps']:.1f}/s, p50 {_fmt(load['p50'])}, "
+                f"p95 {_fmt(load['p95'])}, p99 {_fmt(load['p99'])}, {load['errors']} errors"
             )
             loads.append(load)
     errors = (var_dir / "gunicorn.log").read_text(errors="replace")[-3000:]
