@@ -61,3 +61,6 @@ bench: install
 	if [ $$status = 77 ]; then echo '!! bench/recap_scale.py SKIPPED: no PostgreSQL'; elif [ $$status != 0 ]; then exit $$status; fi
 	scripts/bench-deps
 	$(PY) bench/titre_engines.py
+	# The pages at issue 17's size behind gunicorn, alone then under 50 users (needs PostgreSQL).
+	scripts/with-postgres $(PY) bench/pages.py; status=$$?; \
+	if [ $$status = 77 ]; then echo "!! bench/pages.py needs PostgreSQL: skipped"; elif [ $$status != 0 ]; then exit $$status; fi

@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,7 @@ from billing.models import (
     CORRECTING_KINDS,
     FiscalYear,
     Payment,
+    PaymentReversal,
     Refund,
     RevenueTitle,
     TitreBatch,
@@ -154,6 +156,33 @@ def status_of(titre: RevenueTitle, today: datetime.date | None = None) -> Status
     return Status("due", _("À payer"))
 
 
+def _unpaid_before(consortium: Consortium, today: datetime.date) -> RawSQL:
+    """The pks of the issued titres due before `today` with something left to pay: the balance
+    of `with_balance`, from payments, corrections and refunds each summed once per titre in one
+    pass. Nearly every titre ever issued is past due; three subqueries for each of them made
+    the overdue list take seconds at 11,500 titres."""
+    titre, payment = RevenueTitle._meta.db_table, Payment._meta.db_table
+    reversal, refund = PaymentReversal._meta.db_table, Refund._meta.db_table
+    kinds = sorted(CHARGING_KINDS)
+    sql = f"""
+        SELECT t.id FROM {titre} t
+        LEFT JOIN (SELECT original_id AS id, SUM(total) AS amount FROM {titre}
+                   WHERE original_id IS NOT NULL AND state = %s GROUP BY original_id) c
+               ON c.id = t.id
+        LEFT JOIN (SELECT p.titre_id AS id, SUM(p.amount) AS amount FROM {payment} p
+                   WHERE NOT EXISTS (SELECT 1 FROM {reversal} r WHERE r.payment_id = p.id)
+                   GROUP BY p.titre_id) p
+               ON p.id = t.id
+        LEFT JOIN (SELECT titre_id AS id, SUM(amount) AS amount FROM {refund} GROUP BY titre_id) f
+               ON f.id = t.id
+        WHERE t.consortium_id = %s AND t.state = %s AND t.due_on < %s
+          AND t.kind IN ({", ".join(["%s"] * len(kinds))})
+          AND ROUND(ROUND(t.total - COALESCE(ROUND(c.amount, 2), 0), 2)
+                    - COALESCE(ROUND(p.amount, 2), 0) + COALESCE(ROUND(f.amount, 2), 0), 2) > 0
+    """  # noqa: S608 (table names from the models; values as parameters)
+    return RawSQL(sql, [TitreState.ISSUED, consortium.pk, TitreState.ISSUED, today, *kinds])  # noqa: S611
+
+
 def overdue(consortium: Consortium, today: datetime.date | None = None) -> QuerySet[RevenueTitle]:
     """Issued titres past their due date with something left to pay, oldest first."""
     today = today or timezone.localdate()
@@ -164,6 +193,7 @@ def overdue(consortium: Consortium, today: datetime.date | None = None) -> Query
                 state=TitreState.ISSUED,
                 kind__in=CHARGING_KINDS,
                 due_on__lt=today,
+                pk__in=_unpaid_before(consortium, today),
             )
             .select_related("debtor", "tenant", "batch")
             .defer("snapshot")  # the issued titre's frozen copy: not shown in a list

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -29,6 +30,10 @@ class BodyListView(RoleRequiredMixin, RecorderContextMixin, ListView):
         return selectors.bodies_visible_to(self.request.user)
 
 
+#: A general assembly has a seat per partner (2,000 at the largest consortia): a page at a time.
+SEATS_PER_PAGE = 50
+
+
 class BodyDetailView(RoleRequiredMixin, RecorderContextMixin, DetailView):
     allowed_roles = SIGNED_IN
     template_name = "governance/body_detail.html"
@@ -41,9 +46,13 @@ class BodyDetailView(RoleRequiredMixin, RecorderContextMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         body = self.object
+        seats = selectors.active_seats(body).order_by(
+            "order", "partner__name", "person__last_name", "pk"
+        )
+        seats = Paginator(seats, SEATS_PER_PAGE)
         return {
             **super().get_context_data(**kwargs),
-            "seats": selectors.active_seats(body),
+            "seats": seats.get_page(self.request.GET.get("sieges")),
             "meetings": body.meetings.order_by("-starts_at"),
         }
 
