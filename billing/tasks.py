@@ -215,3 +215,11 @@ def process_batch(self, batch_id: int) -> dict:
         with allow_join_result():  # every result here is already there: nothing waits
             return job.apply().get()
     return self.replace(job)
+
+
+@shared_task
+def send_order_notice(order_id: int, event: str) -> int:
+    """The e-mail of a purchase order's step (submitted, or the coordinator's decision)."""
+    from billing.order_notices import order_notice_send
+
+    return order_notice_send(order_id, event)

@@ -18,6 +18,11 @@ _ITEMS = (
     ("billing:titre_list", _("Titres de recette"), MANAGERS),
     ("billing:my_shares", _("Mes quotes-parts"), frozenset({Role.PARTNER})),
     ("billing:my_titres", _("Mes titres"), frozenset({Role.PARTNER})),
+    (
+        "billing:order_list",
+        _("Bons de commande"),
+        frozenset({Role.ADMIN, Role.FINANCE, Role.PARTNER}),
+    ),
     ("accounts:user_list", _("Utilisateurs"), ADMINS),
     ("admin:index", _("Administration"), ADMINS),
 )

@@ -18,6 +18,7 @@ from billing import (
     charts,
     confirmations,
     exports,
+    order_selectors,
     run_groups,
     selectors,
     titre_plan,
@@ -267,6 +268,7 @@ class MySharesView(RoleRequiredMixin, SingleTableMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "runs": self.runs,
             "years": selectors.fiscal_years(),
+            "orders": order_selectors.issued_orders_with_charges(self.request.user, self.runs),
         }
 
 
