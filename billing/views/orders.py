@@ -86,12 +86,11 @@ class OrderDetailView(RoleRequiredMixin, OrderMixin, TemplateView):
 
 
 def _current_fiscal_year() -> FiscalYear:
-    """The year a partner orders in: this year's, once finance staff have opened it."""
-    year = FiscalYear.objects.filter(
-        consortium=current_consortium_or_404(), year=timezone.localdate().year
-    ).first()
+    """The year a partner orders in: this year's, else the latest one finance staff opened."""
+    years = FiscalYear.objects.filter(consortium=current_consortium_or_404())
+    year = years.filter(year=timezone.localdate().year).first() or years.order_by("-year").first()
     if year is None:
-        raise Http404(_("L'exercice de cette année n'est pas encore ouvert."))
+        raise Http404(_("Aucun exercice n'est encore ouvert."))
     return year
 
 
