@@ -33,29 +33,33 @@ def open_period(fiscal_year):
     )
 
 
-def draft_order(world, fiscal_year, partner=None, tenant=None) -> PurchaseOrder:
+def draft_order(world, fiscal_year, partner=None, tenant=None, grid=True) -> PurchaseOrder:
+    """A grid line (2.5 × 420 €) and a free line; `grid=False`: the free line only (a grid
+    frozen by an issued titre takes no new unit price)."""
     partner = partner or world.partner_a
+    lines = [LineInput(quantity=Decimal("1"), label="Reprise de 40 000 actes numérisés")]
+    if grid:
+        lines.insert(0, LineInput(quantity=Decimal("2.5"), tariff_line=unit_price(fiscal_year)))
     return orders.order_save(
         partner=partner,
         fiscal_year=fiscal_year,
         tenant=tenant,
         reason="Extension du stockage pour les archives de l'état civil",
-        lines=[
-            LineInput(quantity=Decimal("2.5"), tariff_line=unit_price(fiscal_year)),
-            LineInput(quantity=Decimal("1"), label="Reprise de 40 000 actes numérisés"),
-        ],
+        lines=lines,
     )
 
 
-def submitted_order(world, fiscal_year, partner=None, tenant=None) -> PurchaseOrder:
+def submitted_order(world, fiscal_year, partner=None, tenant=None, grid=True) -> PurchaseOrder:
     open_period(fiscal_year)
-    order = draft_order(world, fiscal_year, partner, tenant)
+    order = draft_order(world, fiscal_year, partner, tenant, grid)
     return orders.order_submit(order=order, today=IN_PERIOD)
 
 
-def issued_order(world, fiscal_year, partner=None, tenant=None, **kwargs) -> PurchaseOrder:
+def issued_order(
+    world, fiscal_year, partner=None, tenant=None, grid=True, **kwargs
+) -> PurchaseOrder:
     settings_for(world)
-    order = submitted_order(world, fiscal_year, partner, tenant)
+    order = submitted_order(world, fiscal_year, partner, tenant, grid)
     free = order.lines.get(tariff_line=None)
     return order_review.order_issue(
         order=order, prices={free.pk: Decimal("1500.00")}, today=IN_PERIOD, **kwargs
