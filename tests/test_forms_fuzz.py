@@ -11,12 +11,18 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.orders_matrix import PARTNER_A_ONLY, PARTNERS_ONLY
 from tests.test_permissions import MANAGERS_ONLY, MATRIX, NEEDS_COPIL, RECORDERS_ONLY, _args
 
 FORM_PAGES = [
     (name, "finance" if expected == MANAGERS_ONLY else "secretary")
     for name, (method, _key, expected) in MATRIX.items()
     if method == "get" and expected in (MANAGERS_ONLY, RECORDERS_ONLY)
+] + [
+    # The partner's own forms (its purchase orders).
+    (name, "partner_a")
+    for name, (method, _key, expected) in MATRIX.items()
+    if method == "get" and expected in (PARTNERS_ONLY, PARTNER_A_ONLY)
 ]
 
 VALUES = st.one_of(

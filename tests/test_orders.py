@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -318,3 +320,23 @@ def test_a_bad_order_form_changes_nothing(world, billing_year, client_for, time_
     data["lines-TOTAL_FORMS"] = "100000"  # the formset's bound, not the server's memory
     assert partner.post(reverse("billing:order_create"), data).status_code == 200
     assert not PurchaseOrder.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["finance", "partner_a"])
+def test_the_order_pages_cost_the_same_queries_for_more_orders(
+    role, world, billing_year, client_for
+):
+    fiscal_year = billing_year.fiscal_year
+    client = client_for(role)
+
+    def queries(url) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    first = draft_order(world, fiscal_year)
+    few = queries(reverse("billing:order_list")), queries(first.get_absolute_url())
+    for _ in range(5):
+        draft_order(world, fiscal_year, tenant=world.tenant_a)
+    many = queries(reverse("billing:order_list")), queries(first.get_absolute_url())
+    assert many == few
