@@ -39,15 +39,16 @@ def orders_awaiting_coordinator() -> QuerySet[PurchaseOrder]:
     return PurchaseOrder.objects.filter(state=OrderState.SUBMITTED)
 
 
-def issued_orders_with_charges(user, runs) -> list[dict]:
-    """The issued orders the user sees, each with its share in `runs` once a run includes it."""
+def issued_orders_with_charges(user) -> list[dict]:
+    """The issued orders the user sees, each with its share in the latest run that includes
+    its charge (the actual run for the next titre, a specific run for a specific titre)."""
     orders = list(
         orders_visible_to(user).filter(state=OrderState.ISSUED).order_by("-issued_on", "-number")
     )
-    shares = {
-        share.pool_id: share
-        for share in Share.objects.filter(
-            run__in=runs, pool_id__in=[o.pool_id for o in orders]
-        ).select_related("run")
-    }
+    shares = {}
+    latest_first = Share.objects.filter(pool_id__in=[o.pool_id for o in orders]).order_by(
+        "-run__created_at", "-run_id"
+    )
+    for share in latest_first.select_related("run__fiscal_year"):
+        shares.setdefault(share.pool_id, share)
     return [{"order": order, "share": shares.get(order.pool_id)} for order in orders]

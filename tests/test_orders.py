@@ -105,13 +105,18 @@ def test_an_order_submitted_in_the_period_is_issued_numbered_with_its_pdf_and_ch
     assert [s for s in states if s] == ["draft", "submitted", "issued"]
 
 
-def test_an_order_on_a_specific_titre_goes_to_the_specific_run(world, billing_year):
+def test_an_order_on_a_specific_titre_goes_to_the_specific_run(world, billing_year, client_for):
     order = issued_order(world, billing_year.fiscal_year, charge_on=ChargeOn.SPECIFIC)
     assert (
         order.pool.spread_on == SpreadOn.SPECIFIC and order.pool.direct_partner == world.partner_a
     )
+    shares_page = reverse("billing:my_shares")
+    assert "pas encore répartie" in client_for("partner_a").get(shares_page).text
     run = runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.SPECIFIC)
     assert run.shares.get().amount == order.total
+    page = client_for("partner_a").get(shares_page).text
+    assert "Titres spécifiques 2026, version 1" in page and "pas encore répartie" not in page
+    assert order.reference not in client_for("partner_b").get(shares_page).text
 
 
 def test_outside_the_period_an_order_needs_a_written_emergency_reason(world, billing_year):

@@ -268,7 +268,7 @@ class MySharesView(RoleRequiredMixin, SingleTableMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "runs": self.runs,
             "years": selectors.fiscal_years(),
-            "orders": order_selectors.issued_orders_with_charges(self.request.user, self.runs),
+            "orders": order_selectors.issued_orders_with_charges(self.request.user),
         }
 
 
