@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from billing.models import ChargeOn, OrderState, PoolCategory, PurchaseOrder, SpreadOn
 from billing.money import ZERO, round_money
 from billing.services.costs import direct_charge_record
-from billing.services.orders import _locked, notify
+from billing.services.orders import locked_order, notify
 from billing.services.titres.common import next_number
 from ligeris.lib.services import save_validated as save
 
@@ -40,7 +40,7 @@ def _required(text: str, field: str, message: str) -> str:
 def order_request_changes(*, order: PurchaseOrder, comment: str, user=None) -> PurchaseOrder:
     """Send the order back to the partner with a comment; it submits it again once changed."""
     comment = _required(comment, "comment", _("Dites au partenaire ce qu'il doit modifier."))
-    order = _locked(order, (OrderState.SUBMITTED,), NOT_SUBMITTED)
+    order = locked_order(order, (OrderState.SUBMITTED,), NOT_SUBMITTED)
     order = save(
         order,
         state=OrderState.CHANGES_REQUESTED,
@@ -55,7 +55,7 @@ def order_request_changes(*, order: PurchaseOrder, comment: str, user=None) -> P
 @transaction.atomic
 def order_refuse(*, order: PurchaseOrder, reason: str, user=None) -> PurchaseOrder:
     reason = _required(reason, "reason", _("Un refus porte son motif."))
-    order = _locked(order, (OrderState.SUBMITTED,), NOT_SUBMITTED)
+    order = locked_order(order, (OrderState.SUBMITTED,), NOT_SUBMITTED)
     order = save(
         order,
         state=OrderState.REFUSED,
@@ -101,7 +101,7 @@ def order_issue(
 
     if charge_on not in SPREAD:
         raise ValidationError({"charge_on": _("Choisissez où imputer la commande.")})
-    order = _locked(order, (OrderState.SUBMITTED,), NOT_SUBMITTED)
+    order = locked_order(order, (OrderState.SUBMITTED,), NOT_SUBMITTED)
     fiscal_year = order.fiscal_year
     total = _price_lines(order, prices or {})
     issued_on = today or timezone.localdate()

@@ -64,7 +64,7 @@ def unit_price_lines(fiscal_year: FiscalYear):
     ).order_by("code")
 
 
-def _locked(order: PurchaseOrder, states, refusal: str) -> PurchaseOrder:
+def locked_order(order: PurchaseOrder, states, refusal: str) -> PurchaseOrder:
     """The order's row, locked until commit, in one of `states` (else `refusal`)."""
     locked = (
         PurchaseOrder.objects.select_for_update().select_related("fiscal_year").get(pk=order.pk)
@@ -147,7 +147,7 @@ def order_save(
     if order is None:
         order = PurchaseOrder(fiscal_year=fiscal_year, partner=partner, created_by=user)
     else:
-        order = _locked(
+        order = locked_order(
             order,
             (OrderState.DRAFT, OrderState.CHANGES_REQUESTED),
             _("Seul un brouillon ou un bon renvoyé pour modification se modifie."),
@@ -173,7 +173,7 @@ def order_submit(
 ) -> PurchaseOrder:
     """Send the order to the coordinator: inside the year's period, or as an emergency with its
     written reason."""
-    order = _locked(
+    order = locked_order(
         order,
         (OrderState.DRAFT, OrderState.CHANGES_REQUESTED),
         _("Ce bon de commande est déjà soumis ou clos."),
@@ -217,7 +217,7 @@ def order_submit(
 @transaction.atomic
 def order_withdraw(*, order: PurchaseOrder, user=None) -> PurchaseOrder:
     """The partner withdraws its order before the coordinator issues or refuses it."""
-    order = _locked(
+    order = locked_order(
         order,
         (OrderState.DRAFT, OrderState.SUBMITTED, OrderState.CHANGES_REQUESTED),
         _("Un bon de commande émis ou refusé ne se retire plus."),
