@@ -28,6 +28,8 @@ class BillingConfig(AppConfig):
             models.PaymentReversal,
             models.Refund,
             models.Carryover,
+            models.OrderingPeriod,
+            models.PurchaseOrderLine,
         ):
             auditlog.register(model)
         # Shares are written once with their run, whose creation the audit trail records.
@@ -37,3 +39,5 @@ class BillingConfig(AppConfig):
         # A titre's audit entries show its draft life and its issue; the PDF bytes stay out.
         auditlog.register(models.RevenueTitle, exclude_fields=["snapshot"])
         auditlog.register(models.TitreDocument, exclude_fields=["pdf"])
+        # Each step of an order (state, comment, reason, number) is an entry; not its PDF.
+        auditlog.register(models.PurchaseOrder, exclude_fields=["pdf"])

@@ -253,3 +253,11 @@ def build_recap_export(export_id: int) -> bool:
             error="",
         )
     )
+
+
+@shared_task
+def send_order_notice(order_id: int, event: str) -> int:
+    """The e-mail of a purchase order's step (submitted, or the coordinator's decision)."""
+    from billing.order_notices import order_notice_send
+
+    return order_notice_send(order_id, event)

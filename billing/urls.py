@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing.views import allocation, batches, pes, recap, setup, titre_forms, titres
+from billing.views import allocation, batches, orders, pes, recap, setup, titre_forms, titres
 
 app_name = "billing"
 
@@ -166,4 +166,24 @@ urlpatterns = [
         name="batch_accounting_xlsx",
     ),
     path("mes-titres/", titres.MyTitresView.as_view(), name="my_titres"),
+    # Purchase orders (articles 5 and 7).
+    path("commandes/", orders.OrderListView.as_view(), name="order_list"),
+    path("commandes/nouvelle/", orders.OrderCreateView.as_view(), name="order_create"),
+    path("commandes/<int:pk>/", orders.OrderDetailView.as_view(), name="order_detail"),
+    path("commandes/<int:pk>/modifier/", orders.OrderUpdateView.as_view(), name="order_update"),
+    path("commandes/<int:pk>/soumettre/", orders.OrderSubmitView.as_view(), name="order_submit"),
+    path("commandes/<int:pk>/retirer/", orders.OrderWithdrawView.as_view(), name="order_withdraw"),
+    path("commandes/<int:pk>/emettre/", orders.OrderIssueView.as_view(), name="order_issue"),
+    path(
+        "commandes/<int:pk>/renvoyer/",
+        orders.OrderRequestChangesView.as_view(),
+        name="order_request_changes",
+    ),
+    path("commandes/<int:pk>/refuser/", orders.OrderRefuseView.as_view(), name="order_refuse"),
+    path("commandes/<int:pk>/pdf/", orders.OrderPdfView.as_view(), name="order_pdf"),
+    path(
+        "exercices/<int:year>/periode-de-commande/",
+        orders.OrderingPeriodView.as_view(),
+        name="ordering_period",
+    ),
 ]

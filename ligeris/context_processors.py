@@ -19,6 +19,11 @@ _ITEMS = (
     ("billing:my_shares", _("Mes quotes-parts"), frozenset({Role.PARTNER})),
     ("billing:my_titres", _("Mes titres"), frozenset({Role.PARTNER})),
     ("membership:inbox", _("Ma boîte"), frozenset({Role.PARTNER})),
+    (
+        "billing:order_list",
+        _("Bons de commande"),
+        frozenset({Role.ADMIN, Role.FINANCE, Role.PARTNER}),
+    ),
     ("accounts:user_list", _("Utilisateurs"), ADMINS),
     ("admin:index", _("Administration"), ADMINS),
 )

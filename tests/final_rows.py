@@ -35,6 +35,7 @@ from governance.services.meetings import (
 )
 from governance.services.votes import BallotEntry, votes_record
 from tests.governance_fixtures import MEETING_AT
+from tests.order_fixtures import draft_order, issued_order
 from tests.titre_fixtures import ISSUE_DATE, specific_run
 
 
@@ -71,6 +72,7 @@ CLOSED = "Le procès-verbal de cette séance est clos"
 ISSUED = "Un titre émis ne se modifie ni ne se supprime"
 FINAL = "Cet enregistrement est définitif"
 SNAPSHOT = "Une répartition est un instantané"
+ORDER = "Un bon de commande émis, refusé ou retiré ne se modifie ni ne se supprime"
 
 FINAL_TABLES = [
     Table(governance.Meeting, ("place", "Ailleurs"), message=CLOSED),
@@ -167,6 +169,21 @@ FINAL_TABLES = [
         insert={},  # a share added to the run a titre uses
         message=SNAPSHOT,
     ),
+    Table(
+        billing.PurchaseOrder,
+        ("reason", "Autre motif"),
+        insert={"number": 5},  # a fifth issued order, not numbered by the issuing
+        message=ORDER,
+        orm_insert=False,
+        insert_from="final",
+    ),
+    Table(
+        billing.PurchaseOrderLine,
+        ("quantity", Decimal("9.00")),
+        parent=("order", "final:order", "open:order"),
+        insert={"order_id": "final:order", "position": 99},
+        message=ORDER,
+    ),
 ]
 
 # Written once with their own row triggers and ORM guards (billing migrations 0005, 0006; tested
@@ -187,6 +204,8 @@ OPEN_ROWS = (
     "titreemail",
     "titrebatch",
     "allocationrun",
+    "purchaseorder",
+    "purchaseorderline",
 )
 
 #: Raw SQL messages where the database words it differently from the models.
@@ -196,6 +215,7 @@ DATABASE_MESSAGES = {
     "billing_titredocument:insert": "Ce titre n'est pas émis",
     "billing_payment:insert": "Ce titre n'est pas émis",
     "billing_titreemail:insert": "Ce titre n'est pas émis",
+    "billing_purchaseorder:insert": "Un numéro de bon de commande se donne à l'émission seulement",
 }
 
 
@@ -295,6 +315,9 @@ def records(world, copil, issued_batch, billing_year) -> Records:
     draft = draft_batch.titres.get()
     unsent = billing.TitreEmail.objects.create(titre=titre, email="copie@example.org")
     share = billing.Share.objects.filter(run=titre.run).first()
+    # Purchase orders: one issued, one still a draft.
+    order = issued_order(world, billing_year.fiscal_year, grid=False)
+    draft_order_ = draft_order(world, billing_year.fiscal_year, grid=False)
 
     def first(manager):
         return manager.order_by("pk").first()
@@ -320,6 +343,9 @@ def records(world, copil, issued_batch, billing_year) -> Records:
             "allocationrun": titre.run,
             "run": titre.run,
             "share": share,
+            "purchaseorder": order,
+            "order": order,
+            "purchaseorderline": first(order.lines),
         },
         open={
             "meeting": opened,
@@ -337,5 +363,8 @@ def records(world, copil, issued_batch, billing_year) -> Records:
             "titrebatch": draft_batch,
             "allocationrun": run,
             "run": run,
+            "purchaseorder": draft_order_,
+            "order": draft_order_,
+            "purchaseorderline": first(draft_order_.lines),
         },
     )

@@ -11,10 +11,16 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.orders_matrix import PARTNER_A_ONLY
 from tests.portal_matrix import PARTNERS_ONLY
 from tests.test_permissions import MANAGERS_ONLY, MATRIX, NEEDS_COPIL, RECORDERS_ONLY, _args
 
-_FUZZER = {MANAGERS_ONLY: "finance", RECORDERS_ONLY: "secretary", PARTNERS_ONLY: "partner_a"}
+_FUZZER = {
+    MANAGERS_ONLY: "finance",
+    RECORDERS_ONLY: "secretary",
+    PARTNERS_ONLY: "partner_a",
+    PARTNER_A_ONLY: "partner_a",
+}
 FORM_PAGES = [
     (name, _FUZZER[expected])
     for name, (method, _key, expected) in MATRIX.items()

@@ -23,6 +23,7 @@ from tests.exclusion_matrix import EXCLUSION_MATRIX, exclusion_args
 from tests.governance_fixtures import vote_all
 from tests.membership_amendments_fixtures import amendment_args
 from tests.membership_withdrawal_matrix import WITHDRAWAL_MATRIX, withdrawal_args
+from tests.orders_matrix import ORDERS_MATRIX, order_args
 from tests.portal_fixtures import portal_args
 from tests.portal_matrix import PORTAL_MATRIX
 
@@ -103,6 +104,7 @@ MATRIX = {
     "account_login": ("get", None, (200, 302, 302, 302, 302, 302)),
     "account_signup": ("get", None, (200, 302, 302, 302, 302, 302)),
     **BILLING_MATRIX,
+    **ORDERS_MATRIX,
     **EXCLUSION_MATRIX,
     # amendments: public acts between the parties, so every partner user of the consortium
     # reads them; a deliberation's scan is its own partner's.
@@ -202,6 +204,8 @@ def _args(world, users, key, copil=None):
         return [world.consortium.conventions.get().pk]
     if key.startswith("billing_"):
         return billing_args(world, key)
+    if key.startswith("order_"):
+        return order_args(world, key)
     if key.startswith("exclusion_"):
         return exclusion_args(world, key)
     if key.startswith("amendment"):

@@ -15,6 +15,13 @@ from billing.models.costs import (
 )
 from billing.models.documents import Payment, TitreBatchChunk, TitreDocument, TitreEmail
 from billing.models.grids import FiscalYear, TariffGrid, TariffLine, TariffLineKind
+from billing.models.orders import (
+    ChargeOn,
+    OrderingPeriod,
+    OrderState,
+    PurchaseOrder,
+    PurchaseOrderLine,
+)
 from billing.models.pes import PesExport
 from billing.models.recap_exports import RecapExport
 from billing.models.runs import AllocationRun, Share
@@ -40,13 +47,18 @@ __all__ = [
     "AllocationRun",
     "BatchState",
     "Carryover",
+    "ChargeOn",
     "CostPool",
     "Expense",
     "FiscalYear",
+    "OrderState",
+    "OrderingPeriod",
     "Payment",
     "PaymentReversal",
     "PesExport",
     "PoolCategory",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
     "RecapExport",
     "Refund",
     "RevenueTitle",

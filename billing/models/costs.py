@@ -21,6 +21,8 @@ class PoolCategory(models.TextChoices):
     #: The costs of an exclusion, borne by the excluded partner (article 8).
     EXCLUSION = "exclusion", _("Exclusion")
     TERMINATION = "termination", _("Résiliation d'un commun accord")
+    #: An issued purchase order, charged to its partner or tenant alone (article 7).
+    ORDER = "order", _("Bon de commande")
 
 
 class AllocationKey(models.TextChoices):

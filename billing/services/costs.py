@@ -173,12 +173,16 @@ def direct_charge_record(
     invoice_date,
     vendor: str,
     reference: str = "",
+    tenant=None,
+    spread_on: str = SpreadOn.SPECIFIC,
 ) -> CostPool:
-    """Costs borne by one partner alone: a direct pool aimed at it, with the expense behind it.
+    """Costs borne by one partner (or one tenant, whose payer is billed) alone: a direct pool
+    aimed at it, with the expense behind it.
 
-    Spread on a specific run, so the partner is billed for it without waiting for the year's
-    actual run. Whatever app decided the charge (an exclusion, a withdrawal), billing only
-    knows the amount and who owes it.
+    Spread by default on a specific run, so the partner is billed for it without waiting for the
+    year's actual run; `SpreadOn.ACTUAL` puts it on its next titre instead. Whatever decided the
+    charge (an exclusion, a withdrawal, a purchase order), billing only knows the amount and who
+    owes it.
     """
     if amount is None or amount <= 0:
         raise ValidationError({"amount": _("Le montant des frais doit être positif.")})
@@ -188,8 +192,9 @@ def direct_charge_record(
         label=label,
         category=category,
         key=AllocationKey.DIRECT,
-        spread_on=SpreadOn.SPECIFIC,
-        direct_partner=partner,
+        spread_on=spread_on,
+        direct_partner=None if tenant is not None else partner,
+        direct_tenant=tenant,
         budget_amount=amount,
     )
     expense_save(

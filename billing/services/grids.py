@@ -134,7 +134,7 @@ def _copy_recurring_pools(source: FiscalYear, target: FiscalYear, rate: Decimal)
     """
     if target.pools.exists():
         return
-    one_off = (PoolCategory.ADDITIONAL, PoolCategory.LITIGATION)
+    one_off = (PoolCategory.ADDITIONAL, PoolCategory.LITIGATION, PoolCategory.ORDER)
     for pool in source.pools.exclude(category__in=one_off).order_by("code"):
         has_line = target.grid.lines.filter(code=pool.code).exists()
         budget = None if has_line else round_money(pool.budget_amount * (1 + rate / 100))

@@ -16,6 +16,7 @@ from django_tables2 import SingleTableMixin, SingleTableView
 
 from billing import (
     confirmations,
+    order_selectors,
     run_groups,
     selectors,
     titre_plan,
@@ -265,6 +266,7 @@ class MySharesView(RoleRequiredMixin, SingleTableMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "runs": self.runs,
             "years": selectors.fiscal_years(),
+            "orders": order_selectors.issued_orders_with_charges(self.request.user),
         }
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from accounts import services
 from accounts.models import User
 from billing.demo import load_demo_billing
+from billing.order_demo import load_demo_orders
 from billing.titre_demo import load_demo_titres
 from governance.demo import load_demo_governance
 from ligeris.lib.roles import Role
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         )
         fiscal_year = load_demo_billing(consortium)
         load_demo_titres(fiscal_year)
+        load_demo_orders(fiscal_year)
         load_demo_membership(consortium)
         self.stdout.write(f"Répartition des coûts : exercice {fiscal_year.year}")
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
