@@ -6,6 +6,7 @@ titre is a legal document of the coordinator, always in French.
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -43,6 +44,30 @@ def _day(value: datetime.date | str | None) -> str:
     if isinstance(value, str):
         value = datetime.date.fromisoformat(value)
     return value.strftime("%d/%m/%Y")
+
+
+#: The logo's box in the issuer block (mm): it keeps its proportions inside.
+LOGO_BOX = (50, 16)
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def logo_file(logo: dict) -> str:
+    """The logo's file name in Typst's root, made by us from its hash and format alone."""
+    if not _SHA256.fullmatch(logo.get("sha256", "")) or logo.get("format") not in ("png", "jpeg"):
+        raise ValueError("a titre's logo is named by its SHA-256 and its format")
+    return f"{logo['sha256']}.{logo['format']}"
+
+
+def _logo(logo: dict | None) -> dict | None:
+    """Where the template finds the frozen logo, and its size in mm (fitted in LOGO_BOX)."""
+    if not logo:
+        return None
+    scale = min(LOGO_BOX[0] / logo["width"], LOGO_BOX[1] / logo["height"])
+    return {
+        "path": "/" + logo_file(logo),
+        "width": round(logo["width"] * scale, 2),
+        "height": round(logo["height"] * scale, 2),
+    }
 
 
 def pdf_title(titre: RevenueTitle) -> str:
@@ -204,6 +229,7 @@ def titre_data(titre: RevenueTitle) -> dict:
             "batch": s.get("batch_number", ""),
         },
         "issuer": {
+            "logo": _logo(s.get("logo")),
             "name": issuer.get("name", ""),
             "address": [
                 issuer.get("address", ""),

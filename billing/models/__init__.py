@@ -18,7 +18,7 @@ from billing.models.grids import FiscalYear, TariffGrid, TariffLine, TariffLineK
 from billing.models.pes import PesExport
 from billing.models.runs import AllocationRun, Share
 from billing.models.settlements import Carryover, PaymentReversal, Refund
-from billing.models.titre_settings import TitreSettings
+from billing.models.titre_settings import TitreLogo, TitreSettings
 from billing.models.titres import (
     CHARGING_KINDS,
     CORRECTING_KINDS,
@@ -62,6 +62,7 @@ __all__ = [
     "TitreEmail",
     "TitreKind",
     "TitreLine",
+    "TitreLogo",
     "TitreSequence",
     "TitreSettings",
     "TitreState",
