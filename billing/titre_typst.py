@@ -6,14 +6,36 @@ titre is a legal document of the coordinator, always in French.
 """
 
 import datetime
+import functools
 import re
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
+from django.utils import translation
+from django.utils.translation import gettext
 
 from billing.models import RevenueTitle, TitreKind
 from billing.money import amount_in_words, format_euros
 from ligeris.lib import french
+
+
+@functools.lru_cache(maxsize=512)
+def _(message: str) -> str:
+    """gettext in French, looked up once per message and process: a titre is always French,
+    and its ~40 fixed strings looked up for each titre cost about 1 ms a titre."""
+    with translation.override("fr"):
+        return gettext(message)
+
+
+@functools.lru_cache(maxsize=32)
+def kind_label(kind: str) -> str:
+    """« Titre annuel (terme à échoir) »: `get_kind_display()` costs 0.2 ms a call."""
+    with translation.override("fr"):
+        return str(TitreKind(kind).label)
+
+
+@functools.lru_cache(maxsize=64)
+def _signed_on(day: datetime.date) -> str:
+    return french.short_long_date(day)
 
 
 def _grouped(value: str, sizes: tuple[int, ...]) -> str:
@@ -73,7 +95,7 @@ def _logo(logo: dict | None) -> dict | None:
 def pdf_title(titre: RevenueTitle) -> str:
     """The PDF's title: « Titre annuel (terme à échoir) n° 2026-00042 — Agglopolys »."""
     debtor = (titre.snapshot or {}).get("debtor") or {}
-    return f"{titre.get_kind_display()} n° {titre.reference} — {debtor.get('name', '')}"
+    return f"{kind_label(titre.kind)} n° {titre.reference} — {debtor.get('name', '')}"
 
 
 def labels() -> dict:
@@ -186,7 +208,7 @@ def titre_data(titre: RevenueTitle) -> dict:
     imputation, court = s.get("imputation") or {}, s.get("court") or {}
     original, wording = s.get("original") or {}, s.get("wording") or {}
     is_correction = titre.kind in (TitreKind.REDUCTION, TitreKind.CANCELLATION)
-    kind_label = str(titre.get_kind_display())
+    kind = kind_label(titre.kind)
     total = format_euros(titre.total)
     block = [{"label": _("Objet :"), "text": titre.object}]
     totals = []
@@ -218,12 +240,12 @@ def titre_data(titre: RevenueTitle) -> dict:
     else:
         totals.append([_("Total à payer"), total])
     block.append({"label": _("Fondement :"), "text": _legal_basis(s)})
-    signed_on = french.short_long_date(titre.issued_on) if titre.issued_on else ""
+    signed_on = _signed_on(titre.issued_on) if titre.issued_on else ""
     return {
         "pk": titre.pk,
         "footer": _("%(kind)s n° %(reference)s — exercice %(year)s — bordereau n° %(batch)s")
         % {
-            "kind": kind_label,
+            "kind": kind,
             "reference": titre.reference,
             "year": titre.exercise,
             "batch": s.get("batch_number", ""),
@@ -242,11 +264,11 @@ def titre_data(titre: RevenueTitle) -> dict:
             "email": issuer.get("email", "") or "",
         },
         "doc": {
-            "name": kind_label if is_correction else _("Titre de recette"),
+            "name": kind if is_correction else _("Titre de recette"),
             "sub": (
                 [_("du titre n° %(reference)s") % {"reference": original.get("reference", "")}]
                 if is_correction
-                else [kind_label, _("Avis des sommes à payer")]
+                else [kind, _("Avis des sommes à payer")]
             ),
             "number": _("N° %(reference)s") % {"reference": titre.reference},
         },
