@@ -146,6 +146,7 @@ def measure(size: int) -> dict:
         if time.monotonic() > deadline:
             raise RuntimeError("the two workers did not answer")
     run = AllocationRun.objects.get(kind=RunKind.BUDGET)
+    load_before = os.getloadavg()[0]
     start, start_cpu = time.perf_counter(), time.process_time()
     batch, _skipped = titres.drafts_from_run(run=run, issue_date=timezone.localdate())
     for titre in batch.titres.filter(below_threshold=True):
@@ -176,6 +177,8 @@ def measure(size: int) -> dict:
         "mailing": mailing,
         "whole": issued_wall - start + (rendering or 0) + (mailing or 0),
         "done": done,
+        # Other jobs share the machine: the 1-minute load average before and at the end.
+        "load": [load_before, os.getloadavg()[0]],
         "pdfs": documents.count(),
         "emails": sent.count(),
     }
@@ -243,12 +246,13 @@ def tables(rows: list[dict]) -> str:
         "the measuring process's own (the database server's apart).",
         "",
         "| Tenants | Titres | Drafting | Issuing | Issuing per titre | Rendering | E-mailing "
-        "| Whole batch | Peak memory per worker | CPU per worker |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| Whole batch | Peak memory per worker | CPU per worker | Load average |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|",
     ]
     for row in rows:
         memory = " / ".join(f"{w['peak_mib']:,.0f} MiB" for w in row["workers"])
         cpu = " / ".join(f"{w['cpu']:,.0f} s" for w in row["workers"])
+        load = " → ".join(f"{value:.1f}" for value in row.get("load", [])) or "—"
         whole = _seconds(row["whole"]) + ("" if row["done"] else " (unfinished)")
         out.append(
             f"| {row['tenants']:,} | {row['titres']:,} | "
@@ -256,7 +260,7 @@ def tables(rows: list[dict]) -> str:
             f"{_seconds(row['issuing'], row.get('issuing_cpu'))} | "
             f"{row['issuing'] / row['titres'] * 1000:,.1f} ms | "
             f"{_seconds(row['rendering'])} | {_seconds(row['mailing'])} | {whole} | {memory} | "
-            f"{cpu} |"
+            f"{cpu} | {load} |"
         )
     return "\n".join(out)
 

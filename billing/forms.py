@@ -178,6 +178,23 @@ class TitreSettingsForm(FrenchDecimalsMixin, forms.ModelForm):
             "one_net_titre_per_debtor",
         ]
 
+    # Checked by the service (settings_save): PNG or JPEG, bounded before it is decoded.
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_(
+            "Imprimé en tête des titres, au-dessus du nom du coordonnateur : PNG ou JPEG, "
+            "512 Ko et 4 millions de pixels au plus. Les titres déjà émis gardent leur logo."
+        ),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    logo_clear = forms.BooleanField(label=_("Retirer le logo"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.logo_id:
+            del self.fields["logo_clear"]
+
     def clean_imputation_article(self) -> str:
         article = self.cleaned_data["imputation_article"].strip()
         validate_nature(article)  # the PES's Nature: digits only

@@ -7,13 +7,16 @@ PDF/A-3b, titled after its titre.
 """
 
 import hashlib
+import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import translation
 
-from billing.models import RevenueTitle
-from billing.titre_typst import labels, pdf_title, titre_data
+from billing.models import RevenueTitle, TitreLogo
+from billing.titre_typst import labels, logo_file, pdf_title, titre_data
 from ligeris.lib import pdf_split
 from ligeris.lib.typst import PDFA_3B, compile_pdf, printable
 
@@ -22,6 +25,38 @@ TEMPLATE = Path(__file__).resolve().parent / "typst" / "titre.typ"
 PDFA = PDFA_3B
 #: The template's list of the first page of each titre, in the order of the titres.
 STARTS = "<titre-starts>"
+
+
+def logo_root() -> Path:
+    """Typst's root for the titres: the logos of their snapshots, `<sha256>.<format>` each,
+    written from the database on first use. The template can read nothing else."""
+    return Path(settings.VAR_DIR) / "typst-titre-root"
+
+
+def write_logos(titres: Sequence[RevenueTitle]) -> None:
+    """Every logo the snapshots of `titres` name, on disk in `logo_root()` (one query, only for
+    those not there yet). Named by their hash, a file once written is never rewritten."""
+    root = logo_root()
+    wanted = {}
+    for titre in titres:
+        logo = (titre.snapshot or {}).get("logo")
+        if logo and not (root / logo_file(logo)).exists():
+            wanted[logo["sha256"]] = logo
+    if not wanted:
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    stored = {row.sha256: row for row in TitreLogo.objects.filter(sha256__in=wanted)}
+    for sha, logo in wanted.items():
+        row = stored.get(sha)
+        data = bytes(row.image) if row else b""
+        if hashlib.sha256(data).hexdigest() != sha:
+            # Printing the titre without it would change an issued titre: refuse instead.
+            raise LookupError(f"the logo {sha} of an issued titre is not stored")
+        # Written aside, then renamed: a worker never reads a half-written file.
+        handle, temporary = tempfile.mkstemp(dir=root, prefix=".logo-")
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, root / logo_file(logo))
 
 
 def titres_data(titres: Sequence[RevenueTitle]) -> dict:
@@ -46,8 +81,9 @@ def render_titres(
     """
     if not titres:
         return {}
+    write_logos(titres)
     data = titres_data(titres)
-    pdf, starts = compile_pdf(TEMPLATE, data, query=STARTS)
+    pdf, starts = compile_pdf(TEMPLATE, data, query=STARTS, root=logo_root())
     if len(titres) == 1:
         return {titres[0].pk: pdf}  # already titled after its titre
     with translation.override("fr"):

@@ -143,7 +143,7 @@ def _settings_data(**changes) -> dict:
     data = {
         field: value
         for field, value in TitreSettings.objects.values().get().items()
-        if field not in ("id", "consortium_id")
+        if field not in ("id", "consortium_id", "logo_id")
     }
     return {**data, **changes}
 

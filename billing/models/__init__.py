@@ -26,7 +26,7 @@ from billing.models.pes import PesExport
 from billing.models.recap_exports import RecapExport
 from billing.models.runs import AllocationRun, Share
 from billing.models.settlements import Carryover, PaymentReversal, Refund
-from billing.models.titre_settings import TitreSettings
+from billing.models.titre_settings import TitreLogo, TitreSettings
 from billing.models.titres import (
     CHARGING_KINDS,
     CORRECTING_KINDS,
@@ -76,6 +76,7 @@ __all__ = [
     "TitreEmail",
     "TitreKind",
     "TitreLine",
+    "TitreLogo",
     "TitreSequence",
     "TitreSettings",
     "TitreState",

@@ -1,4 +1,5 @@
-"""The consortium's titre settings: who signs, where the money goes, the PES codes, thresholds."""
+"""The consortium's titre settings: who signs, where the money goes, the PES codes, thresholds,
+and the logo printed in the issuer block."""
 
 from decimal import Decimal
 
@@ -10,6 +11,26 @@ from billing.models._fields import money_field
 from billing.pes import validators as pes
 from partners.models import Consortium
 from partners.validators import validate_siret
+
+
+class TitreLogo(models.Model):
+    """An image printed on titres, stored under the SHA-256 of its bytes: a titre's snapshot
+    names its logo by that hash, so a logo once used is never changed nor removed (the settings
+    point to another one instead)."""
+
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, unique=True)
+    image = models.BinaryField(_("image"))
+    format = models.CharField(_("format"), max_length=4)  # "png" or "jpeg"
+    width = models.PositiveIntegerField(_("largeur (pixels)"))
+    height = models.PositiveIntegerField(_("hauteur (pixels)"))
+    created_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("logo des titres")
+        verbose_name_plural = _("logos des titres")
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]}….{self.format} ({self.width} × {self.height})"
 
 
 class TitreSettings(models.Model):
@@ -81,6 +102,14 @@ class TitreSettings(models.Model):
             "Laissé vide, le titre porte le texte standard (deux mois, la juridiction "
             "ci-dessus, Télérecours). Saisi ici, il est imprimé tel quel."
         ),
+    )
+    logo = models.ForeignKey(
+        TitreLogo,
+        verbose_name=_("logo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # The codes of the PES V2 flux to Hélios, as the public accountant gives them.
     pes_poste = models.CharField(

@@ -8,7 +8,11 @@ PDF looks the same on every machine.
 """
 
 import functools
+import hashlib
 import json
+import os
+import re
+import tempfile
 import threading
 import unicodedata
 from pathlib import Path
@@ -34,8 +38,22 @@ def _fonts() -> typst.Fonts:
 
 
 @functools.cache
-def compiler(template: Path) -> typst.Compiler:
-    """One compiler per template and process: it keeps Typst's caches between compiles."""
+def compiler(template: Path, root: Path | None = None) -> typst.Compiler:
+    """One compiler per template and process: it keeps Typst's caches between compiles.
+
+    The template's folder is its root, unless `root` is given (e.g. the images we wrote): then
+    the template is copied in, named after its hash (processes of two releases may share the
+    folder), and that folder is all it can read. Typst's query needs the template as a file."""
+    if root is not None:
+        source = template.read_bytes()
+        copy = root / f"{template.stem}-{hashlib.sha256(source).hexdigest()[:16]}.typ"
+        if not copy.exists():
+            root.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=root, prefix=".template-")
+            with os.fdopen(handle, "wb") as file:
+                file.write(source)
+            os.replace(temporary, copy)
+        template = copy
     return typst.Compiler(
         str(template), root=str(template.parent), font_paths=_fonts(), ignore_system_fonts=True
     )
@@ -58,10 +76,29 @@ def _printable_char(c: str, covered: frozenset[int]) -> str:
     return "".join(a for a in anyascii(c) if ord(a) in covered) or "?"
 
 
+@functools.cache
+def _uncovered() -> re.Pattern:
+    """A character the fonts lack: one regular expression search per string, in C, instead
+    of a Python test per character (a chunk of titres holds some 300,000 characters)."""
+    points = sorted(_covered() | {ord("\n")})
+    ranges, start, end = [], points[0], points[0]
+    for point in points[1:]:
+        if point != end + 1:
+            ranges.append((start, end))
+            start = point
+        end = point
+    ranges.append((start, end))
+    covered = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+    return re.compile(f"[^{covered}]")
+
+
 def _printable_text(text: str) -> str:
-    covered = _covered()
-    if all(ord(c) in covered for c in text):
+    if not _uncovered().search(text):
         return text
+    covered = _covered()
     return "".join(_printable_char(c, covered) for c in text)
 
 
@@ -82,12 +119,17 @@ _LOCK = threading.Lock()
 
 
 def compile_pdf(
-    template: Path, data: dict, *, standard: str = PDFA_3B, query: str | None = None
+    template: Path,
+    data: dict,
+    *,
+    standard: str = PDFA_3B,
+    query: str | None = None,
+    root: Path | None = None,
 ) -> tuple[bytes, object]:
     """The PDF of `template` laid out with `data` (read in the template as
     `json(bytes(sys.inputs.data))`), and the value of the one `metadata` labelled `query` in
-    that same layout (None without `query`)."""
-    typst_compiler = compiler(template)
+    that same layout (None without `query`); `root`: see `compiler`."""
+    typst_compiler = compiler(template, root)
     with _LOCK:
         pdf = typst_compiler.compile(
             format="pdf",

@@ -28,12 +28,14 @@ from billing.models import (
     TitreBatch,
     TitreKind,
     TitreLine,
+    TitreLogo,
     TitreSequence,
     TitreSettings,
     TitreState,
 )
 from billing.money import ZERO, format_euros
 from ligeris.lib.audit import log_created
+from ligeris.lib.images import check_image
 from ligeris.lib.services import save_validated as save
 from ligeris.lib.services import validate_in_bulk
 from partners.models import Consortium, Partner, Tenant
@@ -56,8 +58,43 @@ def settings_required(consortium: Consortium) -> TitreSettings:
     return settings
 
 
-def settings_save(*, consortium: Consortium, **fields) -> TitreSettings:
+#: A logo is a small image: bounded in bytes and in pixels before it is decoded.
+LOGO_MAX_BYTES = 512 * 1024
+LOGO_MAX_SIDE = 4000
+LOGO_MAX_PIXELS = 4_000_000
+
+
+def logo_store(upload) -> TitreLogo:
+    """The logo of `upload` (a file or bytes), checked, stored once under its SHA-256."""
+    try:
+        image = check_image(
+            upload, max_bytes=LOGO_MAX_BYTES, max_side=LOGO_MAX_SIDE, max_pixels=LOGO_MAX_PIXELS
+        )
+    except ValidationError as error:
+        raise ValidationError({"logo": error.messages}) from None
+    logo, _created = TitreLogo.objects.get_or_create(
+        sha256=image.sha256,
+        defaults={
+            "image": image.data,
+            "format": image.format,
+            "width": image.width,
+            "height": image.height,
+        },
+    )
+    return logo
+
+
+@transaction.atomic
+def settings_save(
+    *, consortium: Consortium, logo=None, logo_clear: bool = False, **fields
+) -> TitreSettings:
+    """Save the settings; `logo` (an uploaded image) replaces the logo, `logo_clear` removes it.
+    Titres already issued keep the logo frozen in their snapshot."""
     settings = titre_selectors.settings_of(consortium) or TitreSettings(consortium=consortium)
+    if logo:
+        fields["logo"] = logo_store(logo)
+    elif logo_clear:
+        fields["logo"] = None
     return save(settings, **fields)
 
 

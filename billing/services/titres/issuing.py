@@ -24,6 +24,7 @@ from billing.models import (
     RunKind,
     TitreBatch,
     TitreLine,
+    TitreLogo,
     TitreSettings,
     TitreState,
 )
@@ -91,6 +92,14 @@ def shared_mentions(consortium, settings: TitreSettings) -> dict:
             "executory": settings.executory_formula.strip(),
             "remedies": settings.remedies_text.strip(),
         },
+        # Named by its hash: a later logo is another row, so a re-render prints this one.
+        "logo": (
+            TitreLogo.objects.filter(pk=settings.logo_id)
+            .values("sha256", "format", "width", "height")
+            .first()
+            if settings.logo_id
+            else None
+        ),
     }
 
 
@@ -108,6 +117,7 @@ def _snapshot(titre: RevenueTitle, mentions: dict, batch: TitreBatch) -> dict:
         "payment": mentions["payment"],
         "court": mentions["court"],
         "wording": mentions["wording"],
+        "logo": mentions["logo"],
         "batch_number": batch.number,
         "original": (
             {
