@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0013_titre_settings_wording'),
+        ('billing', '0015_purchase_orders'),
     ]
 
     operations = [
