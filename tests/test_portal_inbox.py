@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.services import user_set_inbox_digest
 from billing.models import RevenueTitle
+from billing.services.order_review import order_request_changes
 from governance.services.requests import meeting_request_answer
 from membership import inbox
 from membership.models import InboxDigest
@@ -15,6 +16,7 @@ from membership.tasks import digest_period, send_inbox_digest, send_inbox_digest
 from partners.contact_changes import contact_change_reject
 from tests.billing_matrix import billing_args
 from tests.membership_amendments_fixtures import world_amendment
+from tests.order_fixtures import submitted_order
 from tests.portal_fixtures import change_of, request_of, submit_for
 
 MONDAY = datetime.date(2026, 11, 30)
@@ -100,7 +102,7 @@ def test_a_titre_due_awaits_its_debtor(world, users):
 def test_the_inbox_costs_a_fixed_number_of_queries(
     world, users, portal, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         inbox.inbox_of(world.partner_a)
 
 
@@ -134,3 +136,16 @@ def test_no_digest_when_turned_off(world, users, portal, client_for, mailoutbox)
 def test_no_digest_when_nothing_awaits(world, users, mailoutbox):
     assert send_inbox_digests("2026-12-03") == 0
     assert mailoutbox == [] and not InboxDigest.objects.exists()
+
+
+def test_an_order_sent_back_awaits_its_partner_and_is_among_what_it_sent(world, billing_year):
+    order = submitted_order(world, billing_year.fiscal_year)
+    order = order_request_changes(order=order, comment="Précisez le volume par tenant.")
+    awaiting = _items(inbox.inbox_of(world.partner_a)["awaiting"], "orders_back")
+    assert [item.detail for item in awaiting] == ["Précisez le volume par tenant."]
+    assert awaiting[0].url == order.get_absolute_url()
+    assert [item.title for item in _items(inbox.inbox_of(world.partner_a)["sent"], "orders")] == [
+        str(order)
+    ]
+    other = inbox.inbox_of(world.partner_b)
+    assert not _items(other["awaiting"], "orders_back") and not _items(other["sent"], "orders")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from billing.models import CHARGING_KINDS, RevenueTitle, TitreState
 from billing.money import round_money
+from billing.order_selectors import orders_awaiting_partner, orders_sent_by
 from billing.templatetags.euros import euros_text
 from billing.titre_selectors import status_of, with_balance
 from governance.models import MeetingRequest
@@ -218,9 +219,42 @@ def deliberations_sent(partner: Partner) -> Section:
     return Section("deliberations", _("Délibérations déposées"), items)
 
 
-#: The lead adds the purchase orders' providers here (orders awaiting the partner, orders sent).
-AWAITING: list[Provider] = [amendments_to_approve, answers_received, titres_due]
-SENT: list[Provider] = [meeting_requests_sent, contact_changes_sent, deliberations_sent]
+def orders_sent_back(partner: Partner) -> Section:
+    """Purchase orders the coordinator sent back for changes: the partner edits and resubmits."""
+    items = [
+        InboxItem(
+            title=str(order),
+            state=order.get_state_display(),
+            url=order.get_absolute_url(),
+            day=_day(order.decided_at),
+            detail=order.review_comment,
+        )
+        for order in orders_awaiting_partner(partner)
+    ]
+    return Section("orders_back", _("Bons de commande à modifier"), items)
+
+
+def orders_sent(partner: Partner) -> Section:
+    items = [
+        InboxItem(
+            title=str(order),
+            state=order.get_state_display(),
+            url=order.get_absolute_url(),
+            day=_day(order.submitted_at),
+            detail=order.refusal_reason,
+        )
+        for order in orders_sent_by(partner)[:SENT_LIMIT]
+    ]
+    return Section("orders", _("Bons de commande"), items, reverse("billing:order_list"))
+
+
+AWAITING: list[Provider] = [amendments_to_approve, orders_sent_back, answers_received, titres_due]
+SENT: list[Provider] = [
+    orders_sent,
+    meeting_requests_sent,
+    contact_changes_sent,
+    deliberations_sent,
+]
 
 
 def _sections(providers: list[Provider], partner: Partner) -> list[Section]:
