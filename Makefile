@@ -56,5 +56,7 @@ bench: install
 	# On PostgreSQL (a throwaway cluster) when its binaries are there, else on SQLite.
 	scripts/with-postgres $(PY) bench/titre_issue.py; status=$$?; \
 	if [ $$status = 77 ]; then $(PY) bench/titre_issue.py; elif [ $$status != 0 ]; then exit $$status; fi
+	scripts/with-postgres $(PY) bench/governance_scale.py; status=$$?; \
+	if [ $$status = 77 ]; then $(PY) bench/governance_scale.py; elif [ $$status != 0 ]; then exit $$status; fi
 	scripts/bench-deps
 	$(PY) bench/titre_engines.py

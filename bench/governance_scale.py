@@ -48,6 +48,7 @@ from accounts.models import User  # noqa: E402
 from governance.models import AgendaItem, Attendance, ItemKind, Meeting, Vote  # noqa: E402
 from governance.services.votes import votes_clear  # noqa: E402
 from governance.sheet_forms import _unique_labels  # noqa: E402
+from governance.vote_base import vote_base  # noqa: E402
 from ligeris.lib.audit import auditlog_disabled  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -150,12 +151,12 @@ def measure(profile_dir: Path | None) -> list[dict]:
             "generate_consortium",
             **SIZE,
             years=1,
-            meetings=1,
+            meetings=2,  # the last a week ago, open: every tenant votes
             titres=False,
             partner_users=0,
         )
     print(f"  generated in {time.perf_counter() - start:.0f} s", file=sys.stderr)
-    meeting = Meeting.objects.get()
+    meeting = Meeting.objects.order_by("-starts_at").first()
     items = list(
         AgendaItem.objects.filter(meeting=meeting, kind=ItemKind.DECISION)
         .select_related("decision")
@@ -190,7 +191,8 @@ def measure(profile_dir: Path | None) -> list[dict]:
     votes_url = reverse("governance:votes", args=[item.pk])
     sheet = steps.run("vote sheet page", "get", votes_url)
     ballots = _form_data(sheet.text)
-    voters = sum(1 for name in ballots if name.startswith("choice_"))
+    voters = len(vote_base(meeting).voters(item.decision))
+    assert voters == sum(1 for name in ballots if name.startswith("choice_"))
     rows = [name for name in ballots if name.startswith("choice_") and ballots[f"voice_{name[7:]}"]]
     if "bulk" in ballots:  # the vote of the whole: every row follows it
         ballots["bulk"] = "for"

@@ -14,7 +14,7 @@ from governance.models import AttendanceStatus, VoteChoice
 from governance.selectors import TenantVoter
 from governance.services.meetings import AttendanceEntry
 from governance.services.votes import BallotEntry
-from governance.sheet_html import SheetRow
+from governance.sheet_html import SheetRow, select
 
 #: Above this many seats, the proxy holder is typed (with the members as suggestions) rather
 #: than picked in a select per row: 2,000 selects of 2,000 options would weigh 200 MB.
@@ -190,6 +190,9 @@ class VoteSheetForm(forms.Form):
                 },
                 initial=str(vote.cast_by_id) if vote else None,
             )
+
+    def bulk_html(self):
+        return select(self["bulk"])
 
     def rows(self):
         for voter in self.voters:

@@ -214,6 +214,7 @@ class VoteBase:
         for index, presence in enumerate(self._presences):
             self._by_partner.setdefault(presence.partner_id, []).append(index)
         self._in_person = {p.partner_id for p in present}
+        self._voters: dict[int | None, list[TenantVoter]] = {}
 
     def _deliberative(self, tenant_id: int) -> bool:
         deployed_on = self.deployed[tenant_id]
@@ -249,6 +250,12 @@ class VoteBase:
 
         A partner concerned by an admission or exclusion is recused: it speaks for no tenant.
         """
+        key = decision.pk if decision else None
+        if key not in self._voters:  # once per decision: the sheet's checks and its tally
+            self._voters[key] = self._voters_of(decision)
+        return self._voters[key]
+
+    def _voters_of(self, decision: Decision | None) -> list[TenantVoter]:
         recused = decision.concerned_partner_id if decision else None
         voices = self.voices
         result = []
