@@ -140,7 +140,7 @@ class Steps:
                 "rows": rows,
             }
         )
-        print(f"  {label}: {elapsed:.2f} s (CPU {cpu:.2f} s), {len(queries)} queries, {size / 1e3:.0f} kB")
+        print(f"  {label}: {elapsed:.2f} s (CPU {cpu:.2f} s), {len(queries)} queries")
         return response
 
 

@@ -34,17 +34,24 @@ def _post(client, url: str, data: dict) -> tuple[int, object]:
     return len(queries) - inserts, response
 
 
-def _attendance_data(committee) -> dict:
-    """The sheet as the fixture recorded it, but every proxy moved to the seat two before."""
-    data = {}
-    for row in committee.meeting.attendances.select_related("seat__person", "seat__partner"):
-        data[f"status_{row.seat_id}"] = row.status
-        data[f"proxy_{row.seat_id}"] = ""
+def _attendance_data(committee) -> tuple[dict, int]:
+    """The sheet as the fixture recorded it, but each proxy moved to the seat two before when
+    that one is present; and how many moved."""
+    data, moved = {}, 0
+    rows = {r.seat_id: r for r in committee.meeting.attendances.all()}
     seats = committee.seats
     for index, seat in enumerate(seats):
-        if data[f"status_{seat.pk}"] == "proxy":
-            data[f"proxy_{seat.pk}"] = str(seats[index - 2])
-    return data
+        row = rows[seat.pk]
+        data[f"status_{seat.pk}"] = row.status
+        data[f"proxy_{seat.pk}"] = ""
+        if row.status == "proxy":
+            holder = seats[index - 2]
+            if rows[holder.pk].status == "present":
+                moved += 1
+            else:
+                holder = row.proxy_to
+            data[f"proxy_{seat.pk}"] = str(holder)
+    return data, moved
 
 
 def _record(client, size: int) -> dict:
@@ -52,8 +59,8 @@ def _record(client, size: int) -> dict:
     meeting = committee.meeting
     item = AgendaItem.objects.filter(meeting=meeting).order_by("position").first()
     counts = {}
-    data = _attendance_data(committee)
-    moved = sum(1 for name, value in data.items() if name.startswith("proxy_") and value)
+    data, moved = _attendance_data(committee)
+    assert moved
     history = history_of_meeting(meeting).filter(content_type__model="attendance")
     before = history.count()
     counts["attendance"], _ = _post(
@@ -131,7 +138,7 @@ def test_a_large_sheet_keeps_the_refusals(client, db):
     assert not Vote.objects.filter(decision=item.decision).exists()
     # The attendance sheet: a proxy to a member who is not present is refused, nothing changes.
     before = sorted(Attendance.objects.values_list("seat_id", "status", "proxy_to_id"))
-    data = _attendance_data(committee)
+    data, _moved = _attendance_data(committee)
     absent = next(r.seat for r in meeting.attendances.all() if r.status == "absent")
     giver = next(n for n, v in data.items() if n.startswith("proxy_") and v)
     data[giver] = str(absent)

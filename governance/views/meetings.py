@@ -299,8 +299,7 @@ class VoteSheetView(_MeetingChildFormView):
         return self.vote_base.voters(self.item.decision)
 
     def get_form_kwargs(self):
-        votes = self.item.decision.votes.only("tenant_id", "choice", "cast_by_id")
-        current = {v.tenant_id: v for v in votes}
+        current = {v.tenant_id: v for v in self.item.decision.votes.all()}
         return {**super().get_form_kwargs(), "voters": self.voters, "current": current}
 
     def get_context_data(self, **kwargs):
