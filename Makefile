@@ -59,6 +59,8 @@ bench: install
 	# The recap at 2,000 partners: PostgreSQL only (a throwaway cluster); said and skipped without it.
 	scripts/with-postgres $(PY) bench/recap_scale.py; status=$$?; \
 	if [ $$status = 77 ]; then echo '!! bench/recap_scale.py SKIPPED: no PostgreSQL'; elif [ $$status != 0 ]; then exit $$status; fi
+	scripts/with-postgres $(PY) bench/governance_scale.py; status=$$?; \
+	if [ $$status = 77 ]; then $(PY) bench/governance_scale.py; elif [ $$status != 0 ]; then exit $$status; fi
 	scripts/bench-deps
 	$(PY) bench/titre_engines.py
 	# The pages at issue 17's size behind gunicorn, alone then under 50 users (needs PostgreSQL).

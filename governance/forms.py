@@ -1,5 +1,4 @@
 import datetime
-from collections import Counter
 
 from django import forms
 from django.utils import timezone
@@ -9,17 +8,18 @@ from governance.models import (
     Action,
     ActionStatus,
     AgendaItem,
-    AttendanceStatus,
     Body,
     BodyKind,
     DecisionKind,
     ItemKind,
     Meeting,
-    VoteChoice,
 )
-from governance.selectors import TenantVoter
-from governance.services.meetings import AttendanceEntry
-from governance.services.votes import BallotEntry
+from governance.sheet_forms import (  # noqa: F401 (the sheets' forms, in a module of their own)
+    PROXY_SELECT_MAX,
+    VOTE_BULK_MIN,
+    AttendanceForm,
+    VoteSheetForm,
+)
 from ligeris.lib.forms import CheckedMultipleChoiceField, FrenchDecimalsMixin
 from partners.forms import DateInputsMixin
 from partners.models import Partner, Person, PersonRole
@@ -222,137 +222,6 @@ class DocumentForm(forms.Form):
         if upload.size > DOCUMENT_MAX_BYTES:
             raise forms.ValidationError(_("Le fichier dépasse 20 Mo."))
         return upload
-
-
-#: Above this many seats, the proxy holder is typed (with the members as suggestions) rather
-#: than picked in a select per row: 2,000 selects of 2,000 options would weigh 200 MB.
-PROXY_SELECT_MAX = 100
-
-
-def _unique_labels(seats) -> dict[int, str]:
-    """Each seat's label; two seats of the same name and partner are told apart by number."""
-    labels = {seat.pk: str(seat) for seat in seats}
-    taken = Counter(labels.values())
-    return {
-        pk: label if taken[label] == 1 else f"{label} — siège n° {pk}"
-        for pk, label in labels.items()
-    }
-
-
-class AttendanceForm(forms.Form):
-    """One status and one optional proxy holder per seat of the body."""
-
-    def __init__(self, *args, seats, current: dict, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.seats = list(seats)
-        self.large = len(self.seats) > PROXY_SELECT_MAX
-        self.labels = _unique_labels(self.seats) if self.large else {}
-        self.by_label = {label: pk for pk, label in self.labels.items()}
-        holders = [("", "—"), *((str(s.pk), str(s)) for s in self.seats)]
-        for seat in self.seats:
-            row = current.get(seat.pk)
-            self.fields[f"status_{seat.pk}"] = forms.ChoiceField(
-                label=str(seat),
-                choices=AttendanceStatus.choices,
-                initial=row.status if row else AttendanceStatus.PRESENT,
-            )
-            label = _("Pouvoir donné à (pour %(seat)s)") % {"seat": seat}
-            holder = row.proxy_to_id if row else None
-            if self.large:
-                self.fields[f"proxy_{seat.pk}"] = forms.CharField(
-                    label=label,
-                    required=False,
-                    widget=forms.TextInput(attrs={"list": "proxy-holders", "autocomplete": "off"}),
-                    initial=self.labels.get(holder, "") if holder else "",
-                )
-            else:
-                self.fields[f"proxy_{seat.pk}"] = forms.ChoiceField(
-                    label=label,
-                    choices=holders,
-                    required=False,
-                    initial=str(holder) if holder else "",
-                )
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.large:
-            for seat in self.seats:
-                name = f"proxy_{seat.pk}"
-                typed = (cleaned.get(name) or "").strip()
-                if typed and typed not in self.by_label:
-                    self.add_error(
-                        name, _("Choisissez le mandataire parmi les membres de l'instance.")
-                    )
-        return cleaned
-
-    def _holder_pk(self, value: str) -> int | None:
-        if not value:
-            return None
-        return self.by_label.get(value.strip()) if self.large else int(value)
-
-    def rows(self):
-        for seat in self.seats:
-            yield seat, self[f"status_{seat.pk}"], self[f"proxy_{seat.pk}"]
-
-    def entries(self):
-        by_pk = {s.pk: s for s in self.seats}
-        for seat in self.seats:
-            holder = self._holder_pk(self.cleaned_data.get(f"proxy_{seat.pk}"))
-            yield AttendanceEntry(
-                seat=seat,
-                status=self.cleaned_data[f"status_{seat.pk}"],
-                proxy_to=by_pk.get(holder) if holder else None,
-            )
-
-
-class VoteSheetForm(forms.Form):
-    """One row per tenant: its vote (or none) and who expressed it."""
-
-    def __init__(self, *args, voters: list[TenantVoter], current: dict, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.voters = voters
-        for voter in voters:
-            pk = voter.tenant.pk
-            vote = current.get(pk)
-            self.fields[f"choice_{pk}"] = forms.ChoiceField(
-                label=_("Vote du tenant %(tenant)s") % {"tenant": voter.tenant.code},
-                choices=[("", _("Pas de vote")), *VoteChoice.choices],
-                required=False,
-                initial=vote.choice if vote else "",
-            )
-            voices = [
-                (
-                    str(v.cast_by.pk),
-                    f"{v.cast_by}"
-                    + (f" (pouvoir de {v.proxy_from.person})" if v.proxy_from else ""),
-                )
-                for v in voter.voices
-            ]
-            self.fields[f"voice_{pk}"] = forms.ChoiceField(
-                label=_("Exprimé par (tenant %(tenant)s)") % {"tenant": voter.tenant.code},
-                choices=voices or [("", _("Personne ne le représente"))],
-                required=False,
-                error_messages={
-                    "invalid_choice": _("Ce membre ne peut exprimer la voix de ce tenant.")
-                },
-                initial=str(vote.cast_by_id) if vote else None,
-            )
-
-    def rows(self):
-        for voter in self.voters:
-            pk = voter.tenant.pk
-            yield voter, self[f"choice_{pk}"], self[f"voice_{pk}"]
-
-    def entries(self, seats: dict):
-        for voter in self.voters:
-            pk = voter.tenant.pk
-            choice = self.cleaned_data.get(f"choice_{pk}")
-            if not choice:
-                continue
-            voice = self.cleaned_data.get(f"voice_{pk}")
-            yield BallotEntry(
-                tenant=voter.tenant, choice=choice, cast_by=seats.get(int(voice)) if voice else None
-            )
 
 
 class ActionForm(DateInputsMixin, forms.ModelForm):

@@ -11,10 +11,38 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from governance import selectors, wording
-from governance.models import Attendance, Meeting
+from governance.models import Attendance, Meeting, VoteChoice
 from ligeris.lib import french
 from ligeris.lib.pdf import render_pdf
 from partners.models import Person
+
+#: Above this many seats or votes, the minutes name people and votes in runs of text, grouped
+#: (the votes by choice), rather than one line or one table row each: WeasyPrint took minutes to
+#: lay out 2,000 list items and 4,400 table rows. Every name and every vote is still there.
+COMPACT_FROM = 80
+#: Names per paragraph of a run: one paragraph of 2,000 names is laid out line after line from
+#: its whole remaining text.
+RUN_LENGTH = 25
+
+
+def _runs(lines: list[str]) -> list[str]:
+    """The lines as paragraphs of `RUN_LENGTH` names joined by « ; », the last ending in « . »."""
+    runs = [" ; ".join(lines[i : i + RUN_LENGTH]) for i in range(0, len(lines), RUN_LENGTH)]
+    return [f"{run} ;" for run in runs[:-1]] + [f"{runs[-1]}."] if runs else []
+
+
+def _vote_line(vote) -> str:
+    return f"{vote.tenant.name} ({vote.tenant.code}), {vote.expressed_by}"
+
+
+def _vote_groups(votes) -> list[dict]:
+    """Votes by choice (pour, contre, abstention), each group's runs of text."""
+    groups = []
+    for choice, label in VoteChoice.choices:
+        lines = [_vote_line(v) for v in votes if v.choice == choice]
+        if lines:
+            groups.append({"label": label, "count": len(lines), "runs": _runs(lines)})
+    return groups
 
 
 def _member(person: Person, partner_name: str) -> str:
@@ -112,6 +140,13 @@ def minutes_context(meeting: Meeting) -> dict:
                     "of_giver": french.of(str(vote.proxy_from.person)),
                 }
             vote.expressed_by = by
+    compact = len(record["attendances"]) > COMPACT_FROM or any(
+        len(item.votes_list) > COMPACT_FROM for item in record["items"]
+    )
+    if compact:
+        for item in record["items"]:
+            item.vote_groups = _vote_groups([v for v in item.votes_list if not v.is_advisory])
+            item.opinion_groups = _vote_groups([v for v in item.votes_list if v.is_advisory])
     present = _present_lines(meeting, record["present"])
     proxies = [_proxy_line(row) for row in record["proxies"]]
     excused = [_excused_line(row) for row in record["excused"]]
@@ -123,6 +158,11 @@ def minutes_context(meeting: Meeting) -> dict:
         proxy_lines=proxies,
         excused_lines=excused,
         absent_lines=absent,
+        compact=compact,
+        present_runs=_runs(present) if compact else [],
+        proxy_runs=_runs(proxies) if compact else [],
+        excused_runs=_runs(excused) if compact else [],
+        absent_runs=_runs(absent) if compact else [],
         has_advisory=any(v.is_advisory for item in record["items"] for v in item.votes_list),
         chair_heading=wording.chair_heading(meeting.chair, wording.chair_title(meeting)),
         secretary_heading=wording.secretary_heading(meeting.secretary),

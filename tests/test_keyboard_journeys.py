@@ -72,9 +72,12 @@ def test_a_secretary_records_a_meeting_and_closes_its_minutes_by_keyboard(
     assert page.get_by_text("Les présences ont été enregistrées.").is_visible()
 
     activate(page, page.get_by_role("link", name="Enregistrer les votes"))
+    page.wait_for_selector("main select[name^=choice_]")
     for select in page.locator("main select[name^=choice_]").all():
         choose(page, select, "Pour")
-    activate(page, page.locator("main button[type=submit]"))
+    values = page.eval_on_selector_all("main select[name^=choice_]", "ss => ss.map(s => s.value)")
+    assert values == ["for"] * len(values), values
+    activate(page, page.get_by_role("button", name="Enregistrer les votes"))
     page.wait_for_url(f"{base}{meeting.get_absolute_url()}")
     decision = Decision.objects.get(pk=copil.decision.pk)
     assert decision.is_adopted

@@ -13,12 +13,13 @@ from auditlog import get_logentry_model
 from auditlog.cid import get_cid
 from auditlog.context import auditlog_disabled as _logging_disabled
 from auditlog.context import disable_auditlog
-from auditlog.diff import model_instance_diff
+from auditlog.diff import get_field_value, get_mask_function, is_primitive, track_field
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import ForeignKey
 from django.db.models.signals import pre_save
 from django.utils.encoding import smart_str
 
@@ -28,33 +29,85 @@ CREATE, UPDATE, DELETE = LogEntry.Action.CREATE, LogEntry.Action.UPDATE, LogEntr
 auditlog_disabled = disable_auditlog
 
 
-def _entry(action: int, old, new, *, fields=None, additional_data=None) -> LogEntry | None:
+class _Plan:
+    """What auditlog's diff works out anew for each row, worked out once per model and fields:
+    the fields it compares (`model_instance_diff`'s own selection), the content type, whether the
+    entry keeps the serialized row. Each row then costs only the values of its fields."""
+
+    def __init__(self, model, names):
+        registered = auditlog.get_model_fields(model)
+        concrete = model._meta.concrete_fields
+        wanted = names or [f.name for f in concrete]
+        columns = {n for f in concrete if f.name in wanted for n in (f.name, f.attname)}
+        fields = [
+            f
+            for f in model._meta.get_fields()
+            if track_field(f)
+            and ((isinstance(f, ForeignKey) and f.attname in columns) or f.name in columns)
+        ]
+        if registered["include_fields"]:
+            fields = [f for f in fields if f.name in registered["include_fields"]]
+        fields = [f for f in fields if f.name not in registered["exclude_fields"]]
+        self.fields = fields
+        self.masked = set(registered["mask_fields"])
+        self.mask = get_mask_function(registered.get("mask_callable")) if self.masked else None
+        self.content_type = ContentType.objects.get_for_model(model)
+        self.serialize = auditlog.get_serialize_options(model)["serialize_data"]
+
+    def changes(self, old, new) -> dict | None:
+        """`model_instance_diff(old, new)` for these fields, as auditlog stores it."""
+        as_json = settings.AUDITLOG_STORE_JSON_CHANGES
+        diff = {}
+        for field in self.fields:
+            before = get_field_value(old, field, as_json)
+            after = get_field_value(new, field, as_json)
+            if before == after:
+                continue
+            if field.name in self.masked:
+                diff[field.name] = (self.mask(smart_str(before)), self.mask(smart_str(after)))
+            elif not as_json:
+                diff[field.name] = (smart_str(before), smart_str(after))
+            else:
+                diff[field.name] = tuple(
+                    v if is_primitive(v) else smart_str(v) for v in (before, after)
+                )
+        return diff or None
+
+
+def _entry(action: int, old, new, *, plan: _Plan, additional_data=None) -> LogEntry | None:
     row = new if new is not None else old
-    # The row's own columns, or those written (as auditlog does for save(update_fields=...)):
-    # auditlog would also read each reverse one-to-one of a row, a query each.
-    names = fields or [f.name for f in row._meta.concrete_fields]
-    columns = {n for f in row._meta.concrete_fields if f.name in names for n in (f.name, f.attname)}
-    changes = model_instance_diff(
-        old,
-        new,
-        fields_to_check=columns,
-        use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES,
-    )
+    changes = plan.changes(old, new)
     if not changes:
         return None
     if additional_data is None and callable(getattr(row, "get_additional_data", None)):
         additional_data = row.get_additional_data()
     return LogEntry(
-        content_type=ContentType.objects.get_for_model(row),
+        content_type=plan.content_type,
         object_pk=smart_str(row.pk),
         object_id=row.pk if isinstance(row.pk, int) else None,
         object_repr=smart_str(row),
-        serialized_data=get_logentry_model().objects._get_serialized_data_or_none(row),
+        serialized_data=(
+            get_logentry_model().objects._get_serialized_data_or_none(row)
+            if plan.serialize
+            else None
+        ),
         action=action,
         changes=changes,
         additional_data=additional_data,
         cid=get_cid(),
     )
+
+
+def _plans(fields=None):
+    plans: dict[type, _Plan] = {}
+
+    def plan_of(row) -> _Plan:
+        model = type(row)
+        if model not in plans:
+            plans[model] = _Plan(model, fields)
+        return plans[model]
+
+    return plan_of
 
 
 def _write(entries: list[LogEntry]) -> int:
@@ -77,10 +130,10 @@ def bulk_log(
     `additional_data` stands for each row's `get_additional_data()` when the caller knows it
     (reading it from each row may cost a query per row).
     """
-    entries = []
+    entries, plan_of = [], _plans()
     for instance in instances:
         old, new = (None, instance) if action == CREATE else (instance, None)
-        entry = _entry(action, old, new, additional_data=additional_data)
+        entry = _entry(action, old, new, plan=plan_of(instance), additional_data=additional_data)
         if entry is not None:
             entries.append(entry)
     return _write(entries)
@@ -89,11 +142,12 @@ def bulk_log(
 def _log(action: int, pairs, fields=None) -> None:
     if _logging_disabled.get():
         return
+    plan_of = _plans(fields)
     entries = [
         entry
         for old, new in pairs
         if auditlog.contains(type(new))
-        and (entry := _entry(action, old, new, fields=fields)) is not None
+        and (entry := _entry(action, old, new, plan=plan_of(new))) is not None
     ]
     _write(entries)
 

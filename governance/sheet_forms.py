@@ -1,0 +1,224 @@
+"""The attendance sheet and the vote sheet: one row per seat, one row per tenant.
+
+Their fields are rendered by `sheet_html` (Django's widget templates took 10 s for 2,000 seats).
+"""
+
+import copy
+from collections import Counter
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import AttendanceStatus, VoteChoice
+from governance.selectors import TenantVoter
+from governance.services.meetings import AttendanceEntry
+from governance.services.votes import BallotEntry
+from governance.sheet_html import SheetRow, select
+
+#: Above this many seats, the proxy holder is typed (with the members as suggestions) rather
+#: than picked in a select per row: 2,000 selects of 2,000 options would weigh 200 MB.
+PROXY_SELECT_MAX = 100
+
+
+def _like(prototype: forms.Field, **attrs) -> forms.Field:
+    """A copy of `prototype` with its own label and initial: its choices are normalized once for
+    the sheet, not on each row's construction (a third of a 2,000-seat sheet's time)."""
+    field = copy.copy(prototype)
+    field.__dict__.update(attrs)
+    return field
+
+
+def _unique_labels(seats) -> dict[int, str]:
+    """Each seat's label; two seats of the same name and partner are told apart by number."""
+    labels = {seat.pk: str(seat) for seat in seats}
+    taken = Counter(labels.values())
+    return {
+        pk: label if taken[label] == 1 else f"{label} — siège n° {pk}"
+        for pk, label in labels.items()
+    }
+
+
+class AttendanceForm(forms.Form):
+    """One status and one optional proxy holder per seat of the body."""
+
+    def __init__(self, *args, seats, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seats = list(seats)
+        self.large = len(self.seats) > PROXY_SELECT_MAX
+        self.labels = _unique_labels(self.seats) if self.large else {}
+        self.by_label = {label: pk for pk, label in self.labels.items()}
+        names = {seat.pk: str(seat) for seat in self.seats}  # each seat named once
+        holders = [("", "—"), *((str(pk), name) for pk, name in names.items())]
+        status = forms.ChoiceField(choices=AttendanceStatus.choices)
+        if self.large:
+            proxy = forms.CharField(
+                required=False,
+                widget=forms.TextInput(attrs={"list": "proxy-holders", "autocomplete": "off"}),
+            )
+        else:
+            proxy = forms.ChoiceField(choices=holders, required=False)
+        proxy_label = gettext("Pouvoir donné à (pour %(seat)s)")  # translated once, not per row
+        for seat in self.seats:
+            row = current.get(seat.pk)
+            self.fields[f"status_{seat.pk}"] = _like(
+                status,
+                label=names[seat.pk],
+                initial=row.status if row else AttendanceStatus.PRESENT,
+            )
+            holder = row.proxy_to_id if row else None
+            if self.large:
+                initial = self.labels.get(holder, "") if holder else ""
+            else:
+                initial = str(holder) if holder else ""
+            self.fields[f"proxy_{seat.pk}"] = _like(
+                proxy, label=proxy_label % {"seat": names[seat.pk]}, initial=initial
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.large:
+            for seat in self.seats:
+                name = f"proxy_{seat.pk}"
+                typed = (cleaned.get(name) or "").strip()
+                if typed and typed not in self.by_label:
+                    self.add_error(
+                        name, _("Choisissez le mandataire parmi les membres de l'instance.")
+                    )
+        return cleaned
+
+    def _holder_pk(self, value: str) -> int | None:
+        if not value:
+            return None
+        return self.by_label.get(value.strip()) if self.large else int(value)
+
+    def rows(self):
+        for seat in self.seats:
+            yield SheetRow(seat, self[f"status_{seat.pk}"], self[f"proxy_{seat.pk}"])
+
+    def entries(self):
+        by_pk = {s.pk: s for s in self.seats}
+        for seat in self.seats:
+            holder = self._holder_pk(self.cleaned_data.get(f"proxy_{seat.pk}"))
+            yield AttendanceEntry(
+                seat=seat,
+                status=self.cleaned_data[f"status_{seat.pk}"],
+                proxy_to=by_pk.get(holder) if holder else None,
+            )
+
+
+#: Above this many tenants, the vote sheet opens with one vote for them all, which each row
+#: follows unless it says otherwise: a secretary records 3,000 votes as "all for" and the
+#: exceptions, not as 3,000 choices.
+VOTE_BULK_MIN = 100
+#: A row of a large sheet: "" follows the vote of the whole, NO_VOTE records none for it.
+FOLLOW, NO_VOTE = "", "none"
+
+
+def _voice_names():
+    """A voice's name for the select, each seat's text built once (a seat speaks for several
+    tenants)."""
+    names: dict[tuple, str] = {}
+
+    def name(voice) -> str:
+        key = (voice.cast_by.pk, voice.proxy_from.pk if voice.proxy_from else None)
+        if key not in names:
+            names[key] = f"{voice.cast_by}" + (
+                f" (pouvoir de {voice.proxy_from.person})" if voice.proxy_from else ""
+            )
+        return names[key]
+
+    return name
+
+
+def _most_common(current: dict) -> str:
+    counts = Counter(vote.choice for vote in current.values())
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+class VoteSheetForm(forms.Form):
+    """One row per tenant: its vote (or none) and who expressed it.
+
+    A large sheet adds the vote of the whole (`bulk`): each tenant with a voice whose row is left
+    on « Comme l'ensemble » votes so; read back, the most common vote is the whole's and the
+    rows say only the exceptions.
+    """
+
+    def __init__(self, *args, voters: list[TenantVoter], current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.voters = voters
+        self.large = len(voters) > VOTE_BULK_MIN
+        votes = [("", _("Pas de vote")), *VoteChoice.choices]
+        bulk = _most_common(current) if self.large else ""
+        if self.large:
+            self.fields["bulk"] = forms.ChoiceField(
+                label=_("Vote de l'ensemble des tenants représentés"),
+                choices=votes,
+                required=False,
+                initial=bulk,
+                help_text=_(
+                    "Chaque tenant représenté vote ainsi, sauf ceux dont la ligne dit autrement "
+                    "(« Pas de vote » pour n'en enregistrer aucun)."
+                ),
+            )
+            choices = [(FOLLOW, _("Comme l'ensemble")), *VoteChoice.choices]
+            choices.append((NO_VOTE, _("Pas de vote")))
+        else:
+            choices = votes
+        choice = forms.ChoiceField(choices=choices, required=False)
+        vote_label = gettext("Vote du tenant %(tenant)s")  # translated once, not per row
+        voice_label = gettext("Exprimé par (tenant %(tenant)s)")
+        voice_name = _voice_names()
+        for voter in voters:
+            pk = voter.tenant.pk
+            vote = current.get(pk)
+            initial = vote.choice if vote else ""
+            if self.large and vote is None:
+                initial = NO_VOTE if bulk and voter.voices else FOLLOW
+            elif self.large and vote.choice == bulk:
+                initial = FOLLOW
+            self.fields[f"choice_{pk}"] = _like(
+                choice, label=vote_label % {"tenant": voter.tenant.code}, initial=initial
+            )
+            voices = [(str(v.cast_by.pk), voice_name(v)) for v in voter.voices]
+            self.fields[f"voice_{pk}"] = forms.ChoiceField(
+                label=voice_label % {"tenant": voter.tenant.code},
+                choices=voices or [("", _("Personne ne le représente"))],
+                required=False,
+                error_messages={
+                    "invalid_choice": _("Ce membre ne peut exprimer la voix de ce tenant.")
+                },
+                initial=str(vote.cast_by_id) if vote else None,
+            )
+
+    def bulk_html(self):
+        return select(self["bulk"])
+
+    def rows(self):
+        for voter in self.voters:
+            pk = voter.tenant.pk
+            yield SheetRow(voter, self[f"choice_{pk}"], self[f"voice_{pk}"])
+
+    def _choice(self, voter: TenantVoter, bulk: str) -> str:
+        choice = self.cleaned_data.get(f"choice_{voter.tenant.pk}") or FOLLOW
+        if not self.large:
+            return choice
+        if choice == NO_VOTE:
+            return ""
+        if choice == FOLLOW:  # the whole's vote, for the tenants someone speaks for
+            return bulk if voter.voices else ""
+        return choice
+
+    def entries(self, seats: dict):
+        bulk = self.cleaned_data.get("bulk") or ""
+        for voter in self.voters:
+            pk = voter.tenant.pk
+            choice = self._choice(voter, bulk)
+            if not choice:
+                continue
+            voice = self.cleaned_data.get(f"voice_{pk}")
+            if not voice and self.large and voter.voices:
+                voice = str(voter.voices[0].cast_by.pk)
+            yield BallotEntry(
+                tenant=voter.tenant, choice=choice, cast_by=seats.get(int(voice)) if voice else None
+            )
