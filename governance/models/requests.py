@@ -1,12 +1,12 @@
 """A partner's request for a meeting (article 6: the COTECH meets "more at any partner's request")."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.models.bodies import Body
 from governance.models.meetings import Meeting
+from ligeris.lib.fields import acting_user
 from partners.models import Partner
 
 
@@ -26,14 +26,7 @@ class MeetingRequest(models.Model):
         related_name="meeting_requests",
         verbose_name=_("partenaire"),
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("demandée par"),
-    )
+    requested_by = acting_user(_("demandée par"))
     subject = models.CharField(_("objet"), max_length=300)
     details = models.TextField(_("précisions"), blank=True, max_length=5000)
     created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
@@ -50,14 +43,7 @@ class MeetingRequest(models.Model):
     )
     answer = models.TextField(_("réponse"), blank=True, max_length=5000)
     decided_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("traitée par"),
-    )
+    decided_by = acting_user(_("traitée par"))
     # Stamped with the e-mail that tells the requester: a task run again sends nothing more.
     notified_at = models.DateTimeField(_("demandeur informé le"), null=True, blank=True)
 

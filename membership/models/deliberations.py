@@ -4,11 +4,11 @@ The coordinator checks it: recorded, it becomes the party's approval (the same s
 approval typed in by staff); rejected, it says why and the partner may upload another.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ligeris.lib.fields import acting_user
 from membership.models.amendments import AmendmentParty
 
 
@@ -34,14 +34,7 @@ class DeliberationSubmission(models.Model):
     deliberation_number = models.CharField(_("numéro de délibération"), max_length=50)
     pdf = models.FileField(_("délibération (PDF)"), upload_to=_pdf_path)
     submitted_at = models.DateTimeField(_("déposée le"), auto_now_add=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("déposée par"),
-    )
+    submitted_by = acting_user(_("déposée par"))
     state = models.CharField(
         _("état"),
         max_length=12,
@@ -50,14 +43,7 @@ class DeliberationSubmission(models.Model):
     )
     reason = models.TextField(_("motif du refus"), blank=True, max_length=5000)
     decided_at = models.DateTimeField(_("vérifiée le"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("vérifiée par"),
-    )
+    decided_by = acting_user(_("vérifiée par"))
 
     class Meta:
         verbose_name = _("délibération déposée")

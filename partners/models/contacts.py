@@ -1,10 +1,10 @@
 """Changes a partner proposes to its own people and billing e-mail, validated by the coordinator."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ligeris.lib.fields import acting_user
 from partners.models.members import Partner
 from partners.models.people import Civility, Person, PersonRole
 
@@ -60,23 +60,9 @@ class ContactChange(models.Model):
         default=ContactChangeState.PENDING,
     )
     proposed_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("proposée par"),
-    )
+    proposed_by = acting_user(_("proposée par"))
     decided_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("traitée par"),
-    )
+    decided_by = acting_user(_("traitée par"))
     reason = models.TextField(_("motif du refus"), blank=True, max_length=5000)
     applied_at = models.DateTimeField(_("appliquée le"), null=True, blank=True)
     person = models.ForeignKey(
