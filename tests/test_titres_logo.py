@@ -209,3 +209,15 @@ def test_the_settings_page_takes_a_logo_and_refuses_a_bad_one(world, titre_setti
 
     client.post(url, {**data, "logo_clear": "on"})
     assert TitreSettings.objects.get().logo is None
+
+
+def test_a_truncated_logo_is_refused_even_after_weasyprint_relaxed_pillow(with_logo, monkeypatch):
+    """WeasyPrint, once imported (by any PDF a process renders), makes Pillow accept truncated
+    images process-wide; the logo check still refuses them."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    with pytest.raises(ValidationError) as refusal:
+        titres.settings_save(consortium=with_logo.consortium, logo=upload(image_bytes()[:-40]))
+    assert "n'est pas une image PNG ou JPEG lisible" in " ".join(refusal.value.message_dict["logo"])
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as WeasyPrint wants it

@@ -8,18 +8,34 @@ pixels are decoded after, once they are known to fit, to refuse a truncated or c
 
 import hashlib
 import io
+import threading
 import warnings
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 #: The formats we accept, as Pillow names them, and the file extension each is stored under.
 FORMATS = {"PNG": "png", "JPEG": "jpeg"}
 #: Colour modes a PDF/A page takes as they are (no CMYK: its output intent is sRGB).
 MODES = {"1", "L", "LA", "P", "RGB", "RGBA"}
+
+
+#: WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when it is imported (by the first
+#: PDF a process renders): the check must not depend on whether one was rendered before.
+_STRICT = threading.Lock()
+
+
+def _load_whole(image) -> None:
+    with _STRICT:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 @dataclass(frozen=True)
@@ -75,7 +91,7 @@ def check_image(upload, *, max_bytes: int, max_side: int, max_pixels: int) -> Ch
                     % {"mode": image.mode},
                     code="mode",
                 )
-            image.load()  # every pixel decoded: a truncated or corrupt file stops here
+            _load_whole(image)  # every pixel decoded: a truncated or corrupt file stops here
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
