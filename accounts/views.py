@@ -11,7 +11,7 @@ from django.views.generic import FormView, ListView
 from accounts import services
 from accounts.forms import AcceptInvitationForm, DigestPreferenceForm, InviteForm
 from ligeris.lib.permissions import RoleRequiredMixin
-from ligeris.lib.roles import ADMINS, PUBLIC, Role
+from ligeris.lib.roles import ADMINS, PARTNERS, PUBLIC
 from ligeris.lib.views import ServiceFormMixin
 from partners.selectors import partners_visible_to
 
@@ -78,7 +78,7 @@ class AcceptInvitationView(RoleRequiredMixin, FormView):
 class MyProfileView(RoleRequiredMixin, ServiceFormMixin, FormView):
     """A partner user's own settings: the weekly e-mail digest of its inbox."""
 
-    allowed_roles = frozenset({Role.PARTNER})
+    allowed_roles = PARTNERS
     form_class = DigestPreferenceForm
     template_name = "partners/form.html"
     extra_context = {"title": _("Mon profil : récapitulatif par courriel")}

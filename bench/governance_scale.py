@@ -52,6 +52,7 @@ from governance.vote_base import vote_base  # noqa: E402
 from ligeris.lib.audit import auditlog_disabled  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from backend_cpu import server_cpu  # noqa: E402
 from performance_doc import write_section  # noqa: E402
 
 BEGIN, END = "<!-- bench:governance_scale:begin -->", "<!-- bench:governance_scale:end -->"
@@ -90,20 +91,6 @@ def _form_data(html: str) -> dict[str, str]:
     return parser.data
 
 
-def _server_cpu() -> float:
-    """CPU seconds of this connection's PostgreSQL backend (same machine), else 0."""
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 class Steps:
     def __init__(self, client: Client, profile_dir: Path | None):
         self.client, self.profile_dir, self.rows = client, profile_dir, []
@@ -111,7 +98,7 @@ class Steps:
     def run(self, label: str, method: str, url: str, data=None, *, status=200, rows=None):
         profiler = cProfile.Profile() if self.profile_dir else None
         with CaptureQueriesContext(connection) as queries:
-            start, cpu, server = time.perf_counter(), time.process_time(), _server_cpu()
+            start, cpu, server = time.perf_counter(), time.process_time(), server_cpu()
             if profiler:
                 profiler.enable()
             if method == "get":
@@ -122,7 +109,7 @@ class Steps:
             if profiler:
                 profiler.disable()
             elapsed = time.perf_counter() - start
-            cpu = time.process_time() - cpu + _server_cpu() - server
+            cpu = time.process_time() - cpu + server_cpu() - server
         if response.status_code != status:
             messages = re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</', response.text, re.S)
             raise SystemExit(f"{label}: HTTP {response.status_code} {messages[:5]}")

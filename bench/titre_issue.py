@@ -50,6 +50,7 @@ from partners.models import Consortium, Partner, PartnerKind, Tenant  # noqa: E4
 
 SIZES = (300, 3_000)
 ISSUE_DATE = datetime.date(2026, 1, 20)
+from backend_cpu import server_cpu  # noqa: E402
 from performance_doc import write_section  # noqa: E402
 
 BEGIN, END = "<!-- bench:titre_issue:begin -->", "<!-- bench:titre_issue:end -->"
@@ -166,25 +167,11 @@ def build(n: int, index: int) -> AllocationRun:
     return run
 
 
-def _server_cpu() -> float:
-    """CPU seconds of this connection's PostgreSQL backend (same machine), else 0."""
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _timed(function):
     """(result, wall seconds, CPU seconds of this process and of its PostgreSQL backend)."""
-    wall, cpu, server = time.perf_counter(), time.process_time(), _server_cpu()
+    wall, cpu, server = time.perf_counter(), time.process_time(), server_cpu()
     result = function()
-    cpu = time.process_time() - cpu + _server_cpu() - server
+    cpu = time.process_time() - cpu + server_cpu() - server
     return result, time.perf_counter() - wall, cpu
 
 

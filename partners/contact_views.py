@@ -11,14 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, View
 
 from ligeris.lib.permissions import RoleRequiredMixin
-from ligeris.lib.roles import MANAGERS, SIGNED_IN, STAFF, Role, role_of
+from ligeris.lib.roles import MANAGERS, PARTNERS, SIGNED_IN, STAFF, Role, role_of
 from ligeris.lib.views import ServiceFormMixin
 from partners import contact_changes as services
 from partners.contact_forms import ContactChangeForm, ContactChangeRejectForm
 from partners.models import ContactChange, ContactChangeState
 from partners.selectors import acting_partner_id
-
-PARTNERS = frozenset({Role.PARTNER})
 
 
 def contact_changes_visible_to(user) -> QuerySet[ContactChange]:

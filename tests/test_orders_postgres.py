@@ -1,7 +1,6 @@
 """Purchase orders on PostgreSQL: numbering under concurrent issuing (gapless, a rolled-back
 issue gives its number back), raw SQL on a final order refused by the triggers."""
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -11,6 +10,7 @@ from billing.models import OrderState, PurchaseOrder, PurchaseOrderLine, TitreSe
 from billing.services import order_review
 from tests.conftest import ON_POSTGRES
 from tests.order_fixtures import IN_PERIOD, draft_order, issued_order, submitted_order
+from tests.races import race
 
 pytestmark = [
     pytest.mark.postgres,
@@ -28,25 +28,7 @@ class ForcedRollback(Exception):
 
 
 def _race(count: int, work) -> list[str]:
-    barrier = threading.Barrier(count)
-    outcomes = [""] * count
-
-    def run(index):
-        try:
-            work(index, barrier)
-            outcomes[index] = "ok"
-        except Exception as error:
-            outcomes[index] = type(error).__name__
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
+    return race(count, work, timeout=300)
 
 
 def test_concurrent_issuings_number_orders_without_gap(transactional_db, world, billing_year):

@@ -5,7 +5,6 @@ The threads each open their own connection and commit for real (`transactional_d
 """
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
@@ -26,6 +25,7 @@ from billing.services import grids, runs, titres
 from billing.tasks import render_missing
 from tests.conftest import ON_POSTGRES
 from tests.pes_fixtures import annual_batch, export
+from tests.races import race
 from tests.titre_fixtures import ISSUE_DATE, TitreRows, issued, settings_for, specific_run
 
 pytestmark = [
@@ -44,26 +44,7 @@ class ForcedRollback(Exception):
 
 
 def _race(count: int, work) -> list[str]:
-    """Run `work(i)` for i in range(count) at the same moment; each one's outcome, by i."""
-    barrier = threading.Barrier(count)
-    outcomes = [""] * count
-
-    def run(index):
-        try:
-            work(index, barrier)
-            outcomes[index] = "ok"
-        except Exception as error:
-            outcomes[index] = type(error).__name__
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
+    return race(count, work, timeout=120)
 
 
 def _drafts(world, count: int) -> TitreBatch:

@@ -25,11 +25,10 @@ from billing.order_forms import (
 from billing.services import order_review, orders
 from billing.views.common import BILLING_READERS, fiscal_year_or_404
 from ligeris.lib.permissions import RoleRequiredMixin
-from ligeris.lib.roles import MANAGERS, Role, role_of
+from ligeris.lib.roles import MANAGERS, PARTNERS, Role, role_of
 from ligeris.lib.views import ServiceFormMixin, add_service_errors
 from partners.selectors import current_consortium_or_404, tenants_visible_to
 
-PARTNERS = frozenset({Role.PARTNER})
 FORM_TEMPLATE = "partners/form.html"
 
 

@@ -36,11 +36,9 @@ from billing.services import titres
 from billing.tables import TitreTable
 from billing.views.common import BILLING_READERS
 from ligeris.lib.permissions import RoleRequiredMixin
-from ligeris.lib.roles import MANAGERS, Role, role_of
+from ligeris.lib.roles import MANAGERS, PARTNERS, role_of
 from ligeris.lib.views import ServiceFormMixin
 from partners.selectors import current_consortium_or_404
-
-PARTNERS = frozenset({Role.PARTNER})
 
 
 def refusal_messages(request, error: ValidationError) -> None:

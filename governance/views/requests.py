@@ -13,10 +13,8 @@ from governance.request_forms import MeetingRequestAnswerForm, MeetingRequestFor
 from governance.services import requests as services
 from governance.views.common import RecorderContextMixin
 from ligeris.lib.permissions import RoleRequiredMixin
-from ligeris.lib.roles import RECORDERS, SIGNED_IN, Role
+from ligeris.lib.roles import PARTNERS, RECORDERS, SIGNED_IN
 from ligeris.lib.views import ServiceFormMixin
-
-PARTNERS = frozenset({Role.PARTNER})
 
 
 class MeetingRequestListView(RoleRequiredMixin, RecorderContextMixin, ListView):

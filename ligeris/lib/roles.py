@@ -18,6 +18,8 @@ STAFF = frozenset({Role.ADMIN, Role.FINANCE, Role.SECRETARY})
 #: Who manages the consortium's membership records.
 MANAGERS = frozenset({Role.ADMIN, Role.FINANCE})
 ADMINS = frozenset({Role.ADMIN})
+#: Partner users: each acts for its own partner only.
+PARTNERS = frozenset({Role.PARTNER})
 #: Who records meetings, votes and minutes: the secretaries and the coordinator's administrators.
 RECORDERS = frozenset({Role.ADMIN, Role.SECRETARY})
 SIGNED_IN = frozenset(Role)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, View
 
 from ligeris.lib.permissions import RoleRequiredMixin
-from ligeris.lib.roles import MANAGERS, SIGNED_IN, STAFF, Role, role_of
+from ligeris.lib.roles import MANAGERS, PARTNERS, SIGNED_IN, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin
 from membership.forms.deliberations import (
     DeliberationForm,
@@ -19,8 +19,6 @@ from membership.forms.deliberations import (
 from membership.models import SubmissionState
 from membership.selectors import deliberations as selectors
 from membership.services import deliberations as services
-
-PARTNERS = frozenset({Role.PARTNER})
 
 
 class DeliberationListView(RoleRequiredMixin, ListView):

@@ -4,13 +4,13 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from ligeris.lib.permissions import RoleRequiredMixin
-from ligeris.lib.roles import Role
+from ligeris.lib.roles import PARTNERS
 from membership.inbox import inbox_of
 from partners.selectors import acting_partner_id, partners_visible_to
 
 
 class InboxView(RoleRequiredMixin, TemplateView):
-    allowed_roles = frozenset({Role.PARTNER})
+    allowed_roles = PARTNERS
     template_name = "membership/inbox.html"
 
     def get_context_data(self, **kwargs):

@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from governance.selectors import meetings_visible_to
 from ligeris.lib.permissions import RoleRequiredMixin
-from ligeris.lib.roles import SIGNED_IN, STAFF, Role, role_of
+from ligeris.lib.roles import PARTNERS, SIGNED_IN, STAFF, role_of
 from membership import dashboard
 from membership.forms.timeline import TimelineFilterForm
 from membership.timeline import CATEGORIES, timeline
@@ -107,7 +107,7 @@ class PartnerTimelineView(RoleRequiredMixin, TemplateView):
 class MyTimelineView(PartnerTimelineView):
     """A partner user's own timeline, at an address that names no partner."""
 
-    allowed_roles = frozenset({Role.PARTNER})
+    allowed_roles = PARTNERS
 
     def get_partner(self):
         partner_id = acting_partner_id(self.request.user)
