@@ -5,6 +5,7 @@ import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from pypdf import PdfWriter
 
 from governance.services.requests import meeting_request_create
@@ -40,7 +41,7 @@ def change_of(partner, *, kind="dsi", effective_on=None, user=None, **fields):
     return contact_change_propose(
         partner=partner,
         kind=kind,
-        effective_on=effective_on or datetime.date.today(),
+        effective_on=effective_on or timezone.localdate(),
         user=user,
         **fields,
     )

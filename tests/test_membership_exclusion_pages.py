@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from governance.services.meetings import minutes_close
 from membership.models import ExclusionCase, ExclusionGround, ExclusionState
@@ -110,7 +111,7 @@ def test_the_manager_runs_the_case_through_the_pages(world, users, billing_year,
     minutes_close(meeting=copil.meeting)
 
     receipt = reverse("membership:exclusion_receipt", args=[case.pk])
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = client.post(receipt, {"received_on": tomorrow.isoformat()})
     assert response.status_code == 200
     assert "Cette date est à venir : indiquez celle qui a eu lieu." in response.text

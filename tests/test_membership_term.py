@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from membership import tasks
 from membership.models import TermConsultation
@@ -124,7 +125,7 @@ def test_a_tacit_renewal_is_reminded_once_per_period(world, users):
 
 
 def test_the_home_page_shows_the_alert_to_staff_only(world, client_for):
-    today = datetime.date.today()
+    today = timezone.localdate()
     # A tacitly renewed convention whose current period ends within six months of today.
     end = add_months(today, 3)
     _convention(
@@ -144,7 +145,7 @@ def test_the_home_page_shows_the_alert_to_staff_only(world, client_for):
 
 
 def test_the_home_page_says_nothing_long_before_the_end(world, client_for):
-    today = datetime.date.today()
+    today = timezone.localdate()
     _convention(world, signed_on=today, starts_on=today, ends_on=add_months(today, 24))
     page = client_for("secretary").get(reverse("home")).content.decode()
     assert 'id="term-alert"' not in page

@@ -7,6 +7,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from governance.models import Seat
 from governance.services.bodies import seat_add
@@ -19,8 +20,6 @@ from partners.models import ContactChange, ContactChangeState, Person, PersonRol
 from partners.tasks import apply_due_contact_changes
 from tests.factories import PersonFactory
 from tests.portal_fixtures import change_of
-
-TODAY = datetime.date.today()
 
 
 @pytest.fixture
@@ -43,7 +42,7 @@ def _seated(body, partner):
 
 
 def test_a_validated_change_moves_the_seats_from_its_date(world, users, copil, dsi, client_for):
-    effective = TODAY + datetime.timedelta(days=10)
+    effective = timezone.localdate() + datetime.timedelta(days=10)
     response = client_for("partner_a").post(
         reverse("partners:contact_change_create"),
         {
@@ -90,7 +89,9 @@ def test_a_validated_change_moves_the_seats_from_its_date(world, users, copil, d
 
 def test_a_change_already_due_applies_on_validation(world, copil, dsi):
     change = change_of(
-        world.partner_a, replaces=dsi, effective_on=TODAY - datetime.timedelta(days=3)
+        world.partner_a,
+        replaces=dsi,
+        effective_on=timezone.localdate() - datetime.timedelta(days=3),
     )
     change = contact_change_validate(change=change)
     assert change.state == ContactChangeState.APPLIED
@@ -99,11 +100,13 @@ def test_a_change_already_due_applies_on_validation(world, copil, dsi):
 
 def test_the_daily_task_applies_the_due_changes(world, copil, dsi):
     change = change_of(
-        world.partner_a, replaces=dsi, effective_on=TODAY + datetime.timedelta(days=1)
+        world.partner_a,
+        replaces=dsi,
+        effective_on=timezone.localdate() + datetime.timedelta(days=1),
     )
     contact_change_validate(change=change)
     assert apply_due_contact_changes() == 0  # tomorrow's change waits
-    ContactChange.objects.filter(pk=change.pk).update(effective_on=TODAY)
+    ContactChange.objects.filter(pk=change.pk).update(effective_on=timezone.localdate())
     assert apply_due_contact_changes(change_ids=[change.pk]) == 1
     assert _seated(copil.body, world.partner_a) == ["Nouvelle"]
 
@@ -138,7 +141,7 @@ def test_bad_proposals_are_refused_in_french(world, users, client_for):
     with pytest.raises(ValidationError):
         change_of(world.partner_a, first_name="")
     with pytest.raises(ValidationError):
-        change_of(world.partner_a, effective_on=TODAY + datetime.timedelta(days=800))
+        change_of(world.partner_a, effective_on=timezone.localdate() + datetime.timedelta(days=800))
     change_of(world.partner_a)
     with pytest.raises(ValidationError) as twice:
         change_of(world.partner_a)

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from governance.models import MeetingRequest, RequestState
 from governance.services.requests import meeting_request_answer
@@ -20,7 +21,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not ON_POSTGRES, reason="row locks are PostgreSQL's"),
 ]
-TODAY = datetime.date.today()
 
 
 def test_concurrent_proposals_keep_one(transactional_db, world):
@@ -34,9 +34,11 @@ def test_concurrent_proposals_keep_one(transactional_db, world):
 
 
 def test_concurrent_daily_runs_apply_a_change_once(transactional_db, world):
-    change = change_of(world.partner_a, effective_on=TODAY + datetime.timedelta(days=2))
+    change = change_of(
+        world.partner_a, effective_on=timezone.localdate() + datetime.timedelta(days=2)
+    )
     contact_change_validate(change=change)
-    later = TODAY + datetime.timedelta(days=2)
+    later = timezone.localdate() + datetime.timedelta(days=2)
     results, _errors = _together(lambda: contact_changes_apply_due(today=later))
     assert sorted(results) == [0, 0, 0, 1]
     assert ContactChange.objects.get().state == ContactChangeState.APPLIED

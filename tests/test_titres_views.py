@@ -9,6 +9,7 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -103,7 +104,7 @@ def test_cancellation_form_issues_a_numbered_titre(batch, titre_a, client_for):
         {
             "kind": TitreKind.CANCELLATION,
             "reason": "Tenant fermé avant le 1er janvier",
-            "issue_date": datetime.date.today().isoformat(),
+            "issue_date": timezone.localdate().isoformat(),
         },
     )
     assert response.status_code == 302, response.context["form"].errors
@@ -129,7 +130,7 @@ def test_issuing_refused_while_titres_below_threshold_are_undecided(world, run, 
 
 def test_drafts_form_refuses_a_future_date(world, run, client_for):
     settings_for(world)
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = client_for("finance").post(
         reverse("billing:drafts_from_run", args=[2026]),
         {"run": run.pk, "issue_date": tomorrow.isoformat()},
@@ -195,7 +196,7 @@ def test_resume_runs_the_missing_part_of_the_job(
 def test_trueup_form_explains_what_is_missing(batch, client_for):
     response = client_for("finance").post(
         reverse("billing:drafts_from_trueup", args=[2026]),
-        {"issue_date": datetime.date.today().isoformat()},
+        {"issue_date": timezone.localdate().isoformat()},
     )
     assert response.status_code == 200
     assert "Calculez d'abord la répartition réelle de l'exercice." in unescape(response.text)
