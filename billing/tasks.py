@@ -11,6 +11,8 @@ a chunk's task holds its row lock while it renders), and an e-mail is recorded i
 transaction that sends it (one record per titre and address).
 """
 
+import datetime
+
 from celery import chain, chord, group, shared_task
 from celery.result import allow_join_result
 from django.conf import settings
@@ -256,8 +258,16 @@ def build_recap_export(export_id: int) -> bool:
 
 
 @shared_task
-def send_order_notice(order_id: int, event: str) -> int:
-    """The e-mail of a purchase order's step (submitted, or the coordinator's decision)."""
+def send_order_notice(notice_id: int) -> int:
+    """The e-mail of a purchase order's step (submitted, or the coordinator's decision), once."""
     from billing.order_notices import order_notice_send
 
-    return order_notice_send(order_id, event)
+    return order_notice_send(notice_id)
+
+
+@shared_task
+def send_unsent_order_notices() -> int:
+    """Every quarter of an hour: the notices queued when the broker was down are sent."""
+    from billing.order_notices import order_notice_send, unsent_notices
+
+    return sum(order_notice_send(pk) for pk in unsent_notices(datetime.timedelta(minutes=10)))

@@ -260,6 +260,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "partners.tasks.apply_due_contact_changes",
         "schedule": crontab(hour=0, minute=40),
     },
+    # The purchase-order e-mails whose task was lost (broker down at the commit) are sent late.
+    "billing-unsent-order-notices": {
+        "task": "billing.tasks.send_unsent_order_notices",
+        "schedule": crontab(minute="*/15"),
+    },
     # Monday morning: each partner user's inbox digest, once a week (unless turned off).
     "membership-inbox-digests": {
         "task": "membership.tasks.send_inbox_digests",

@@ -18,6 +18,7 @@ from billing.models.grids import FiscalYear, TariffGrid, TariffLine, TariffLineK
 from billing.models.orders import (
     ChargeOn,
     OrderingPeriod,
+    OrderNotice,
     OrderState,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -51,6 +52,7 @@ __all__ = [
     "CostPool",
     "Expense",
     "FiscalYear",
+    "OrderNotice",
     "OrderState",
     "OrderingPeriod",
     "Payment",

@@ -238,3 +238,31 @@ class PurchaseOrderLine(FinalRows):
                 "code": self.tariff_line.code,
             }
         return _("Prix fixé par le coordonnateur")
+
+
+class OrderNotice(models.Model):
+    """One e-mail owed for an order's step, written with the step: the task sends it once.
+
+    The record is the outbox: queued after the commit, sent at most once (its row is locked and
+    dated in the transaction of the send), and swept later if the queue lost its task.
+    """
+
+    order = models.ForeignKey(
+        PurchaseOrder,
+        verbose_name=_("bon de commande"),
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
+    event = models.CharField(_("étape"), max_length=20)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    recipients = models.PositiveSmallIntegerField(_("destinataires"), default=0)
+
+    class Meta:
+        verbose_name = _("avis de bon de commande")
+        verbose_name_plural = _("avis de bon de commande")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="order_notice_unsent")]
+
+    def __str__(self) -> str:
+        return f"{self.order} — {self.event}"

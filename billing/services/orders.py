@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from billing.models import (
     FiscalYear,
     OrderingPeriod,
+    OrderNotice,
     OrderState,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -226,7 +227,9 @@ def order_withdraw(*, order: PurchaseOrder, user=None) -> PurchaseOrder:
 
 
 def notify(order: PurchaseOrder, event: str) -> None:
-    """E-mail the other side once the transaction commits."""
+    """E-mail the other side once the transaction commits: the notice is written with the step
+    (rolled back with it), its task queued after the commit and sent once."""
     from billing.tasks import send_order_notice
 
-    transaction.on_commit(lambda: send_order_notice.delay(order.pk, event), robust=True)
+    notice = OrderNotice.objects.create(order=order, event=event)
+    transaction.on_commit(lambda: send_order_notice.delay(notice.pk), robust=True)
