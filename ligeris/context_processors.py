@@ -13,6 +13,7 @@ _ITEMS = (
     ("partners:tenant_list", _("Tenants"), SIGNED_IN),
     ("governance:meeting_list", _("Séances"), SIGNED_IN),
     ("governance:decision_list", _("Décisions"), SIGNED_IN),
+    ("programme:workstream_list", _("Chantiers"), SIGNED_IN),
     ("membership:dashboard", _("Vie du groupement"), STAFF),
     ("billing:index", _("Répartition des coûts"), MANAGERS),
     ("billing:titre_list", _("Titres de recette"), MANAGERS),
@@ -29,10 +30,24 @@ _ITEMS = (
 )
 
 
+#: The cost-sharing entries, hidden for a consortium that shares no costs.
+_COST_SHARING = ("billing:",)
+
+
+def _shares_costs() -> bool:
+    from partners.models import Consortium
+
+    flag = Consortium.objects.order_by("pk").values_list("shares_costs", flat=True).first()
+    return flag is not False  # no consortium yet: as before
+
+
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     role = role_of(user)
-    items = [(reverse(name), label) for name, label, roles in _ITEMS if role in roles]
+    entries = [(name, label) for name, label, roles in _ITEMS if role in roles]
+    if any(name.startswith(_COST_SHARING) for name, _label in entries) and not _shares_costs():
+        entries = [(n, label) for n, label in entries if not n.startswith(_COST_SHARING)]
+    items = [(reverse(name), label) for name, label in entries]
     if role == Role.PARTNER:
         items.insert(
             2, (reverse("partners:partner_detail", args=[user.partner_id]), _("Mon partenaire"))

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "billing",
     "governance",
     "membership",
+    "programme",
 ]
 
 MIDDLEWARE = [
@@ -285,6 +286,9 @@ SESSION_COOKIE_AGE = LIGERIS_SESSION_ABSOLUTE_SECONDS
 # The attendance sheet of a body of 2,000 seats posts two fields a seat, the vote sheet of 3,000
 # tenants one or two a tenant: Django's 1,000 refused them. The body stays capped at 2.5 MB.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+#: The programme's uploads: a deliverable's PDF, a meeting's audio recording (in Mo).
+PROGRAMME_DELIVERABLE_MAX_BYTES = env_int("PROGRAMME_DELIVERABLE_MAX_MB", 20, minimum=1) * 1024**2
+PROGRAMME_AUDIO_MAX_BYTES = env_int("PROGRAMME_AUDIO_MAX_MB", 200, minimum=1) * 1024**2
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -18,6 +18,7 @@ urlpatterns = [
     path("utilisateurs/", include("accounts.urls")),
     path("finances/", include("billing.urls")),
     path("vie-du-groupement/", include("membership.urls")),
+    path("programme/", include("programme.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

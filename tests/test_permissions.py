@@ -26,6 +26,7 @@ from tests.membership_withdrawal_matrix import WITHDRAWAL_MATRIX, withdrawal_arg
 from tests.orders_matrix import ORDERS_MATRIX, order_args
 from tests.portal_fixtures import portal_args
 from tests.portal_matrix import PORTAL_MATRIX
+from tests.programme_matrix import PROGRAMME_MATRIX, programme_args
 
 ROLES = ("anonymous", "finance", "secretary", "partner_a", "partner_b", "admin")
 LOGIN = 302  # anonymous users are sent to the login page
@@ -116,10 +117,11 @@ MATRIX = {
     **ADMISSION_MATRIX,
     **WITHDRAWAL_MATRIX,
     **PORTAL_MATRIX,
+    **PROGRAMME_MATRIX,
 }
 
 #: Rows whose objects are built on the `copil` fixture.
-NEEDS_COPIL = ("governance:", "membership:amendment", "membership:deliberation")
+NEEDS_COPIL = ("governance:", "membership:amendment", "membership:deliberation", "programme:")
 
 
 def _our_patterns(patterns=None, namespace=""):
@@ -214,6 +216,8 @@ def _args(world, users, key, copil=None):
         return admission_args(world, key)
     if key.startswith("withdrawal_"):
         return withdrawal_args(world, key)
+    if key.startswith("programme_"):
+        return programme_args(world, copil, key)
     if key.startswith("portal_"):
         return portal_args(world, users, copil, key)
     if key == "holding_shared_a":

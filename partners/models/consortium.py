@@ -39,6 +39,15 @@ class Consortium(models.Model):
         ),
     )
 
+    shares_costs = models.BooleanField(
+        _("répartit des coûts"),
+        default=True,
+        help_text=_(
+            "Décoché pour un partenariat sans répartition des coûts (conventions 001/003) : "
+            "la répartition, les titres et les bons de commande disparaissent de la navigation."
+        ),
+    )
+
     class Meta:
         verbose_name = _("groupement")
         verbose_name_plural = _("groupements")

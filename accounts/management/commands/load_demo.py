@@ -14,6 +14,7 @@ from membership.demo import load as load_demo_membership
 from membership.demo import portal as demo_portal
 from partners.demo import load_demo_consortium
 from partners.models import Partner
+from programme.demo import load_demo_programme
 
 DEMO_PASSWORD = "ligeris-demo-2026"
 DEMO_ACCOUNTS = (
@@ -32,6 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         consortium = load_demo_consortium()
         load_demo_governance(consortium)
+        load_demo_programme(consortium)
         self.stdout.write(
             f"Groupement : {consortium.name} ({consortium.partners.count()} partenaires)"
         )
