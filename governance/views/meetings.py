@@ -324,6 +324,9 @@ class VoteSheetView(_MeetingChildFormView):
         return HttpResponseRedirect(self.meeting.get_absolute_url())
 
     def perform(self, form):
-        seats = {s.pk: s for s in self.meeting.body.seats.all()}
-        vote_services.votes_record(decision=self.item.decision, entries=list(form.entries(seats)))
+        # A voice's seat is one of the present (the form's choices say so): the base has them.
+        seats = {v.cast_by.pk: v.cast_by for v in self.vote_base.voices}
+        vote_services.votes_record(
+            decision=self.item.decision, entries=list(form.entries(seats)), base=self.vote_base
+        )
         return self.item
