@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from governance import minutes
 from governance.models import AgendaItem, Attendance, Vote
 from governance.selectors import history_of_meeting, vote_base
-from governance.sheet_forms import VOTE_BULK_MIN
+from governance.sheet_forms import VOTE_BULK_MIN, VOTES_PER_PAGE
 from ligeris.lib.audit import CREATE, DELETE, auditlog_disabled, bulk_log, log_updated
 from ligeris.lib.roles import Role
 from partners.models import Tenant
@@ -121,6 +121,45 @@ def test_the_vote_of_the_whole_is_read_back_with_its_exceptions(client, db):
     assert '<option value="" selected>Comme l&#x27;ensemble</option>' in row
 
 
+def test_a_page_of_a_large_sheet_saves_its_rows_and_keeps_the_others(client, db):
+    committee = bulk_committee(VOTE_BULK_MIN + 60)
+    item = AgendaItem.objects.filter(meeting=committee.meeting).order_by("position").first()
+    client.force_login(UserFactory(email="s@example.org", role=Role.SECRETARY))
+    url = reverse("governance:votes", args=[item.pk])
+    voters = vote_base(committee.meeting).voters(item.decision)
+    assert len(voters) > VOTES_PER_PAGE
+    speaking = [v for v in voters if v.voices]
+    last = speaking[-1]  # on the last page
+    # The last page: its last tenant against, the whole for; the other pages follow the whole.
+    pages = -(-len(voters) // VOTES_PER_PAGE)
+    page = client.get(f"{url}?page={pages}").text
+    assert f'name="choice_{last.tenant.pk}"' in page
+    assert f'name="choice_{voters[0].tenant.pk}"' not in page
+    assert page.count('name="choice_') == len(voters) - VOTES_PER_PAGE * (pages - 1)
+    response = client.post(
+        f"{url}?page={pages}", {"bulk": "for", f"choice_{last.tenant.pk}": "against"}
+    )
+    assert response.status_code == 302
+    votes = dict(Vote.objects.filter(decision=item.decision).values_list("tenant_id", "choice"))
+    assert len(votes) == len(speaking)
+    assert votes[last.tenant.pk] == "against"
+    assert votes[speaking[0].tenant.pk] == "for"
+    # The first page saved with the whole now abstaining: the last page's exception stays.
+    first = speaking[0]
+    data = {"bulk": "abstain", f"choice_{first.tenant.pk}": "none"}
+    assert client.post(url, data).status_code == 302
+    votes = dict(Vote.objects.filter(decision=item.decision).values_list("tenant_id", "choice"))
+    assert first.tenant.pk not in votes
+    assert votes[last.tenant.pk] == "against"
+    assert votes[speaking[1].tenant.pk] == "abstain"
+    assert len(votes) == len(speaking) - 1
+    # Read back: the exceptions counted, a search shows the row that names them.
+    page = html.unescape(client.get(f"{url}?q={last.tenant.code}").text)
+    assert "2 tenants ne suivent pas le vote de l'ensemble" in page
+    assert f'name="choice_{last.tenant.pk}"' in page
+    assert page.count('name="choice_') < VOTES_PER_PAGE
+
+
 def test_a_large_sheet_keeps_the_refusals(client, db):
     committee = bulk_committee(VOTE_BULK_MIN + 20)
     meeting = committee.meeting
@@ -132,7 +171,9 @@ def test_a_large_sheet_keeps_the_refusals(client, db):
     assert "Aucun vote n'est saisi" in html.unescape(response.text)
     # A tenant nobody speaks for, voted on its row: refused, and the whole with it.
     silent = next(v for v in vote_base(meeting).voters(item.decision) if not v.voices)
-    response = client.post(url, {"bulk": "for", f"choice_{silent.tenant.pk}": "for"})
+    # (posted from the page that shows its row: the search by its code)
+    on_its_page = f"{url}?q={silent.tenant.code}"
+    response = client.post(on_its_page, {"bulk": "for", f"choice_{silent.tenant.pk}": "for"})
     assert response.status_code == 200
     assert "le votant ne siège pas dans cette instance" in html.unescape(response.text)
     assert not Vote.objects.filter(decision=item.decision).exists()

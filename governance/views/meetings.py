@@ -3,6 +3,7 @@ the minutes are in `meeting_steps`)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,6 +16,7 @@ from governance.forms import AttendanceForm, DocumentForm, ItemForm, MeetingForm
 from governance.models import AgendaDocument, AgendaItem, Body, ItemKind, Meeting
 from governance.services import meetings as services
 from governance.services import votes as vote_services
+from governance.sheet_forms import VOTE_BULK_MIN, VOTES_PER_PAGE, sheet_search
 from governance.views.common import RecorderContextMixin
 from governance.vote_base import VOICE_FIELDS
 from ligeris.lib import french
@@ -298,13 +300,34 @@ class VoteSheetView(_MeetingChildFormView):
     def voters(self):
         return self.vote_base.voters(self.item.decision)
 
+    @cached_property
+    def query(self) -> str:
+        return self.request.GET.get("q", "").strip()[:100]
+
+    @cached_property
+    def page(self):
+        """A large sheet's page of tenants (those the search names), None for a small one."""
+        if len(self.voters) <= VOTE_BULK_MIN:
+            return None
+        return Paginator(sheet_search(self.voters, self.query), VOTES_PER_PAGE).get_page(
+            self.request.GET.get("page")
+        )
+
     def get_form_kwargs(self):
         current = {v.tenant_id: v for v in self.item.decision.votes.all()}
-        return {**super().get_form_kwargs(), "voters": self.voters, "current": current}
+        shown = self.page.object_list if self.page is not None else None
+        return {
+            **super().get_form_kwargs(),
+            "voters": self.voters,
+            "current": current,
+            "shown": shown,
+        }
 
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
+            "page_obj": self.page,
+            "query": self.query,
             "item": self.item,
             "decision": self.item.decision,
             "has_votes": self.item.decision.votes.exists(),
