@@ -7,6 +7,8 @@ import copy
 from collections import Counter
 
 from django import forms
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -39,12 +41,23 @@ def _unique_labels(seats) -> dict[int, str]:
     }
 
 
-class AttendanceForm(forms.Form):
-    """One status and one optional proxy holder per seat of the body."""
+#: Seats per page of a large attendance sheet: each page saves its rows, the others keep theirs.
+SEATS_PER_PAGE = 100
 
-    def __init__(self, *args, seats, current: dict, **kwargs):
+
+class AttendanceForm(forms.Form):
+    """One status and one optional proxy holder per seat of the body.
+
+    It shows the rows of `shown` only (a page of a large sheet); the others keep what is
+    recorded (present, for a seat not recorded yet: the sheet's default), and the whole sheet
+    is checked and recorded at once.
+    """
+
+    def __init__(self, *args, seats, current: dict, shown=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.seats = list(seats)
+        self.shown = self.seats if shown is None else list(shown)
+        self.current = current
         self.large = len(self.seats) > PROXY_SELECT_MAX
         self.labels = _unique_labels(self.seats) if self.large else {}
         self.by_label = {label: pk for pk, label in self.labels.items()}
@@ -59,7 +72,7 @@ class AttendanceForm(forms.Form):
         else:
             proxy = forms.ChoiceField(choices=holders, required=False)
         proxy_label = gettext("Pouvoir donné à (pour %(seat)s)")  # translated once, not per row
-        for seat in self.seats:
+        for seat in self.shown:
             row = current.get(seat.pk)
             self.fields[f"status_{seat.pk}"] = _like(
                 status,
@@ -75,10 +88,17 @@ class AttendanceForm(forms.Form):
                 proxy, label=proxy_label % {"seat": names[seat.pk]}, initial=initial
             )
 
+    def datalist_html(self) -> SafeString:
+        """The members' names offered to a typed proxy holder, written once for the page."""
+        options = "".join(
+            f'<option value="{escape(label)}"></option>' for label in self.labels.values()
+        )
+        return mark_safe(f'<datalist id="proxy-holders">{options}</datalist>')  # noqa: S308 (escaped)
+
     def clean(self):
         cleaned = super().clean()
         if self.large:
-            for seat in self.seats:
+            for seat in self.shown:
                 name = f"proxy_{seat.pk}"
                 typed = (cleaned.get(name) or "").strip()
                 if typed and typed not in self.by_label:
@@ -93,17 +113,22 @@ class AttendanceForm(forms.Form):
         return self.by_label.get(value.strip()) if self.large else int(value)
 
     def rows(self):
-        for seat in self.seats:
+        for seat in self.shown:
             yield SheetRow(seat, self[f"status_{seat.pk}"], self[f"proxy_{seat.pk}"])
 
     def entries(self):
         by_pk = {s.pk: s for s in self.seats}
+        shown = {seat.pk for seat in self.shown}
         for seat in self.seats:
-            holder = self._holder_pk(self.cleaned_data.get(f"proxy_{seat.pk}"))
+            if seat.pk in shown:
+                status = self.cleaned_data[f"status_{seat.pk}"]
+                holder = self._holder_pk(self.cleaned_data.get(f"proxy_{seat.pk}"))
+            else:  # not on this page: as recorded
+                row = self.current.get(seat.pk)
+                status = row.status if row else AttendanceStatus.PRESENT
+                holder = row.proxy_to_id if row else None
             yield AttendanceEntry(
-                seat=seat,
-                status=self.cleaned_data[f"status_{seat.pk}"],
-                proxy_to=by_pk.get(holder) if holder else None,
+                seat=seat, status=status, proxy_to=by_pk.get(holder) if holder else None
             )
 
 

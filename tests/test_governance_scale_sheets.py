@@ -16,7 +16,12 @@ from pypdf import PdfReader
 from governance import minutes
 from governance.models import AgendaItem, Attendance, Vote
 from governance.selectors import history_of_meeting, vote_base
-from governance.sheet_forms import VOTE_BULK_MIN, VOTES_PER_PAGE
+from governance.sheet_forms import (
+    PROXY_SELECT_MAX,
+    SEATS_PER_PAGE,
+    VOTE_BULK_MIN,
+    VOTES_PER_PAGE,
+)
 from ligeris.lib.audit import CREATE, DELETE, auditlog_disabled, bulk_log, log_updated
 from ligeris.lib.roles import Role
 from partners.models import Tenant
@@ -35,12 +40,17 @@ def _post(client, url: str, data: dict) -> tuple[int, object]:
 
 
 def _attendance_data(committee) -> tuple[dict, int]:
-    """The sheet as the fixture recorded it, but each proxy moved to the seat two before when
-    that one is present; and how many moved."""
+    """The sheet's first page as the fixture recorded it, but each proxy moved to the seat two
+    before when that one is present; and how many moved (a large sheet shows its first
+    `SEATS_PER_PAGE` seats in the body's order, the others keep what is recorded)."""
     data, moved = {}, 0
     rows = {r.seat_id: r for r in committee.meeting.attendances.all()}
     seats = committee.seats
+    ordered = list(committee.meeting.body.seats.filter(is_active=True).values_list("pk", flat=True))
+    shown = set(ordered[:SEATS_PER_PAGE] if len(ordered) > PROXY_SELECT_MAX else ordered)
     for index, seat in enumerate(seats):
+        if seat.pk not in shown:
+            continue
         row = rows[seat.pk]
         data[f"status_{seat.pk}"] = row.status
         data[f"proxy_{seat.pk}"] = ""
@@ -158,6 +168,31 @@ def test_a_page_of_a_large_sheet_saves_its_rows_and_keeps_the_others(client, db)
     assert "2 tenants ne suivent pas le vote de l'ensemble" in page
     assert f'name="choice_{last.tenant.pk}"' in page
     assert page.count('name="choice_') < VOTES_PER_PAGE
+
+
+def test_a_page_of_a_large_attendance_sheet_keeps_the_other_pages(client, db):
+    committee = bulk_committee(PROXY_SELECT_MAX + 50)
+    meeting = committee.meeting
+    client.force_login(UserFactory(email="s@example.org", role=Role.SECRETARY))
+    url = reverse("governance:attendance", args=[meeting.pk])
+    ordered = list(meeting.body.seats.filter(is_active=True))
+    before = {r.seat_id: (r.status, r.proxy_to_id) for r in meeting.attendances.all()}
+    page = client.get(f"{url}?page=2").text
+    assert page.count('name="status_') == len(ordered) - SEATS_PER_PAGE
+    assert f'name="status_{ordered[0].pk}"' not in page
+    # The second page: its last member now absent; the first page's rows are not posted.
+    data = {}
+    for seat in ordered[SEATS_PER_PAGE:]:
+        status, holder = before[seat.pk]
+        data[f"status_{seat.pk}"] = status
+        data[f"proxy_{seat.pk}"] = str(next(s for s in ordered if s.pk == holder)) if holder else ""
+    last = ordered[-1]
+    if before[last.pk][0] == "present" and any(h == last.pk for _s, h in before.values()):
+        last = ordered[-2]  # one holding no proxy
+    data[f"status_{last.pk}"], data[f"proxy_{last.pk}"] = "absent", ""
+    assert client.post(f"{url}?page=2", data).status_code == 302
+    after = {r.seat_id: (r.status, r.proxy_to_id) for r in meeting.attendances.all()}
+    assert after == {**before, last.pk: ("absent", None)}
 
 
 def test_a_large_sheet_keeps_the_refusals(client, db):

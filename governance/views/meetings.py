@@ -16,7 +16,13 @@ from governance.forms import AttendanceForm, DocumentForm, ItemForm, MeetingForm
 from governance.models import AgendaDocument, AgendaItem, Body, ItemKind, Meeting
 from governance.services import meetings as services
 from governance.services import votes as vote_services
-from governance.sheet_forms import VOTE_BULK_MIN, VOTES_PER_PAGE, sheet_search
+from governance.sheet_forms import (
+    PROXY_SELECT_MAX,
+    SEATS_PER_PAGE,
+    VOTE_BULK_MIN,
+    VOTES_PER_PAGE,
+    sheet_search,
+)
 from governance.views.common import RecorderContextMixin
 from governance.vote_base import VOICE_FIELDS
 from ligeris.lib import french
@@ -265,9 +271,20 @@ class AttendanceView(_MeetingChildFormView):
 
     def get_form_kwargs(self):
         # Only what names a seat: 2,000 seats, people and partners read in full cost seconds.
-        seats = selectors.active_seats(self.meeting.body).only(*VOICE_FIELDS, "is_active")
+        seats = list(selectors.active_seats(self.meeting.body).only(*VOICE_FIELDS, "is_active"))
         current = selectors.attendance_of(self.meeting)
-        return {**super().get_form_kwargs(), "seats": seats, "current": current}
+        shown = self.page(seats).object_list if len(seats) > PROXY_SELECT_MAX else None
+        return {**super().get_form_kwargs(), "seats": seats, "current": current, "shown": shown}
+
+    def page(self, seats):
+        """A large sheet's page of seats, in the body's order (that of the minutes)."""
+        if not hasattr(self, "_page"):
+            paginator = Paginator(seats, SEATS_PER_PAGE)
+            self._page = paginator.get_page(self.request.GET.get("page"))
+        return self._page
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "page_obj": getattr(self, "_page", None)}
 
     def perform(self, form):
         services.attendance_record(meeting=self.meeting, entries=list(form.entries()))
