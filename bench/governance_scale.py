@@ -8,9 +8,10 @@ between its bench markers. Not a test: nothing here asserts a duration (the test
 The consortium is `manage.py generate_consortium` (2,000 partners, 3,000 tenants of which 308
 shared, one year, one meeting of 2,000 seats, no titres). Its meeting's votes are cleared, then
 each step is a request through Django's test client, as the secretary's browser sends it (the
-whole form posted): the attendance sheet (all 2,000 rows written, then one proxy corrected), the
-vote sheet of the first decision (every tenant with a voice, then again with 30 changes), the
-meeting page, the vote sheet page and the minutes PDF.
+form of the page posted; a large sheet shows its first page of 100 rows, the others keeping
+what they say): the attendance sheet (all 2,000 rows written, then one proxy corrected), the
+vote sheet of the first decision (every tenant with a voice following the whole, then again
+with 30 changes), the meeting page, the vote sheet page and the minutes PDF.
 """
 
 import argparse
