@@ -7,6 +7,8 @@ import copy
 from collections import Counter
 
 from django import forms
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -39,12 +41,23 @@ def _unique_labels(seats) -> dict[int, str]:
     }
 
 
-class AttendanceForm(forms.Form):
-    """One status and one optional proxy holder per seat of the body."""
+#: Seats per page of a large attendance sheet: each page saves its rows, the others keep theirs.
+SEATS_PER_PAGE = 100
 
-    def __init__(self, *args, seats, current: dict, **kwargs):
+
+class AttendanceForm(forms.Form):
+    """One status and one optional proxy holder per seat of the body.
+
+    It shows the rows of `shown` only (a page of a large sheet); the others keep what is
+    recorded (present, for a seat not recorded yet: the sheet's default), and the whole sheet
+    is checked and recorded at once.
+    """
+
+    def __init__(self, *args, seats, current: dict, shown=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.seats = list(seats)
+        self.shown = self.seats if shown is None else list(shown)
+        self.current = current
         self.large = len(self.seats) > PROXY_SELECT_MAX
         self.labels = _unique_labels(self.seats) if self.large else {}
         self.by_label = {label: pk for pk, label in self.labels.items()}
@@ -59,7 +72,7 @@ class AttendanceForm(forms.Form):
         else:
             proxy = forms.ChoiceField(choices=holders, required=False)
         proxy_label = gettext("Pouvoir donné à (pour %(seat)s)")  # translated once, not per row
-        for seat in self.seats:
+        for seat in self.shown:
             row = current.get(seat.pk)
             self.fields[f"status_{seat.pk}"] = _like(
                 status,
@@ -75,10 +88,17 @@ class AttendanceForm(forms.Form):
                 proxy, label=proxy_label % {"seat": names[seat.pk]}, initial=initial
             )
 
+    def datalist_html(self) -> SafeString:
+        """The members' names offered to a typed proxy holder, written once for the page."""
+        options = "".join(
+            f'<option value="{escape(label)}"></option>' for label in self.labels.values()
+        )
+        return mark_safe(f'<datalist id="proxy-holders">{options}</datalist>')  # noqa: S308 (escaped)
+
     def clean(self):
         cleaned = super().clean()
         if self.large:
-            for seat in self.seats:
+            for seat in self.shown:
                 name = f"proxy_{seat.pk}"
                 typed = (cleaned.get(name) or "").strip()
                 if typed and typed not in self.by_label:
@@ -93,17 +113,22 @@ class AttendanceForm(forms.Form):
         return self.by_label.get(value.strip()) if self.large else int(value)
 
     def rows(self):
-        for seat in self.seats:
+        for seat in self.shown:
             yield SheetRow(seat, self[f"status_{seat.pk}"], self[f"proxy_{seat.pk}"])
 
     def entries(self):
         by_pk = {s.pk: s for s in self.seats}
+        shown = {seat.pk for seat in self.shown}
         for seat in self.seats:
-            holder = self._holder_pk(self.cleaned_data.get(f"proxy_{seat.pk}"))
+            if seat.pk in shown:
+                status = self.cleaned_data[f"status_{seat.pk}"]
+                holder = self._holder_pk(self.cleaned_data.get(f"proxy_{seat.pk}"))
+            else:  # not on this page: as recorded
+                row = self.current.get(seat.pk)
+                status = row.status if row else AttendanceStatus.PRESENT
+                holder = row.proxy_to_id if row else None
             yield AttendanceEntry(
-                seat=seat,
-                status=self.cleaned_data[f"status_{seat.pk}"],
-                proxy_to=by_pk.get(holder) if holder else None,
+                seat=seat, status=status, proxy_to=by_pk.get(holder) if holder else None
             )
 
 
@@ -136,20 +161,53 @@ def _most_common(current: dict) -> str:
     return counts.most_common(1)[0][0] if counts else ""
 
 
+#: Tenants per page of a large vote sheet: each page saves its rows, the others keep theirs.
+VOTES_PER_PAGE = 100
+
+
+def sheet_search(voters: list[TenantVoter], query: str) -> list[TenantVoter]:
+    """The voters whose tenant's code or name contains `query` (all of them without one)."""
+    needle = query.casefold()
+    if not needle:
+        return voters
+    return [
+        v
+        for v in voters
+        if needle in v.tenant.code.casefold() or needle in v.tenant.name.casefold()
+    ]
+
+
+def _initial(vote, voter: TenantVoter, *, large: bool, bulk: str) -> str:
+    """A row's choice as the sheet shows it: on a large sheet, « Comme l'ensemble » for a vote
+    equal to the whole's, « Pas de vote » for a tenant without one while the whole has one."""
+    initial = vote.choice if vote else ""
+    if large and vote is None:
+        return NO_VOTE if bulk and voter.voices else FOLLOW
+    if large and vote.choice == bulk:
+        return FOLLOW
+    return initial
+
+
 class VoteSheetForm(forms.Form):
     """One row per tenant: its vote (or none) and who expressed it.
 
     A large sheet adds the vote of the whole (`bulk`): each tenant with a voice whose row is left
     on « Comme l'ensemble » votes so; read back, the most common vote is the whole's and the
-    rows say only the exceptions.
+    rows say only the exceptions. It shows the rows of `shown` only (a page, a search): the
+    others keep what they say (an exception stays one, a row following the whole follows it).
     """
 
-    def __init__(self, *args, voters: list[TenantVoter], current: dict, **kwargs):
+    def __init__(self, *args, voters: list[TenantVoter], current: dict, shown=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.voters = voters
+        self.current = current
+        self.shown = list(voters if shown is None else shown)
         self.large = len(voters) > VOTE_BULK_MIN
         votes = [("", _("Pas de vote")), *VoteChoice.choices]
-        bulk = _most_common(current) if self.large else ""
+        self.bulk_before = bulk = _most_common(current) if self.large else ""
+        self.exceptions = (
+            sum(1 for voter in voters if self._is_exception(voter)) if self.large else 0
+        )
         if self.large:
             self.fields["bulk"] = forms.ChoiceField(
                 label=_("Vote de l'ensemble des tenants représentés"),
@@ -169,16 +227,13 @@ class VoteSheetForm(forms.Form):
         vote_label = gettext("Vote du tenant %(tenant)s")  # translated once, not per row
         voice_label = gettext("Exprimé par (tenant %(tenant)s)")
         voice_name = _voice_names()
-        for voter in voters:
+        for voter in self.shown:
             pk = voter.tenant.pk
             vote = current.get(pk)
-            initial = vote.choice if vote else ""
-            if self.large and vote is None:
-                initial = NO_VOTE if bulk and voter.voices else FOLLOW
-            elif self.large and vote.choice == bulk:
-                initial = FOLLOW
             self.fields[f"choice_{pk}"] = _like(
-                choice, label=vote_label % {"tenant": voter.tenant.code}, initial=initial
+                choice,
+                label=vote_label % {"tenant": voter.tenant.code},
+                initial=_initial(vote, voter, large=self.large, bulk=bulk),
             )
             voices = [(str(v.cast_by.pk), voice_name(v)) for v in voter.voices]
             self.fields[f"voice_{pk}"] = forms.ChoiceField(
@@ -191,16 +246,20 @@ class VoteSheetForm(forms.Form):
                 initial=str(vote.cast_by_id) if vote else None,
             )
 
+    def _is_exception(self, voter: TenantVoter) -> bool:
+        vote = self.current.get(voter.tenant.pk)
+        return _initial(vote, voter, large=True, bulk=self.bulk_before) != FOLLOW
+
     def bulk_html(self):
         return select(self["bulk"])
 
     def rows(self):
-        for voter in self.voters:
+        for voter in self.shown:
             pk = voter.tenant.pk
             yield SheetRow(voter, self[f"choice_{pk}"], self[f"voice_{pk}"])
 
-    def _choice(self, voter: TenantVoter, bulk: str) -> str:
-        choice = self.cleaned_data.get(f"choice_{voter.tenant.pk}") or FOLLOW
+    def _choice(self, voter: TenantVoter, bulk: str, choice: str) -> str:
+        choice = choice or FOLLOW
         if not self.large:
             return choice
         if choice == NO_VOTE:
@@ -209,14 +268,25 @@ class VoteSheetForm(forms.Form):
             return bulk if voter.voices else ""
         return choice
 
+    def _posted(self, voter: TenantVoter, shown: set) -> tuple[str, str | None]:
+        """The row's (choice, voice): as posted when shown, else as it stands."""
+        pk = voter.tenant.pk
+        if pk in shown:
+            return self.cleaned_data.get(f"choice_{pk}") or FOLLOW, self.cleaned_data.get(
+                f"voice_{pk}"
+            )
+        vote = self.current.get(pk)
+        choice = _initial(vote, voter, large=self.large, bulk=self.bulk_before)
+        return choice, str(vote.cast_by_id) if vote else None
+
     def entries(self, seats: dict):
         bulk = self.cleaned_data.get("bulk") or ""
+        shown = {voter.tenant.pk for voter in self.shown}
         for voter in self.voters:
-            pk = voter.tenant.pk
-            choice = self._choice(voter, bulk)
+            posted, voice = self._posted(voter, shown)
+            choice = self._choice(voter, bulk, posted)
             if not choice:
                 continue
-            voice = self.cleaned_data.get(f"voice_{pk}")
             if not voice and self.large and voter.voices:
                 voice = str(voter.voices[0].cast_by.pk)
             yield BallotEntry(

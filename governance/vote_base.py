@@ -10,7 +10,7 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -183,6 +183,21 @@ class _Presence:
     proxy_to_id: int | None  # the holder's seat, for a proxy
 
 
+def _stamp(pks) -> tuple[int, int]:
+    pks = list(pks)
+    return len(pks), sum(pks)
+
+
+def attendance_stamp(meeting: Meeting) -> tuple[int, int]:
+    """What the voices of a meeting were read from, in one query: the number and sum of the keys
+    of its present and proxy rows. The attendance is only ever changed by deleting rows and
+    inserting new ones, whose keys are larger than any before: a changed roll call changes this."""
+    totals = meeting.attendances.filter(
+        status__in=(AttendanceStatus.PRESENT, AttendanceStatus.PROXY)
+    ).aggregate(n=Count("pk"), total=Sum("pk"))
+    return totals["n"], totals["total"] or 0
+
+
 class VoteBase:
     """A meeting's tenants, their voting holders and who is present, keyed for lookups.
 
@@ -200,10 +215,12 @@ class VoteBase:
                 status__in=(AttendanceStatus.PRESENT, AttendanceStatus.PROXY)
             )
             .order_by("pk")
-            .values_list("seat_id", "seat__partner_id", "status", "proxy_to_id")
+            .values_list("seat_id", "seat__partner_id", "status", "proxy_to_id", "pk")
         )
+        rows = list(rows)
+        self.stamp = _stamp(row[-1] for row in rows)
         present, proxies = [], []
-        for seat_id, partner_id, status, proxy_to_id in rows:
+        for seat_id, partner_id, status, proxy_to_id, _pk in rows:
             if status == AttendanceStatus.PRESENT:
                 present.append(_Presence(seat_id, partner_id, None))
             else:

@@ -16,7 +16,12 @@ from pypdf import PdfReader
 from governance import minutes
 from governance.models import AgendaItem, Attendance, Vote
 from governance.selectors import history_of_meeting, vote_base
-from governance.sheet_forms import VOTE_BULK_MIN
+from governance.sheet_forms import (
+    PROXY_SELECT_MAX,
+    SEATS_PER_PAGE,
+    VOTE_BULK_MIN,
+    VOTES_PER_PAGE,
+)
 from ligeris.lib.audit import CREATE, DELETE, auditlog_disabled, bulk_log, log_updated
 from ligeris.lib.roles import Role
 from partners.models import Tenant
@@ -35,12 +40,17 @@ def _post(client, url: str, data: dict) -> tuple[int, object]:
 
 
 def _attendance_data(committee) -> tuple[dict, int]:
-    """The sheet as the fixture recorded it, but each proxy moved to the seat two before when
-    that one is present; and how many moved."""
+    """The sheet's first page as the fixture recorded it, but each proxy moved to the seat two
+    before when that one is present; and how many moved (a large sheet shows its first
+    `SEATS_PER_PAGE` seats in the body's order, the others keep what is recorded)."""
     data, moved = {}, 0
     rows = {r.seat_id: r for r in committee.meeting.attendances.all()}
     seats = committee.seats
+    ordered = list(committee.meeting.body.seats.filter(is_active=True).values_list("pk", flat=True))
+    shown = set(ordered[:SEATS_PER_PAGE] if len(ordered) > PROXY_SELECT_MAX else ordered)
     for index, seat in enumerate(seats):
+        if seat.pk not in shown:
+            continue
         row = rows[seat.pk]
         data[f"status_{seat.pk}"] = row.status
         data[f"proxy_{seat.pk}"] = ""
@@ -121,6 +131,70 @@ def test_the_vote_of_the_whole_is_read_back_with_its_exceptions(client, db):
     assert '<option value="" selected>Comme l&#x27;ensemble</option>' in row
 
 
+def test_a_page_of_a_large_sheet_saves_its_rows_and_keeps_the_others(client, db):
+    committee = bulk_committee(VOTE_BULK_MIN + 60)
+    item = AgendaItem.objects.filter(meeting=committee.meeting).order_by("position").first()
+    client.force_login(UserFactory(email="s@example.org", role=Role.SECRETARY))
+    url = reverse("governance:votes", args=[item.pk])
+    voters = vote_base(committee.meeting).voters(item.decision)
+    assert len(voters) > VOTES_PER_PAGE
+    speaking = [v for v in voters if v.voices]
+    last = speaking[-1]  # on the last page
+    # The last page: its last tenant against, the whole for; the other pages follow the whole.
+    pages = -(-len(voters) // VOTES_PER_PAGE)
+    page = client.get(f"{url}?page={pages}").text
+    assert f'name="choice_{last.tenant.pk}"' in page
+    assert f'name="choice_{voters[0].tenant.pk}"' not in page
+    assert page.count('name="choice_') == len(voters) - VOTES_PER_PAGE * (pages - 1)
+    response = client.post(
+        f"{url}?page={pages}", {"bulk": "for", f"choice_{last.tenant.pk}": "against"}
+    )
+    assert response.status_code == 302
+    votes = dict(Vote.objects.filter(decision=item.decision).values_list("tenant_id", "choice"))
+    assert len(votes) == len(speaking)
+    assert votes[last.tenant.pk] == "against"
+    assert votes[speaking[0].tenant.pk] == "for"
+    # The first page saved with the whole now abstaining: the last page's exception stays.
+    first = speaking[0]
+    data = {"bulk": "abstain", f"choice_{first.tenant.pk}": "none"}
+    assert client.post(url, data).status_code == 302
+    votes = dict(Vote.objects.filter(decision=item.decision).values_list("tenant_id", "choice"))
+    assert first.tenant.pk not in votes
+    assert votes[last.tenant.pk] == "against"
+    assert votes[speaking[1].tenant.pk] == "abstain"
+    assert len(votes) == len(speaking) - 1
+    # Read back: the exceptions counted, a search shows the row that names them.
+    page = html.unescape(client.get(f"{url}?q={last.tenant.code}").text)
+    assert "2 tenants ne suivent pas le vote de l'ensemble" in page
+    assert f'name="choice_{last.tenant.pk}"' in page
+    assert page.count('name="choice_') < VOTES_PER_PAGE
+
+
+def test_a_page_of_a_large_attendance_sheet_keeps_the_other_pages(client, db):
+    committee = bulk_committee(PROXY_SELECT_MAX + 50)
+    meeting = committee.meeting
+    client.force_login(UserFactory(email="s@example.org", role=Role.SECRETARY))
+    url = reverse("governance:attendance", args=[meeting.pk])
+    ordered = list(meeting.body.seats.filter(is_active=True))
+    before = {r.seat_id: (r.status, r.proxy_to_id) for r in meeting.attendances.all()}
+    page = client.get(f"{url}?page=2").text
+    assert page.count('name="status_') == len(ordered) - SEATS_PER_PAGE
+    assert f'name="status_{ordered[0].pk}"' not in page
+    # The second page: its last member now absent; the first page's rows are not posted.
+    data = {}
+    for seat in ordered[SEATS_PER_PAGE:]:
+        status, holder = before[seat.pk]
+        data[f"status_{seat.pk}"] = status
+        data[f"proxy_{seat.pk}"] = str(next(s for s in ordered if s.pk == holder)) if holder else ""
+    last = ordered[-1]
+    if before[last.pk][0] == "present" and any(h == last.pk for _s, h in before.values()):
+        last = ordered[-2]  # one holding no proxy
+    data[f"status_{last.pk}"], data[f"proxy_{last.pk}"] = "absent", ""
+    assert client.post(f"{url}?page=2", data).status_code == 302
+    after = {r.seat_id: (r.status, r.proxy_to_id) for r in meeting.attendances.all()}
+    assert after == {**before, last.pk: ("absent", None)}
+
+
 def test_a_large_sheet_keeps_the_refusals(client, db):
     committee = bulk_committee(VOTE_BULK_MIN + 20)
     meeting = committee.meeting
@@ -132,7 +206,9 @@ def test_a_large_sheet_keeps_the_refusals(client, db):
     assert "Aucun vote n'est saisi" in html.unescape(response.text)
     # A tenant nobody speaks for, voted on its row: refused, and the whole with it.
     silent = next(v for v in vote_base(meeting).voters(item.decision) if not v.voices)
-    response = client.post(url, {"bulk": "for", f"choice_{silent.tenant.pk}": "for"})
+    # (posted from the page that shows its row: the search by its code)
+    on_its_page = f"{url}?q={silent.tenant.code}"
+    response = client.post(on_its_page, {"bulk": "for", f"choice_{silent.tenant.pk}": "for"})
     assert response.status_code == 200
     assert "le votant ne siège pas dans cette instance" in html.unescape(response.text)
     assert not Vote.objects.filter(decision=item.decision).exists()

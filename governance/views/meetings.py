@@ -3,6 +3,7 @@ the minutes are in `meeting_steps`)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,6 +16,13 @@ from governance.forms import AttendanceForm, DocumentForm, ItemForm, MeetingForm
 from governance.models import AgendaDocument, AgendaItem, Body, ItemKind, Meeting
 from governance.services import meetings as services
 from governance.services import votes as vote_services
+from governance.sheet_forms import (
+    PROXY_SELECT_MAX,
+    SEATS_PER_PAGE,
+    VOTE_BULK_MIN,
+    VOTES_PER_PAGE,
+    sheet_search,
+)
 from governance.views.common import RecorderContextMixin
 from governance.vote_base import VOICE_FIELDS
 from ligeris.lib import french
@@ -263,9 +271,20 @@ class AttendanceView(_MeetingChildFormView):
 
     def get_form_kwargs(self):
         # Only what names a seat: 2,000 seats, people and partners read in full cost seconds.
-        seats = selectors.active_seats(self.meeting.body).only(*VOICE_FIELDS, "is_active")
+        seats = list(selectors.active_seats(self.meeting.body).only(*VOICE_FIELDS, "is_active"))
         current = selectors.attendance_of(self.meeting)
-        return {**super().get_form_kwargs(), "seats": seats, "current": current}
+        shown = self.page(seats).object_list if len(seats) > PROXY_SELECT_MAX else None
+        return {**super().get_form_kwargs(), "seats": seats, "current": current, "shown": shown}
+
+    def page(self, seats):
+        """A large sheet's page of seats, in the body's order (that of the minutes)."""
+        if not hasattr(self, "_page"):
+            paginator = Paginator(seats, SEATS_PER_PAGE)
+            self._page = paginator.get_page(self.request.GET.get("page"))
+        return self._page
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "page_obj": getattr(self, "_page", None)}
 
     def perform(self, form):
         services.attendance_record(meeting=self.meeting, entries=list(form.entries()))
@@ -298,13 +317,34 @@ class VoteSheetView(_MeetingChildFormView):
     def voters(self):
         return self.vote_base.voters(self.item.decision)
 
+    @cached_property
+    def query(self) -> str:
+        return self.request.GET.get("q", "").strip()[:100]
+
+    @cached_property
+    def page(self):
+        """A large sheet's page of tenants (those the search names), None for a small one."""
+        if len(self.voters) <= VOTE_BULK_MIN:
+            return None
+        return Paginator(sheet_search(self.voters, self.query), VOTES_PER_PAGE).get_page(
+            self.request.GET.get("page")
+        )
+
     def get_form_kwargs(self):
         current = {v.tenant_id: v for v in self.item.decision.votes.all()}
-        return {**super().get_form_kwargs(), "voters": self.voters, "current": current}
+        shown = self.page.object_list if self.page is not None else None
+        return {
+            **super().get_form_kwargs(),
+            "voters": self.voters,
+            "current": current,
+            "shown": shown,
+        }
 
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
+            "page_obj": self.page,
+            "query": self.query,
             "item": self.item,
             "decision": self.item.decision,
             "has_votes": self.item.decision.votes.exists(),
@@ -324,6 +364,9 @@ class VoteSheetView(_MeetingChildFormView):
         return HttpResponseRedirect(self.meeting.get_absolute_url())
 
     def perform(self, form):
-        seats = {s.pk: s for s in self.meeting.body.seats.all()}
-        vote_services.votes_record(decision=self.item.decision, entries=list(form.entries(seats)))
+        # A voice's seat is one of the present (the form's choices say so): the base has them.
+        seats = {v.cast_by.pk: v.cast_by for v in self.vote_base.voices}
+        vote_services.votes_record(
+            decision=self.item.decision, entries=list(form.entries(seats)), base=self.vote_base
+        )
         return self.item
