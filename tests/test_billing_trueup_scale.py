@@ -78,7 +78,9 @@ def _queries(client, url: str) -> tuple[list[str], object]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
-    return [q["sql"][:100] for q in queries.captured_queries], response
+    # The session's refresh (accounts/session_lifetime.py) comes when its clock says: not the page's.
+    page = [q["sql"] for q in queries.captured_queries if "django_session" not in q["sql"]]
+    return [sql[:100] for sql in page if not sql.startswith(("SAVEPOINT", "RELEASE"))], response
 
 
 @pytest.mark.parametrize("page", ["1", "2"])
@@ -97,7 +99,6 @@ def test_the_page_reads_the_same_queries_with_ten_times_the_debtors(
     add_paying_partners(world, 200, first=20)
     _tenants_of_a(world, 30, 0)
     _runs(billing_year)
-    client.get(url)  # the session's refresh, not the page's
     grown, response = _queries(client, url)
     assert response.context["totals"].debtors > 200
     assert len(response.context["groups"]) == trueup_totals.DEBTORS_PER_PAGE
