@@ -23,7 +23,7 @@ from django.db.models import DecimalField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from billing import recap, titre_selectors
+from billing import recap, titre_selectors, trueup_totals
 from billing.allocation import split_cents
 from billing.models import (
     AllocationRun,
@@ -276,7 +276,10 @@ def plans_for(
     originals: dict[tuple[int, int | None], RevenueTitle] = {}
     if billed is not None and billed.locked_at is not None:
         # The issued titre of each recipient from the billed run, the first by number.
-        for titre in titre_selectors.annual_titres(billed.pk).order_by("-number"):
+        annual = titre_selectors.annual_titres(billed.pk).filter(
+            debtor_id__in=sorted({p for p, _t in groups})
+        )
+        for titre in annual.defer("snapshot").order_by("-number"):
             if (titre.debtor_id, titre.tenant_id) in groups:
                 originals[(titre.debtor_id, titre.tenant_id)] = titre
     targets, caps = targets_of(originals.values())
@@ -297,10 +300,26 @@ def plans_for(
     return sorted(plans, key=lambda p: (p.partner.name, p.recipient))
 
 
-def trueup_plans(billed: AllocationRun, actual: AllocationRun, *, net: bool) -> list[Plan]:
-    """Actual − billed per debtor and tenant (the coordinator's own shares make no titre)."""
+def trueup_lines(billed, actual, debtor_ids=None) -> list[recap.TrueUpLine]:
+    """`recap.true_up`'s lines, all of them or those these debtors owe."""
+    if debtor_ids is None:
+        return recap.true_up(billed, actual)
+    ids = set(debtor_ids)
+    scope = trueup_totals.scope_of(billed, actual, ids)
+    return [line for line in recap.true_up(billed, actual, scope=scope) if line.partner.pk in ids]
+
+
+def trueup_plans(
+    billed: AllocationRun, actual: AllocationRun, *, net: bool, debtor_ids=None, lines=None
+) -> list[Plan]:
+    """Actual − billed per debtor and tenant (the coordinator's own shares make no titre).
+
+    `debtor_ids`: only these debtors' plans (a page of them); a debtor's plans depend on its
+    own lines and titres only. `lines`: those debtors' lines, when already read."""
     groups: dict[tuple[int, int | None], list[recap.TrueUpLine]] = defaultdict(list)
-    for line in recap.true_up(billed, actual):
+    if lines is None:
+        lines = trueup_lines(billed, actual, debtor_ids)
+    for line in lines:
         if line.borne_by_coordinator or not line.difference:
             continue
         groups[(line.partner.pk, line.tenant.pk if line.tenant else None)].append(line)

@@ -58,14 +58,15 @@ def test_the_true_up_groups_differences_by_debtor(world, billing_year, client_fo
     record_actuals(billing_year)
     runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.ACTUAL)
     page = client_for("finance").get(reverse("billing:trueup", args=[2026]))
-    by_debtor = page.context["lines"]
-    lines = [line for group in by_debtor.groups for line in group.lines]
+    groups, totals = page.context["groups"], page.context["totals"]
+    lines = [line for group in groups for line in group.lines]
     assert lines
-    for group in by_debtor.groups:
+    for group in groups:
         assert group.difference == sum(line.difference for line in group.lines)
         assert {line.partner for line in group.lines} == {group.partner}
-    assert by_debtor.difference == sum(g.difference for g in by_debtor.groups)
-    coordinator = [g for g in by_debtor.groups if g.borne_by_coordinator]
+    assert totals.debtors == len(groups)  # the fixture's debtors fit on one page
+    assert totals.difference == sum(g.difference for g in groups)
+    coordinator = [g for g in groups if g.borne_by_coordinator]
     assert coordinator, "the fixture's coordinator holds a tenant"
     row = page.text.split(f'id="trueup-debtor-{coordinator[0].partner.pk}"')[1].split("</tr>\n")[0]
     assert "à la charge du coordonnateur" in row

@@ -5,6 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -21,11 +22,10 @@ from billing import (
     selectors,
     titre_plan,
     titre_selectors,
+    trueup_totals,
 )
 from billing.forms import RunForm, VolumeForm, VolumeUploadForm
 from billing.models import AllocationKey, AllocationRun, RunKind, StorageVolume, VolumeImport
-from billing.money import ZERO
-from billing.recap import true_up
 from billing.services import runs, volumes
 from billing.tables import ShareTable, VolumeTable
 from billing.views.common import BILLING_READERS, fiscal_year_or_404
@@ -270,6 +270,10 @@ class MySharesView(RoleRequiredMixin, SingleTableMixin, TemplateView):
         }
 
 
+#: The titres of an established true-up listed a page at a time (one a debtor and tenant).
+ESTABLISHED_PER_PAGE = 50
+
+
 class TrueUpView(RoleRequiredMixin, TemplateView):
     """Actual − billed per pool and tenant, and what each debtor will get: a complementary titre,
     a reduction titre of its annual titre, or a carry-over onto its next titres."""
@@ -281,29 +285,40 @@ class TrueUpView(RoleRequiredMixin, TemplateView):
         fiscal_year = fiscal_year_or_404(self.kwargs["year"])
         billed = selectors.billed_run(fiscal_year)
         actual = selectors.latest_run(fiscal_year, RunKind.ACTUAL)
-        lines = true_up(billed, actual) if billed and actual else []
         settings = titre_selectors.settings_of(fiscal_year.consortium)
         net = bool(settings and settings.one_net_titre_per_debtor)
-        established = (
-            list(actual.titres.select_related("debtor", "tenant", "batch")) if actual else []
-        )
-        plans = []
-        if billed and billed.locked_at and actual and not established:
-            plans = titre_plan.trueup_plans(billed, actual, net=net)
-        coordinator = [line for line in lines if line.borne_by_coordinator and line.difference]
-        return {
+        context = {
             **super().get_context_data(**kwargs),
             "year": fiscal_year,
             "billed": billed,
             "actual": actual,
-            "lines": run_groups.true_up_by_debtor(
-                [line for line in lines if line.direction != "none"]
-            ),
-            "unchanged": sum(1 for line in lines if line.direction == "none"),
-            "plans": plans,
             "net_setting": net,
-            "established": established,
-            "coordinator_net": sum((line.difference for line in coordinator), ZERO),
-            "has_coordinator": bool(coordinator),
             "carryovers": titre_plan.carryovers_pending(fiscal_year.consortium),
+        }
+        if not (billed and actual):
+            return context
+        # Totals summed by the database over every debtor; lines and plans for a page of them.
+        totals = trueup_totals.totals(billed, actual)
+        page = trueup_totals.debtors_page(
+            billed, actual, totals.debtors, self.request.GET.get("page") or 1
+        )
+        ids = page.object_list
+        lines = titre_plan.trueup_lines(billed, actual, ids)
+        groups = run_groups.true_up_by_debtor(
+            [line for line in lines if line.direction != "none"]
+        ).groups
+        established = actual.titres.select_related("debtor", "tenant", "batch").defer("snapshot")
+        established_page = Paginator(established.order_by("pk"), ESTABLISHED_PER_PAGE).get_page(
+            self.request.GET.get("titres") or 1
+        )
+        plans = []
+        if billed.locked_at and not established_page.paginator.count:
+            plans = titre_plan.trueup_plans(billed, actual, net=net, lines=lines)
+        return {
+            **context,
+            "totals": totals,
+            "debtors_page": page,
+            "groups": groups,
+            "plans": plans,
+            "established": established_page,
         }
