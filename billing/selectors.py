@@ -156,17 +156,40 @@ def billed_run(fiscal_year: FiscalYear) -> AllocationRun | None:
     )
 
 
+def shown_runs() -> list[AllocationRun]:
+    """Per fiscal year, newest first: the budget run it is billed on (`billed_run`), then its
+    latest actual run. One query for every year (two per year, one after the other, before)."""
+    runs = (
+        AllocationRun.objects.filter(
+            fiscal_year__consortium=current_consortium(), kind__in=(RunKind.BUDGET, RunKind.ACTUAL)
+        )
+        .select_related("fiscal_year")
+        .defer("inputs")
+    )
+    chosen: dict[tuple[int, str], tuple[tuple, AllocationRun]] = {}
+    for run in runs:
+        rank = (run.kind == RunKind.BUDGET and run.locked_at is not None, run.version)
+        key = (run.fiscal_year.year, run.kind)
+        if key not in chosen or rank > chosen[key][0]:
+            chosen[key] = (rank, run)
+    order = {RunKind.BUDGET: 0, RunKind.ACTUAL: 1}
+    keys = sorted(chosen, key=lambda key: (-key[0], order[key[1]]))
+    return [chosen[key][1] for key in keys]
+
+
 def shares_visible_to(user) -> QuerySet[Share]:
     """Staff see every share; a partner user its own and those of the tenants it holds."""
     # The run's inputs (a JSON snapshot of ~1 MB at 2,000 partners) are not shown per share: a
-    # page that needs them reads its one run. A subquery, not a join on holdings: no DISTINCT.
+    # page that needs them reads its one run. Not a join on holdings: no DISTINCT.
     shares = Share.objects.select_related("run__fiscal_year", "tenant", "partner", "pool").defer(
         "run__inputs"
     )
     if role_of(user) in STAFF:
         return shares
     partner_id = acting_partner_id(user)
-    held = Holding.objects.filter(partner_id=partner_id).values("tenant_id")
+    # The held tenants as values, not a subquery: PostgreSQL then reads the shares through two
+    # indexes (BitmapOr) instead of filtering every share of the runs (92,000 rows, 0.28 s).
+    held = list(Holding.objects.filter(partner_id=partner_id).values_list("tenant_id", flat=True))
     return shares.filter(Q(partner_id=partner_id) | Q(tenant_id__in=held))
 
 

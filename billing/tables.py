@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.models import RevenueTitle, Share, StorageVolume
 from billing.templatetags.euros import euros_text
 from billing.titre_selectors import status_of
+from ligeris.lib.tables import DateColumn
 
 NUM = {"td": {"class": "num"}}
 
@@ -96,12 +97,12 @@ class TitreTable(tables.Table):
     kind = tables.Column(verbose_name=_("Nature"))
     debtor = tables.Column(verbose_name=_("Débiteur"), accessor="debtor__short_name")
     tenant = tables.Column(verbose_name=_("Tenant"), accessor="tenant__code", default="—")
-    issued_on = tables.DateColumn(
+    issued_on = DateColumn(
         verbose_name=_("Émis le"), format="d/m/Y", default="—", attrs={"td": {"class": "nowrap"}}
     )
     total = tables.Column(verbose_name=_("Montant"), attrs=NUM)
     balance = tables.Column(verbose_name=_("Reste à payer"), attrs=NUM)
-    due_on = tables.DateColumn(verbose_name=_("Échéance"), format="d/m/Y", default="—")
+    due_on = DateColumn(verbose_name=_("Échéance"), format="d/m/Y", default="—")
     status = tables.Column(verbose_name=_("Statut"), empty_values=(), orderable=False)
 
     class Meta:

@@ -4,14 +4,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Action, Decision
+from ligeris.lib.tables import DateColumn
 
 
 class DecisionTable(tables.Table):
     export_title = _("Registre des décisions")
 
-    date = tables.DateColumn(
-        accessor="item__meeting__starts_at", verbose_name=_("Séance"), format="d/m/Y"
-    )
+    date = DateColumn(accessor="item__meeting__starts_at", verbose_name=_("Séance"), format="d/m/Y")
     body = tables.Column(accessor="item__meeting__body__short_name", verbose_name=_("Instance"))
     item = tables.Column(
         accessor="item__title",
@@ -42,6 +41,8 @@ class ActionTable(tables.Table):
         verbose_name=_("Séance"),
         linkify=lambda record: record.item.meeting.get_absolute_url(),
     )
+    due_on = DateColumn()
+    done_on = DateColumn()
 
     class Meta:
         model = Action

@@ -9,6 +9,10 @@ class PartnersConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from ligeris.lib import tables
+
+        tables.install()  # every table of the project renders its cells faster
+
         from partners import models
 
         for model in (

@@ -251,12 +251,7 @@ class MySharesView(RoleRequiredMixin, SingleTableMixin, TemplateView):
 
     @cached_property
     def runs(self) -> list:
-        result = []
-        for year in selectors.fiscal_years():
-            for run in (selectors.billed_run(year), selectors.latest_run(year, RunKind.ACTUAL)):
-                if run is not None:
-                    result.append(run)
-        return result
+        return selectors.shown_runs()
 
     def get_table_data(self):
         return selectors.shares_visible_to(self.request.user).filter(run__in=self.runs)

@@ -1,0 +1,48 @@
+"""django-tables2 inspects the signature of a column's render method for every cell it renders
+(`django_tables2.utils.call_with_appropriate`): on a page of 60 rows × 9 columns that was 40 %
+of the table's CPU time (65 of 147 ms, Mes quotes-parts). A function's signature does not change:
+it is worked out once per function here, the same answer, and a bound method's is its function's
+without the first parameter (self), as `inspect.signature` gives it."""
+
+import functools
+from collections.abc import Callable
+
+import django_tables2 as tables
+from django.template.defaultfilters import date as date_filter
+from django.utils.timezone import template_localtime
+from django_tables2 import utils
+
+_original = utils.signature
+
+
+@functools.lru_cache(maxsize=2048)  # bounded: a lambda made per request is a new key
+def _of_function(function: Callable) -> tuple[tuple[str, ...], str | None]:
+    return _original(function)
+
+
+def signature(fn: Callable) -> tuple[tuple[str, ...], str | None]:
+    function = getattr(fn, "__func__", None)
+    try:
+        if function is None:
+            return _of_function(fn)
+        args, keywords = _of_function(function)
+    except TypeError:  # an unhashable callable
+        return _original(fn)
+    return args[1:], keywords
+
+
+def install() -> None:
+    """Called once at start-up (partners' AppConfig.ready)."""
+    utils.signature = signature
+
+
+class DateColumn(tables.DateColumn):
+    """django-tables2's DateColumn, rendered without compiling its one-line template again for
+    every cell (25 compilations a page of decisions): same text, same export value."""
+
+    def __init__(self, format=None, short=True, *args, **kwargs):
+        self.date_format = format or ("SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
+        super().__init__(format, short, *args, **kwargs)
+
+    def render(self, value, **kwargs):
+        return date_filter(template_localtime(value), self.date_format) or self.default
