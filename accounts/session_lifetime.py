@@ -19,8 +19,6 @@ from django.utils.translation import gettext as _
 
 SIGNED_IN_AT = "ligeris_signed_in_at"
 SEEN_AT = "ligeris_seen_at"
-# Touch the session at most once a minute: one write per request would cost every page a query.
-_TOUCH_EVERY = 60
 
 
 @receiver(user_logged_in)
@@ -60,6 +58,6 @@ class SessionLifetimeMiddleware:
                 messages.warning(request, reason)
                 login = reverse(settings.LOGIN_URL)
                 return redirect(f"{login}?next={quote(request.get_full_path())}")
-            if now - session.get(SEEN_AT, now) >= _TOUCH_EVERY:
+            if now - session.get(SEEN_AT, now) >= settings.LIGERIS_SESSION_TOUCH_SECONDS:
                 session[SEEN_AT] = now
         return self.get_response(request)

@@ -283,6 +283,10 @@ SESSION_COOKIE_HTTPONLY = True
 LIGERIS_SESSION_IDLE_SECONDS = 30 * 60
 LIGERIS_SESSION_ABSOLUTE_SECONDS = 12 * 3600
 SESSION_COOKIE_AGE = LIGERIS_SESSION_ABSOLUTE_SECONDS
+# The session's last activity is written at most once a minute (a write per request would cost
+# every page a query); in tests every ten minutes, so that two requests of a query-count test on
+# a loaded machine do not count a refresh between them (the timeout tests step by 15 minutes).
+LIGERIS_SESSION_TOUCH_SECONDS = 600 if DJANGO_ENV == "test" else 60
 # The attendance sheet of a body of 2,000 seats posts two fields a seat, the vote sheet of 3,000
 # tenants one or two a tenant: Django's 1,000 refused them. The body stays capped at 2.5 MB.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
