@@ -144,7 +144,9 @@ def test_a_chunk_retried_after_a_failed_send_sends_no_email_twice(batch, setting
     # A duplicate of the chunk's task, on another worker or late: nothing.
     assert tasks.render_chunk.delay(batch.pk, 6, 10).get() == {"rendered": 0, "sent": 0}
     assert _attached() == sorted(f"titre-{ref}.pdf" for ref in refs)
-    assert TitreEmail.objects.filter(sent_at__isnull=False).count() == 5 == TitreEmail.objects.count()
+    assert (
+        TitreEmail.objects.filter(sent_at__isnull=False).count() == 5 == TitreEmail.objects.count()
+    )
 
 
 def _sending_queries(batch, first: int, last: int) -> int:
