@@ -11,11 +11,15 @@ the public entry points only, so that it measures whatever the services and task
 - rendering: from that commit to the last PDF stored (`TitreDocument.created_at`);
 - e-mailing: from the last PDF to the last e-mail sent (`TitreEmail.sent_at`).
 
-Two Celery workers (`--pool=solo`, one process each) do the batch's job. Their e-mails go to
-Django's file-based backend (one file per connection in a temporary directory): the message is
-built and written, nothing leaves the machine. Peak memory per worker is its VmHWM at the end
-(/proc), its CPU time from /proc/<pid>/stat. Not a test: nothing here asserts a duration. The
-tables are written into docs/PERFORMANCE.md, between its bench markers.
+Two Celery workers do the batch's job, each as deployed but with one task process
+(`--pool=prefork --concurrency=1`): `CELERY_WORKER_MAX_MEMORY_PER_CHILD` replaces a task process
+grown past it. `DEBUG` is off, as in production (on, Django keeps the text of every query).
+Their e-mails go to Django's file-based backend (one file per connection in a temporary
+directory): the message is built and written, nothing leaves the machine. Each task process
+writes its VmHWM and CPU time (/proc/self) after every task: peak memory per worker is the
+highest VmHWM of its task processes, its CPU time theirs plus its main process's. Drafting and
+issuing give their CPU time with their PostgreSQL backend's. Not a test: nothing here asserts
+a duration. The tables are written into docs/PERFORMANCE.md, between its bench markers.
 """
 
 import argparse
@@ -106,21 +110,52 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def worker(name: str, mail_dir: str) -> None:
-    """A Celery worker of one process, its e-mails written to files in `mail_dir`."""
+    """A Celery worker with one task process, its e-mails written to files in `mail_dir`; each
+    task process appends its stats to `<mail_dir>/../stats-<name>.jsonl` after every task."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ligeris.settings")
     import django
 
     django.setup()
+    from celery import signals
     from django.conf import settings
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = mail_dir
     from ligeris import celery_app
 
+    stats = Path(mail_dir).parent / f"stats-{name}.jsonl"
+
+    def record(**_kwargs) -> None:
+        with stats.open("a") as file:
+            file.write(json.dumps({"pid": os.getpid(), **_proc_stats(os.getpid())}) + "\n")
+
+    signals.task_postrun.connect(record, weak=False)
     celery_app.worker_main(
-        ["worker", "--pool=solo", f"--hostname={name}@%h", "--loglevel=WARNING", "--without-gossip"]
+        [
+            "worker",
+            "--pool=prefork",
+            "--concurrency=1",
+            f"--hostname={name}@%h",
+            "--loglevel=WARNING",
+            "--without-gossip",
+        ]
     )
+
+
+def _worker_stats(process: subprocess.Popen, stats: Path) -> dict:
+    """The main process's stats with its task processes' (the last record of each)."""
+    main = _proc_stats(process.pid)
+    children: dict[int, dict] = {}
+    if stats.exists():
+        for line in stats.read_text().splitlines():
+            record = json.loads(line)
+            children[record.pop("pid")] = record
+    return {
+        "peak_mib": max([main["peak_mib"], *(c["peak_mib"] for c in children.values())]),
+        "cpu": main["cpu"] + sum(c["cpu"] for c in children.values()),
+        "processes": len(children),
+    }
 
 
 # --- In the measuring process -------------------------------------------------------------------
@@ -141,19 +176,22 @@ def measure(size: int) -> dict:
     from billing.services import titres
     from ligeris import celery_app
 
+    sys.path.insert(0, str(ROOT / "bench"))
+    from backend_cpu import server_cpu
+
     deadline = time.monotonic() + 600
     while len(celery_app.control.ping(timeout=1)) < 2:  # both workers up, broker connected
         if time.monotonic() > deadline:
             raise RuntimeError("the two workers did not answer")
     run = AllocationRun.objects.get(kind=RunKind.BUDGET)
     load_before = os.getloadavg()[0]
-    start, start_cpu = time.perf_counter(), time.process_time()
+    start, start_cpu = time.perf_counter(), time.process_time() + server_cpu()
     batch, _skipped = titres.drafts_from_run(run=run, issue_date=timezone.localdate())
     for titre in batch.titres.filter(below_threshold=True):
         titres.titre_decide_recovery(titre=titre, recover=True)
-    drafted, drafted_cpu = time.perf_counter(), time.process_time()
+    drafted, drafted_cpu = time.perf_counter(), time.process_time() + server_cpu()
     titres.batch_issue(batch=batch)  # committed on return; its job is queued on commit
-    issued_wall, issued_cpu = time.perf_counter(), time.process_time()
+    issued_wall, issued_cpu = time.perf_counter(), time.process_time() + server_cpu()
     issued_at = timezone.now()
     count = batch.titres.count()
     documents = TitreDocument.objects.filter(titre__batch=batch)
@@ -193,6 +231,7 @@ def bench_size(size: int, redis_url: str, database_url: str) -> dict:
         "DATABASE_URL": _create_database(database_url, f"bench_batch_{size}"),
         "CELERY_BROKER_URL": redis_url,
         "DJANGO_ENV": "development",
+        "DEBUG": "false",
     }
     _manage(env, "migrate", "--noinput", "-v0")
     partners = max(2, size * 2 // 3)
@@ -208,7 +247,9 @@ def bench_size(size: int, redis_url: str, database_url: str) -> dict:
         "--partner-users=0",
         "--no-titres",
     )
-    with tempfile.TemporaryDirectory(prefix="ligeris-mails-") as mail_dir:
+    with tempfile.TemporaryDirectory(prefix="ligeris-batch-") as folder:
+        mail_dir = str(Path(folder) / "mails")
+        Path(mail_dir).mkdir()
         workers = [
             subprocess.Popen(  # noqa: S603 (this script)
                 [sys.executable, __file__, "--worker", f"w{n}", "--mail-dir", mail_dir], env=env
@@ -224,7 +265,10 @@ def bench_size(size: int, redis_url: str, database_url: str) -> dict:
                 text=True,
             ).stdout
             result = json.loads(output.strip().splitlines()[-1])
-            result["workers"] = [_proc_stats(w.pid) for w in workers]
+            result["workers"] = [
+                _worker_stats(w, Path(folder) / f"stats-w{n}.jsonl")
+                for n, w in enumerate(workers, start=1)
+            ]
         finally:
             for process in workers:
                 _stop(process)
@@ -241,13 +285,15 @@ def _seconds(value, cpu=None) -> str:
 def tables(rows: list[dict]) -> str:
     out = [
         f"Last run: {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, PostgreSQL "
-        f"(throwaway cluster), Redis, two Celery workers (`--pool=solo`), file-based e-mail "
-        f"backend, on {platform.machine()} with {os.cpu_count()} CPUs (shared). Wall times; CPU: "
-        "the measuring process's own (the database server's apart).",
+        f"(throwaway cluster), Redis, two Celery workers (`--pool=prefork --concurrency=1`), "
+        f"file-based e-mail backend, `DEBUG` off, on {platform.machine()} with {os.cpu_count()} "
+        "CPUs (shared). Wall times; CPU of drafting and issuing: the measuring process's with its "
+        "PostgreSQL backend's; CPU per worker: its main and task processes' (replaced ones "
+        "included), the database server's apart.",
         "",
         "| Tenants | Titres | Drafting | Issuing | Issuing per titre | Rendering | E-mailing "
-        "| Whole batch | Peak memory per worker | CPU per worker | Load average |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|",
+        "| Whole batch | Peak memory per worker | CPU per worker | Task processes | Load average |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|",
     ]
     for row in rows:
         memory = " / ".join(f"{w['peak_mib']:,.0f} MiB" for w in row["workers"])
@@ -260,7 +306,8 @@ def tables(rows: list[dict]) -> str:
             f"{_seconds(row['issuing'], row.get('issuing_cpu'))} | "
             f"{row['issuing'] / row['titres'] * 1000:,.1f} ms | "
             f"{_seconds(row['rendering'])} | {_seconds(row['mailing'])} | {whole} | {memory} | "
-            f"{cpu} | {load} |"
+            f"{cpu} | {' / '.join(str(w.get('processes', 1)) for w in row['workers'])} | "
+            f"{load} |"
         )
     return "\n".join(out)
 

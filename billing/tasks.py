@@ -2,9 +2,9 @@
 each titre once; build the XLSX of a large year's recap.
 
 `process_batch` cuts the batch's numbers into chunks (`TitreBatchChunk`, planned once) and
-becomes a chord: for each chunk not done yet, `render_chunk` then `send_chunk` (the workers share
-them, each retried alone), then `finish_batch`, which sends whatever is left and sums up. The
-e-mails go by chunk too: about 80 ms of CPU each, they would cost one task as much as rendering.
+becomes a chord: for each chunk, `render_chunk` (the workers share them, each retried alone)
+renders its PDFs then e-mails them, so that e-mails go while other chunks render; then
+`finish_batch`, which sends whatever is left and sums up.
 
 Tasks take ids and can run twice: a stored PDF is never rendered again (one document per titre;
 a chunk's task holds its row lock while it renders), and an e-mail is recorded in the
@@ -13,25 +13,23 @@ transaction that sends it (one record per titre and address).
 
 import datetime
 
-from celery import chain, chord, group, shared_task
+from celery import chord, group, shared_task
 from celery.result import allow_join_result
 from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from billing import recap_export
+from billing import recap_export, titre_mail
 from billing.models import (
     RecapExport,
     RevenueTitle,
     TitreBatch,
     TitreBatchChunk,
     TitreDocument,
-    TitreEmail,
     TitreState,
 )
 from billing.titre_pdf import render_titres, sha256
-from ligeris.lib.email import send_templated_email
 
 #: Titres laid out per render task, unless `settings.LIGERIS_TITRE_CHUNK` says otherwise: large
 #: enough to share a render's start-up, small enough for memory and to spread a batch.
@@ -76,9 +74,9 @@ def chunks_plan(batch_id: int) -> list[TitreBatchChunk]:
     return list(TitreBatchChunk.objects.filter(batch_id=batch_id))
 
 
-def chunk_render(batch_id: int, first_number: int, last_number: int) -> int:
+def render_pdfs(batch_id: int, first_number: int, last_number: int) -> dict[int, bytes]:
     """Store the PDF of every titre of the chunk that has none yet, then date the chunk; return
-    how many were stored."""
+    the PDFs stored, by titre pk (as stored: for the e-mails, which attach them)."""
     with transaction.atomic():
         # Locked while it renders: the same chunk's task run twice waits, then finds it done.
         chunk = (
@@ -87,23 +85,33 @@ def chunk_render(batch_id: int, first_number: int, last_number: int) -> int:
             .first()
         )
         if chunk is not None and chunk.done_at is not None:
-            return 0
+            return {}
         missing = list(
             _issued(batch_id).filter(
                 number__range=(first_number, last_number), document__isnull=True
             )
         )
-        if missing:
-            documents = [
-                TitreDocument(titre_id=pk, pdf=pdf, sha256=sha256(pdf), size=len(pdf))
-                for pk, pdf in render_titres(missing).items()
-            ]
-            # Without the chunk's row (a range asked by hand), the first PDF stored stays.
-            TitreDocument.objects.bulk_create(documents, ignore_conflicts=True)
-        if chunk is not None:
-            chunk.done_at = timezone.now()
-            chunk.save(update_fields=["done_at"])
-        return len(missing)
+        pdfs = render_titres(missing) if missing else {}
+        if pdfs:
+            TitreDocument.objects.bulk_create(
+                [
+                    TitreDocument(titre_id=pk, pdf=pdf, sha256=sha256(pdf), size=len(pdf))
+                    for pk, pdf in pdfs.items()
+                ],
+                ignore_conflicts=True,
+            )
+        if chunk is None:
+            # A range asked by hand, without the chunk's lock: the first PDF stored stays.
+            stored = TitreDocument.objects.filter(titre_id__in=pdfs).values_list("titre_id", "pdf")
+            return {pk: bytes(pdf) for pk, pdf in stored}
+        chunk.done_at = timezone.now()
+        chunk.save(update_fields=["done_at"])
+        return pdfs
+
+
+def chunk_render(batch_id: int, first_number: int, last_number: int) -> int:
+    """Render the chunk's titres that have no PDF yet (`render_pdfs`); return how many."""
+    return len(render_pdfs(batch_id, first_number, last_number))
 
 
 def render_missing(batch_id: int) -> int:
@@ -115,71 +123,31 @@ def render_missing(batch_id: int) -> int:
     )
 
 
-def _unsent(batch_id: int):
-    # One address per titre (its debtor's, frozen at issue): a titre sent once is done.
-    return _issued(batch_id).exclude(emails__sent_at__isnull=False)
-
-
-def _send_one(titre: RevenueTitle, email: str) -> bool:
-    try:
-        with transaction.atomic():
-            delivery, _created = TitreEmail.objects.get_or_create(titre=titre, email=email)
-    except IntegrityError:  # another worker created it between our read and our insert
-        pass
-    with transaction.atomic():
-        delivery = TitreEmail.objects.select_for_update().get(titre=titre, email=email)
-        if delivery.sent_at:
-            return False
-        # Dated in the transaction of the send: a failed send rolls the record back.
-        delivery.sent_at = timezone.now()
-        delivery.save(update_fields=["sent_at"])
-        document = TitreDocument.objects.get(titre=titre)
-        link = settings.LIGERIS_BASE_URL.rstrip("/") + titre.get_absolute_url()
-        send_templated_email(
-            "titre",
-            to=[email],
-            context={"titre": titre, "snapshot": titre.snapshot, "link": link},
-            attachments=[(f"titre-{titre.reference}.pdf", bytes(document.pdf), "application/pdf")],
-        )
-        return True
-
-
 def send_missing(batch_id: int, first_number: int = 1, last_number: int | None = None) -> int:
-    """E-mail each titre of the batch (or of its numbers `first_number` to `last_number`) to its
-    debtor's address, once; return how many were sent.
+    """E-mail each titre of the batch (or of its numbers `first_number` to `last_number`) whose
+    PDF is stored, once (`billing.titre_mail`); return how many were sent."""
+    return titre_mail.send_titres(batch_id, first_number, last_number)
 
-    A failed send does not hold back the titres after it: they are sent, then the first error
-    is raised so that the task retries what is left.
+
+@shared_task(**RETRY)
+def render_chunk(batch_id: int, first_number: int, last_number: int) -> dict:
+    """Render one chunk of an issued batch (numbers `first_number` to `last_number`), then
+    e-mail its titres with the PDFs in hand: a chunk's e-mails go while other chunks render.
+
+    Retried (a send or the database failed), it renders nothing already stored and sends only
+    what was not sent; its result counts what this run did.
     """
-    titres = _unsent(batch_id).filter(document__isnull=False, number__gte=first_number)
-    if last_number is not None:
-        titres = titres.filter(number__lte=last_number)
-    sent = 0
-    failure: OSError | None = None
-    for titre in titres:
-        email = titre.snapshot.get("debtor", {}).get("email")
-        if not email:
-            continue
-        try:
-            if _send_one(titre, email):
-                sent += 1
-        except OSError as error:
-            failure = failure or error
-    if failure is not None:
-        raise failure
-    return sent
+    pdfs = render_pdfs(batch_id, first_number, last_number)
+    sent = titre_mail.send_titres(batch_id, first_number, last_number, pdfs=pdfs)
+    return {"rendered": len(pdfs), "sent": sent}
 
 
 @shared_task(**RETRY)
-def render_chunk(batch_id: int, first_number: int, last_number: int) -> int:
-    """Render one chunk of an issued batch (numbers `first_number` to `last_number`)."""
-    return chunk_render(batch_id, first_number, last_number)
-
-
-@shared_task(**RETRY)
-def send_chunk(rendered: int, batch_id: int, first_number: int, last_number: int) -> dict:
-    """E-mail the titres of a chunk once its PDFs are stored (`rendered`: how many it stored)."""
-    return {"rendered": rendered, "sent": send_missing(batch_id, first_number, last_number)}
+def send_chunk(rendered: int | dict, batch_id: int, first_number: int, last_number: int) -> dict:
+    """E-mail what is left of a chunk. Only for the chains queued before `render_chunk` sent
+    its own e-mails (`rendered`: what it returned, a count then, its result now)."""
+    done = rendered if isinstance(rendered, dict) else {"rendered": rendered, "sent": 0}
+    return {**done, "sent": done["sent"] + send_missing(batch_id, first_number, last_number)}
 
 
 @shared_task(**RETRY)
@@ -202,18 +170,14 @@ def process_batch(self, batch_id: int) -> dict:
     if not TitreBatch.objects.filter(pk=batch_id, state="issued").exists():
         return {"rendered": 0, "sent": 0}
     chunks = chunks_plan(batch_id)
-    unsent = _unsent(batch_id).exclude(snapshot__debtor__email="")
+    unsent = (
+        _issued(batch_id).exclude(emails__sent_at__isnull=False).exclude(snapshot__debtor__email="")
+    )
     if all(chunk.done_at for chunk in chunks) and not unsent.exists():
         return {"rendered": 0, "sent": 0}
     # Every chunk, even done: what a chunk has done costs a query or two to skip.
     job = chord(
-        group(
-            chain(
-                render_chunk.si(batch_id, c.first_number, c.last_number),
-                send_chunk.s(batch_id, c.first_number, c.last_number),
-            )
-            for c in chunks
-        ),
+        group(render_chunk.si(batch_id, c.first_number, c.last_number) for c in chunks),
         finish_batch.s(batch_id),
     )
     if self.request.called_directly or self.request.is_eager:

@@ -5,7 +5,11 @@ Chunks of 5 (`LIGERIS_TITRE_CHUNK`) cut the 20 titres of `twenty_drafts` into 4.
 """
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from billing import tasks, titre_selectors
 from billing.models import TitreBatchChunk, TitreDocument, TitreEmail
@@ -18,6 +22,26 @@ def batch(world, billing_year, settings):
     """20 titres issued, their job not run (no commit in a test transaction); chunks of 5."""
     settings.LIGERIS_TITRE_CHUNK = 5
     return titres.batch_issue(batch=twenty_drafts(world, billing_year))
+
+
+class FailingThirdBackend(EmailBackend):
+    """The locmem backend, except that the third message it is given after `arm()` raises
+    OSError (an SMTP error is one)."""
+
+    given = None
+
+    def send_messages(self, messages):
+        cls = type(self)
+        if cls.given is not None:
+            cls.given += len(messages)
+            if cls.given >= 3:
+                cls.given = None
+                raise OSError("SMTP indisponible")
+        return super().send_messages(messages)
+
+
+def _attached() -> list[str]:
+    return sorted(message.attachments[0][0] for message in mail.outbox)
 
 
 def _documents(batch) -> dict[int, tuple[str, object]]:
@@ -51,7 +75,7 @@ def test_the_last_chunk_holds_what_is_left(world, billing_year, settings):
 
 def test_a_chunk_run_twice_stores_nothing_new(batch, django_assert_num_queries):
     chunk = tasks.chunks_plan(batch.pk)[1]
-    assert tasks.render_chunk.delay(batch.pk, 6, 10).get() == 5
+    assert tasks.render_chunk.delay(batch.pk, 6, 10).get() == {"rendered": 5, "sent": 5}
     stored = _documents(batch)
     assert sorted(t.number for t in issued(batch) if t.pk in stored) == [6, 7, 8, 9, 10]
     chunk.refresh_from_db()
@@ -59,7 +83,8 @@ def test_a_chunk_run_twice_stores_nothing_new(batch, django_assert_num_queries):
 
     with django_assert_num_queries(3):  # savepoint, the chunk's row locked, released: no render
         assert tasks.chunk_render(batch.pk, 6, 10) == 0
-    assert tasks.render_chunk.delay(batch.pk, 6, 10).get() == 0
+    assert tasks.render_chunk.delay(batch.pk, 6, 10).get() == {"rendered": 0, "sent": 0}
+    assert len(mail.outbox) == 5
     assert _documents(batch) == stored
     # A range asked by hand, with no chunk row: its PDFs are there, nothing is rendered.
     assert tasks.chunk_render(batch.pk, 7, 9) == 0
@@ -101,3 +126,39 @@ def test_the_job_renders_only_the_chunks_not_done(batch):
     assert len(mail.outbox) == 20 == TitreEmail.objects.filter(sent_at__isnull=False).count()
     assert tasks.process_batch.delay(batch.pk).get() == {"rendered": 0, "sent": 0}
     assert len(mail.outbox) == 20 and _documents(batch) == after
+
+
+def test_a_chunk_retried_after_a_failed_send_sends_no_email_twice(batch, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.FailingThirdBackend"
+    FailingThirdBackend.given = 0
+    refs = [t.reference for t in issued(batch) if 6 <= t.number <= 10]
+    # The third send of the chunk fails: the others are sent, the task asks for a retry.
+    with pytest.raises(Retry):
+        tasks.render_chunk.delay(batch.pk, 6, 10)
+    assert _attached() == sorted(f"titre-{ref}.pdf" for ref in refs[:2] + refs[3:])
+    assert TitreEmail.objects.filter(sent_at__isnull=False).count() == 4
+    assert TitreEmail.objects.filter(sent_at__isnull=True).count() == 1  # dated back to none
+
+    # The retry: the PDFs are stored, the four e-mails sent; only the failed one goes.
+    assert tasks.render_chunk.delay(batch.pk, 6, 10).get() == {"rendered": 0, "sent": 1}
+    # A duplicate of the chunk's task, on another worker or late: nothing.
+    assert tasks.render_chunk.delay(batch.pk, 6, 10).get() == {"rendered": 0, "sent": 0}
+    assert _attached() == sorted(f"titre-{ref}.pdf" for ref in refs)
+    assert (
+        TitreEmail.objects.filter(sent_at__isnull=False).count() == 5 == TitreEmail.objects.count()
+    )
+
+
+def _sending_queries(batch, first: int, last: int) -> int:
+    tasks.chunk_render(batch.pk, first, last)
+    with CaptureQueriesContext(connection) as queries:
+        assert tasks.send_missing(batch.pk, first, last) == last - first + 1
+    return len(queries)
+
+
+def test_the_emails_of_a_chunk_cost_a_fixed_number_of_queries_and_one_update_each(batch):
+    # The titres, their PDFs, the records (checked, then inserted at once); then per e-mail
+    # its record dated in a transaction of its own (here a savepoint, its update, its release).
+    assert _sending_queries(batch, 1, 5) == 4 + 3 * 5
+    assert _sending_queries(batch, 6, 15) == 4 + 3 * 10
+    assert len(mail.outbox) == 15

@@ -47,13 +47,13 @@ def main(name: str, state: Path) -> None:
     settings.EMAIL_FILE_PATH = str(state / "mails")
     settings.LIGERIS_TITRE_CHUNK = int(os.environ["LIGERIS_TITRE_CHUNK"])
 
-    render_titres, chunk_render = tasks.render_titres, tasks.chunk_render
+    render_titres, render_pdfs = tasks.render_titres, tasks.render_pdfs
 
     def recorded_render(titres, **kwargs):
         _append(state / f"rendered-{name}.jsonl", {"pks": [titre.pk for titre in titres]})
         return render_titres(titres, **kwargs)
 
-    def chunk_render_cut_once(batch_id, first_number, last_number):
+    def render_pdfs_cut_once(batch_id, first_number, last_number):
         if _claim(state / "cut"):
             connection.ensure_connection()
             pid = connection.connection.info.backend_pid
@@ -64,10 +64,10 @@ def main(name: str, state: Path) -> None:
             finally:
                 other.close()
             _append(state / "cut.jsonl", {"worker": name, "args": [first_number, last_number]})
-        return chunk_render(batch_id, first_number, last_number)
+        return render_pdfs(batch_id, first_number, last_number)
 
     tasks.render_titres = recorded_render
-    tasks.chunk_render = chunk_render_cut_once
+    tasks.render_pdfs = render_pdfs_cut_once
 
     def postrun(sender=None, args=None, retval=None, **kwargs):
         record = {"task": sender.name, "args": list(args), "state": kwargs.get("state")}

@@ -2,20 +2,36 @@
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
+
+
+def one_line(subject: str) -> str:
+    """The subject on one line: a name typed with a line break never becomes another header."""
+    return " ".join(subject.split())
 
 
 def render_subject(name: str, context: dict) -> str:
-    """The subject on one line: a name typed with a line break never becomes another header."""
-    return " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
+    return one_line(render_to_string(f"emails/{name}_subject.txt", context))
+
+
+class TemplatedEmail:
+    """The three templates of an e-mail, loaded once, for many messages of the same kind."""
+
+    def __init__(self, name: str):
+        self.subject = get_template(f"emails/{name}_subject.txt")
+        self.text = get_template(f"emails/{name}.txt")
+        self.html = get_template(f"emails/{name}.html")
+        self.sender = settings.DEFAULT_FROM_EMAIL
+
+    def message(self, *, to: list[str], context: dict, attachments=()) -> EmailMultiAlternatives:
+        message = EmailMultiAlternatives(
+            one_line(self.subject.render(context)), self.text.render(context), self.sender, to
+        )
+        message.attach_alternative(self.html.render(context), "text/html")
+        for filename, content, mimetype in attachments:
+            message.attach(filename, content, mimetype)
+        return message
 
 
 def send_templated_email(name: str, *, to: list[str], context: dict, attachments=()) -> None:
-    subject = render_subject(name, context)
-    text = render_to_string(f"emails/{name}.txt", context)
-    html = render_to_string(f"emails/{name}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
-    message.attach_alternative(html, "text/html")
-    for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
-    message.send()
+    TemplatedEmail(name).message(to=to, context=context, attachments=attachments).send()
