@@ -7,7 +7,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 
 
 def refuse_null_characters(instance) -> None:
-    """A NUL in a text: PostgreSQL refuses it with a ValueError (a server error), SQLite keeps
+    """A NUL in a text: PostgreSQL refuses it with a DataError (a server error), SQLite keeps
     it. Forms refuse it already; services called straight (imports, commands) refuse it here."""
     message = ProhibitNullCharactersValidator.message
     errors = {
