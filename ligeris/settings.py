@@ -232,8 +232,34 @@ if PRODUCTION and not CELERY_BROKER_URL:
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Faults (docs/RELIABILITY.md §4): a task is acknowledged once done, so a worker killed under it
+# leaves it to another; every task is idempotent, so running it again is safe.
 CELERY_TASK_ACKS_LATE = True
+# A pool child killed (kill -9, the OOM killer) puts its task back at once, instead of failing it.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A whole worker lost: Redis hands its unacknowledged task to another worker after this many
+# seconds. Above the longest task (a chunk of 50 PDFs, a recap workbook: minutes) and the
+# longest retry countdown (32 s), so a running task is never handed out twice; short enough
+# that a batch waits a quarter of an hour at worst.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900, minimum=1),
+    # How often a worker looks for such tasks (kombu's default: every 10th tick of 10 s).
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10, minimum=1),
+    "unacked_restore_throttle": 1,
+}
+# Redis restarted: the worker reconnects for ever; publishing (a chain's next task, a chord's
+# callback) and the results (which the chord counts) are retried for about half a minute.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 12,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 3,
+}
+CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+CELERY_RESULT_BACKEND_MAX_RETRIES = 12
 # Typst keeps its layout caches between compiles (a worker grew to ~750 MiB over a batch): a
 # worker process past this resident size (KiB) finishes its task and is replaced by a fresh one.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int(
