@@ -208,7 +208,7 @@ class OverdueView(RoleRequiredMixin, SingleTableMixin, TemplateView):
     allowed_roles = MANAGERS
     template_name = "billing/overdue.html"
     table_class = TitreTable
-    table_pagination = {"per_page": 100}
+    table_pagination = {"per_page": 50}
 
     def get_table_data(self):
         return titre_selectors.overdue(current_consortium_or_404())
