@@ -12,6 +12,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from governance.models import BodyKind
 from governance.selectors import meetings_visible_to
+from governance.views.meetings import OpenMeetingMixin
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import RECORDERS, SIGNED_IN, role_of
 from ligeris.lib.views import ServiceFormMixin
@@ -22,8 +23,6 @@ from programme.models import MeetingGuest, RotaEntry, WorkstreamReview
 from programme.services import meetings as services
 from programme.services.workstreams import ReviewEntry, reviews_record
 from programme.views.workstreams import EDITORS, FORM
-
-CLOSED = _("Le procès-verbal de cette séance est clos : elle ne peut plus changer.")
 
 
 class _MeetingMixin:
@@ -40,32 +39,26 @@ class _MeetingMixin:
         return self.meeting.get_absolute_url()
 
 
-class _OpenMeetingFormView(RoleRequiredMixin, _MeetingMixin, ServiceFormMixin, FormView):
+class _OpenMeetingFormView(
+    RoleRequiredMixin, OpenMeetingMixin, _MeetingMixin, ServiceFormMixin, FormView
+):
+    """The role first (403), then the meeting (404, or closed: back to it)."""
+
     allowed_roles = RECORDERS
     template_name = FORM
 
-    def dispatch(self, request, *args, **kwargs):
-        # The role first (403), then the meeting (404, or closed).
-        if role_of(request.user) in self.allowed_roles and self.meeting.is_closed:
-            messages.error(request, CLOSED)
-            return HttpResponseRedirect(self.meeting.get_absolute_url())
-        return super().dispatch(request, *args, **kwargs)
 
-
-class ReviewSheetView(RoleRequiredMixin, _MeetingMixin, TemplateView):
+class ReviewSheetView(RoleRequiredMixin, OpenMeetingMixin, _MeetingMixin, TemplateView):
     """One line per workstream of the consortium: what the COPIL records of each."""
 
     allowed_roles = EDITORS
     template_name = "programme/review_sheet.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if role_of(request.user) not in self.allowed_roles:
-            return super().dispatch(request, *args, **kwargs)
-        if self.meeting.body.kind != BodyKind.STEERING:
+        # The role first (403); a closed meeting goes back to its page (OpenMeetingMixin).
+        allowed = role_of(request.user) in self.allowed_roles
+        if allowed and self.meeting.body.kind != BodyKind.STEERING:
             raise Http404(_("Seul le comité de pilotage suit l'avancement des chantiers."))
-        if self.meeting.is_closed:
-            messages.error(request, CLOSED)
-            return HttpResponseRedirect(self.meeting.get_absolute_url())
         return super().dispatch(request, *args, **kwargs)
 
     def _rows(self, data=None):
