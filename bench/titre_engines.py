@@ -109,14 +109,18 @@ def child_reportlab(data_file: str, out_dir: str) -> None:
         y = A4[1] - 12 * mm
         for index, text in enumerate(_strings(data["labels"]) + _strings(titre)):
             font = "Liberation-Bold" if index % 4 == 0 else "Liberation"
-            line = ""
+            # Each word measured once, as a layout engine does (measuring the line so far
+            # again for every word made this floor quadratic in the line's length).
+            space = pdfmetrics.stringWidth(" ", font, 8)
+            line, used = "", 0.0
             for word in text.split():
-                if pdfmetrics.stringWidth(f"{line} {word}", font, 8) > width and line:
+                size = pdfmetrics.stringWidth(word, font, 8)
+                if line and used + space + size > width:
                     page.setFont(font, 8)
                     page.drawString(20 * mm, y, line)
-                    y, line = y - 9.5, word
+                    y, line, used = y - 9.5, word, size
                 else:
-                    line = f"{line} {word}".strip()
+                    line, used = (f"{line} {word}", used + space + size) if line else (word, size)
             page.setFont(font, 8)
             page.drawString(20 * mm, y, line)
             y -= 9.5

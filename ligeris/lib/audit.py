@@ -53,14 +53,19 @@ class _Plan:
         self.mask = get_mask_function(registered.get("mask_callable")) if self.masked else None
         self.content_type = ContentType.objects.get_for_model(model)
         self.serialize = auditlog.get_serialize_options(model)["serialize_data"]
+        self.absent: list | None = None
 
     def changes(self, old, new) -> dict | None:
         """`model_instance_diff(old, new)` for these fields, as auditlog stores it."""
         as_json = settings.AUDITLOG_STORE_JSON_CHANGES
+        if self.absent is None and (old is None or new is None):
+            # A field's value on no row is the same for every row: worked out once (a batch
+            # of 3,000 titres made 63,000 such calls).
+            self.absent = [get_field_value(None, field, as_json) for field in self.fields]
         diff = {}
-        for field in self.fields:
-            before = get_field_value(old, field, as_json)
-            after = get_field_value(new, field, as_json)
+        for index, field in enumerate(self.fields):
+            before = self.absent[index] if old is None else get_field_value(old, field, as_json)
+            after = self.absent[index] if new is None else get_field_value(new, field, as_json)
             if before == after:
                 continue
             if field.name in self.masked:

@@ -37,21 +37,29 @@ from billing.titre_plan import Amount, fold_members, share_key
 from ligeris.lib.french import lower_first
 
 
-def _share_line(share: Share) -> Line:
+def _key_labels() -> dict[str, str]:
+    # What `share.get_key_display()` says, translated once per batch rather than once a share.
+    return {key: str(label) for key, label in AllocationKey.choices}
+
+
+def _share_line(share: Share, key_labels: dict[str, str] | None = None) -> Line:
+    key_labels = key_labels or _key_labels()
     label = share.pool_label
     if share.tenant_id:
         label = f"{share.pool_label} — {share.tenant.code}"
     # A direct charge says what it is ("Imputation directe : reprise des données du tenant"),
     # not "imputation directe" twice.
     base = lower_first(share.pool_label) if share.key == AllocationKey.DIRECT else share.base
-    return Line(label, f"{share.get_key_display()} : {base}", share.amount, share=share)
+    return Line(
+        label, f"{key_labels.get(share.key, share.key)} : {base}", share.amount, share=share
+    )
 
 
 def _annual_drafts(run, groups, batch, settings) -> list[str]:
-    skipped, drafts = [], []
+    skipped, drafts, key_labels = [], [], _key_labels()
     for group in groups.values():
         first = next((share for share in group if share.tenant_id), group[0])
-        lines = [_share_line(share) for share in group]
+        lines = [_share_line(share, key_labels) for share in group]
         if sum((line.amount for line in lines), ZERO) <= ZERO:
             skipped.append(
                 _("%(who)s : total nul ou négatif, aucun titre.")
@@ -66,11 +74,11 @@ def _annual_drafts(run, groups, batch, settings) -> list[str]:
 def _specific_drafts(run, groups, batch, settings) -> list[str]:
     """Charges on a specific titre; amounts to give back (a penalty received, passed on) on a
     reduction of the year's annual titre, or carried over to the next titres."""
-    amounts = {}
+    amounts, key_labels = {}, _key_labels()
     for key, group in groups.items():
         charges, credits = [], []
         for share in group:
-            line = _share_line(share)
+            line = _share_line(share, key_labels)
             item = Amount(line.label, line.base, abs(share.amount), share_key(share), share)
             (charges if share.amount > ZERO else credits).append(item)
         amounts[key] = (charges, credits)
