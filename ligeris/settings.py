@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "governance",
     "membership",
     "programme",
+    "catalogue",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,14 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
+class BillingMode(models.TextChoices):
+    """How a consortium computes what its titres carry."""
+
+    COST_SHARING = "cost_sharing", _("Répartition des coûts (clés de répartition)")
+    CATALOGUE = "catalogue", _("Catalogue de services tarifés")
+    NONE = "none", _("Aucune facturation")
+
+
 class Consortium(models.Model):
     name = models.CharField(_("nom"), max_length=200, unique=True)
     short_name = models.CharField(_("nom court"), max_length=50)
@@ -45,6 +53,17 @@ class Consortium(models.Model):
         help_text=_(
             "Décoché pour un partenariat sans répartition des coûts (conventions 001/003) : "
             "la répartition, les titres et les bons de commande disparaissent de la navigation."
+        ),
+    )
+
+    billing_mode = models.CharField(
+        _("mode de facturation"),
+        max_length=15,
+        choices=BillingMode.choices,
+        default=BillingMode.COST_SHARING,
+        help_text=_(
+            "Répartition des coûts (convention 000), catalogue de services voté chaque année "
+            "(conventions 002 et 004) ou aucune facturation (conventions 001/003)."
         ),
     )
 
