@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "membership",
     "programme",
     "catalogue",
+    "commitments",
 ]
 
 MIDDLEWARE = [
