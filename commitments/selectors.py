@@ -64,7 +64,7 @@ class ReportRow:
 
     @property
     def kind_label(self) -> str:
-        return CommitmentKind(self.kind).label
+        return str(CommitmentKind(self.kind).label)
 
 
 def monthly_report(consortium: Consortium, month: datetime.date, user, now=None) -> list[ReportRow]:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("vie-du-groupement/", include("membership.urls")),
     path("programme/", include("programme.urls")),
     path("catalogue/", include("catalogue.urls")),
+    path("engagements/", include("commitments.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -107,6 +107,8 @@ def request_update(
     )
     if request.answered_at is not None:
         raise ValidationError(_("Cette demande est déjà traitée : ses heures ne changent plus."))
+    if complete_at is None and answered_at is None:
+        raise ValidationError(_("Renseignez l'heure où tout a été fourni ou celle du traitement."))
     _check_times(request.received_at, complete_at, answered_at)
     complete_at = request.complete_at or complete_at
     return save(
