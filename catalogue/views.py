@@ -28,7 +28,7 @@ from catalogue.services.billing import catalogue_billing
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, PARTNERS, SIGNED_IN, role_of
 from ligeris.lib.views import ServiceFormMixin, add_service_errors
-from partners.selectors import current_consortium_or_404
+from partners.selectors import current_consortium_or_404, current_convention
 
 FORM = "partners/form.html"
 INDEX = reverse_lazy("catalogue:index")
@@ -59,6 +59,7 @@ class IndexView(RoleRequiredMixin, _ConsortiumMixin, TemplateView):
             "catalogues": selectors.catalogues_of(self.consortium),
             "services": selectors.services_of(self.consortium),
             "window": conf.window_text(conf.issue_window()),
+            "convention": current_convention(self.consortium),
         }
 
 

@@ -15,4 +15,24 @@ class Migration(migrations.Migration):
             name='billing_mode',
             field=models.CharField(choices=[('cost_sharing', 'Répartition des coûts (clés de répartition)'), ('catalogue', 'Catalogue de services tarifés'), ('none', 'Aucune facturation')], default='cost_sharing', help_text='Répartition des coûts (convention 000), catalogue de services voté chaque année (conventions 002 et 004) ou aucune facturation (conventions 001/003).', max_length=15, verbose_name='mode de facturation'),
         ),
+        migrations.AddField(
+            model_name='convention',
+            name='amendment_approval_months',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Chaque membre approuve un avenant dans ce délai après la délibération du coordonnateur (convention 004 : six mois). Vide : pas de délai.', null=True, verbose_name="délai d'approbation des avenants (mois)"),
+        ),
+        migrations.AddField(
+            model_name='convention',
+            name='amicable_letters',
+            field=models.PositiveSmallIntegerField(default=0, help_text='Nombre de lettres de règlement amiable avant de saisir le tribunal (convention 002 : deux).', verbose_name='lettres amiables avant recours'),
+        ),
+        migrations.AddField(
+            model_name='convention',
+            name='catalogue_without_amendment',
+            field=models.BooleanField(default=False, help_text='Les prix et services du catalogue, votés par le conseil du coordonnateur, changent sans avenant (convention 004).', verbose_name='catalogue modifié sans avenant'),
+        ),
+        migrations.AddField(
+            model_name='convention',
+            name='membership_of',
+            field=models.CharField(blank=True, help_text='Par exemple « GIP RECIA » (convention 002) : la convention prend fin pour un membre qui quitte ce groupement.', max_length=200, verbose_name='adhésion requise'),
+        ),
     ]
