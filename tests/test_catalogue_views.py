@@ -89,3 +89,13 @@ def test_queries_do_not_grow_with_the_rows(name, world, client_for):
     with CaptureQueriesContext(connection) as many:
         client.get(reverse(name))
     assert len(many) == len(few)
+
+
+def test_the_navigation_offers_the_catalogue_to_a_catalogue_consortium_only(world, client_for):
+    client = client_for("finance")
+    assert "/catalogue/" not in client.get(reverse("home")).content.decode()
+    build_catalogue(world)  # billing mode: catalogue
+    page = client.get(reverse("home")).content.decode()
+    assert 'href="/catalogue/"' in page and 'href="/engagements/"' in page
+    partner = client_for("partner_a").get(reverse("home")).content.decode()
+    assert 'href="/catalogue/mes-abonnements/"' in partner
