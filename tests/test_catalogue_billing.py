@@ -125,13 +125,26 @@ def test_a_catalogue_voted_is_frozen_and_copied_with_indexation(catalogue_world)
 def test_a_service_withdrawn_for_security_ends_its_subscriptions_with_a_notice(
     catalogue_world, world, mailoutbox, django_capture_on_commit_callbacks
 ):
+    from catalogue.services import subscriptions
+
+    later = subscriptions.report_record(
+        consortium=world.consortium,
+        partner=world.partner_b,
+        signed_on=datetime.date(2025, 6, 10),
+        signatories="M. Le Président",
+    )
+    subscriptions.subscription_create(report=later, service=catalogue_world.flat, quantity=D(1))
     with django_capture_on_commit_callbacks(execute=True):
         services.service_withdraw(
             service=catalogue_world.flat,
             withdrawn_on=datetime.date(2025, 6, 20),
             reason="Faille de sécurité non corrigée par l'éditeur",
         )
-    assert [m.to for m in mailoutbox] == [["finances@blois.example"]]
+    assert [m.to for m in mailoutbox] == [
+        ["finances@agglopolys.example"],
+        ["finances@blois.example"],
+    ]
+    assert not Subscription.objects.filter(partner=world.partner_b).exists()  # never started
     assert "GED est retiré du catalogue" in mailoutbox[0].subject
     assert "Faille de sécurité" in mailoutbox[0].body
     batch, _notes = catalogue_billing(consortium=world.consortium, issue_date=FEBRUARY)

@@ -103,11 +103,14 @@ def service_withdraw(*, service: Service, withdrawn_on: datetime.date, reason: s
     running = Subscription.objects.filter(service=service).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gt=withdrawn_on)
     )
-    partner_ids = set(running.values_list("partner_id", flat=True))
-    for subscription in running.filter(starts_on__gt=withdrawn_on):
-        subscription.ends_on = subscription.starts_on  # never started: one day, not billed past
-        subscription.save(update_fields=["ends_on"])
-    running.filter(starts_on__lte=withdrawn_on).update(ends_on=withdrawn_on)
+    partner_ids = set()
+    for subscription in running.order_by("pk"):
+        partner_ids.add(subscription.partner_id)
+        if subscription.starts_on > withdrawn_on:
+            subscription.delete()  # never ran: nothing to bill (the audit trail keeps it)
+        else:
+            subscription.ends_on = withdrawn_on
+            subscription.save(update_fields=["ends_on"])
     emails = [
         email
         for email in Partner.objects.filter(pk__in=partner_ids)
