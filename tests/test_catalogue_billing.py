@@ -173,3 +173,32 @@ def test_flat_amounts_multiply_before_dividing():
     assert rules.amount("unit", D("12.50"), D("40"), 1) == D("500.00")
     assert rules.amount("volume", D("80"), D("1.5"), 3) == D("120.00")
     assert rules.amount("unit", D("12.50"), D("40"), 0) == Decimal("0.00")
+
+
+def _members_subscribed(world, service, count):
+    from catalogue.services import subscriptions
+    from tests.factories import PartnerFactory
+
+    for _n in range(count):
+        report = subscriptions.report_record(
+            consortium=world.consortium,
+            partner=PartnerFactory(consortium=world.consortium),
+            signed_on=datetime.date(2024, 12, 3),
+            signatories="M. Le Maire",
+        )
+        subscriptions.subscription_create(report=report, service=service, quantity=D(2))
+
+
+def test_the_billing_run_queries_do_not_grow_with_the_members(world, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    one = build_catalogue(world)
+    with CaptureQueriesContext(connection) as few:
+        batch, _notes = catalogue_billing(consortium=world.consortium, issue_date=FEBRUARY)
+    titres.batch_delete(batch=batch)
+    _members_subscribed(world, one.unit, 30)
+    with CaptureQueriesContext(connection) as many:
+        batch, _notes = catalogue_billing(consortium=world.consortium, issue_date=FEBRUARY)
+    assert batch.titres.count() == 31
+    assert len(many) == len(few), [q["sql"][:80] for q in many]

@@ -56,6 +56,13 @@ def test_finance_bills_the_catalogue_from_its_pages(world, client_for):
     titre = RevenueTitle.objects.get()
     assert response["Location"] == reverse("billing:batch_detail", args=[titre.batch_id])
     assert titre.total == D("1520.00")
+    # billing's own pages show the catalogue's drafts like any other (no run, no tenant).
+    batch_page = client.get(response["Location"])
+    text = batch_page.content.decode().replace("\u202f", " ").replace("\u00a0", " ")
+    assert batch_page.status_code == 200 and "1 520,00" in text
+    titre_page = client.get(titre.get_absolute_url())
+    assert titre_page.status_code == 200
+    assert "GED — Gestion électronique des documents" in titre_page.content.decode()
 
 
 def test_a_partner_sees_its_own_subscriptions_only(world, client_for):
