@@ -189,11 +189,13 @@ def _members_subscribed(world, service, count):
         subscriptions.subscription_create(report=report, service=service, quantity=D(2))
 
 
-def test_the_billing_run_queries_do_not_grow_with_the_members(world, django_assert_num_queries):
+def test_the_billing_run_queries_do_not_grow_with_the_members(world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     one = build_catalogue(world)
+    batch, _notes = catalogue_billing(consortium=world.consortium, issue_date=FEBRUARY)
+    titres.batch_delete(batch=batch)  # the fiscal year now exists, the content types are cached
     with CaptureQueriesContext(connection) as few:
         batch, _notes = catalogue_billing(consortium=world.consortium, issue_date=FEBRUARY)
     titres.batch_delete(batch=batch)
@@ -201,4 +203,4 @@ def test_the_billing_run_queries_do_not_grow_with_the_members(world, django_asse
     with CaptureQueriesContext(connection) as many:
         batch, _notes = catalogue_billing(consortium=world.consortium, issue_date=FEBRUARY)
     assert batch.titres.count() == 31
-    assert len(many) == len(few), [q["sql"][:80] for q in many]
+    assert len(many) == len(few)
