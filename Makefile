@@ -53,6 +53,8 @@ bench: install
 	$(PY) bench/titre_batch.py
 	$(PY) bench/hostile_imports.py
 	$(PY) bench/pes.py
+	scripts/with-postgres $(PY) bench/catalogue_billing.py; status=$$?; \
+	if [ $$status = 77 ]; then $(PY) bench/catalogue_billing.py; elif [ $$status != 0 ]; then exit $$status; fi
 	# On PostgreSQL (a throwaway cluster) when its binaries are there, else on SQLite.
 	scripts/with-postgres $(PY) bench/titre_issue.py; status=$$?; \
 	if [ $$status = 77 ]; then $(PY) bench/titre_issue.py; elif [ $$status != 0 ]; then exit $$status; fi

@@ -15,6 +15,10 @@ _ITEMS = (
     ("governance:decision_list", _("Décisions"), SIGNED_IN),
     ("programme:workstream_list", _("Chantiers"), SIGNED_IN),
     ("membership:dashboard", _("Vie du groupement"), STAFF),
+    ("catalogue:index", _("Catalogue"), MANAGERS),
+    ("catalogue:my_subscriptions", _("Mes abonnements"), frozenset({Role.PARTNER})),
+    ("commitments:index", _("Engagements de service"), MANAGERS),
+    ("commitments:request_list", _("Mes demandes"), frozenset({Role.PARTNER})),
     ("billing:index", _("Répartition des coûts"), MANAGERS),
     ("billing:titre_list", _("Titres de recette"), MANAGERS),
     ("billing:my_shares", _("Mes quotes-parts"), frozenset({Role.PARTNER})),
@@ -32,21 +36,29 @@ _ITEMS = (
 
 #: The cost-sharing entries, hidden for a consortium that shares no costs.
 _COST_SHARING = ("billing:",)
+#: The catalogue's entries, shown to a consortium that bills on a catalogue only.
+_CATALOGUE = ("catalogue:", "commitments:")
 
 
-def _shares_costs() -> bool:
-    from partners.models import Consortium
+def _modes() -> tuple[bool, bool]:
+    """Whether the consortium shares costs, and whether it bills on a catalogue (one query)."""
+    from partners.models import BillingMode, Consortium
 
-    flag = Consortium.objects.order_by("pk").values_list("shares_costs", flat=True).first()
-    return flag is not False  # no consortium yet: as before
+    row = Consortium.objects.order_by("pk").values_list("shares_costs", "billing_mode").first()
+    if row is None:
+        return True, False  # no consortium yet: as before
+    return row[0] is not False, row[1] == BillingMode.CATALOGUE
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     role = role_of(user)
     entries = [(name, label) for name, label, roles in _ITEMS if role in roles]
-    if any(name.startswith(_COST_SHARING) for name, _label in entries) and not _shares_costs():
-        entries = [(n, label) for n, label in entries if not n.startswith(_COST_SHARING)]
+    if any(name.startswith(_COST_SHARING + _CATALOGUE) for name, _label in entries):
+        shares_costs, catalogue = _modes()
+        hidden = (() if shares_costs else _COST_SHARING) + (() if catalogue else _CATALOGUE)
+        if hidden:
+            entries = [(n, label) for n, label in entries if not n.startswith(hidden)]
     items = [(reverse(name), label) for name, label in entries]
     if role == Role.PARTNER:
         items.insert(

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "governance",
     "membership",
     "programme",
+    "catalogue",
+    "commitments",
 ]
 
 MIDDLEWARE = [

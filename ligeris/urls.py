@@ -19,6 +19,8 @@ urlpatterns = [
     path("finances/", include("billing.urls")),
     path("vie-du-groupement/", include("membership.urls")),
     path("programme/", include("programme.urls")),
+    path("catalogue/", include("catalogue.urls")),
+    path("engagements/", include("commitments.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

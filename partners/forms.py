@@ -21,7 +21,18 @@ class DateInputsMixin:
 class ConventionForm(DateInputsMixin, forms.ModelForm):
     class Meta:
         model = Convention
-        fields = ["title", "signed_on", "starts_on", "ends_on", "renewal_years", "notice_months"]
+        fields = [
+            "title",
+            "signed_on",
+            "starts_on",
+            "ends_on",
+            "renewal_years",
+            "notice_months",
+            "membership_of",
+            "amicable_letters",
+            "amendment_approval_months",
+            "catalogue_without_amendment",
+        ]
 
 
 class AmendmentForm(DateInputsMixin, forms.ModelForm):

@@ -12,6 +12,7 @@ from tests.factories import ConventionFactory, PartnerFactory, PersonFactory, Us
 pytest_plugins = [
     "tests.billing_fixtures",
     "tests.browser_fixtures",
+    "tests.catalogue_fixtures",
     "tests.final_rows",
     "tests.governance_fixtures",
     "tests.titre_fixtures",

@@ -19,6 +19,8 @@ from ligeris.lib.roles import Role
 from ligeris.lib.views import TableExportMixin
 from tests.admission_matrix import ADMISSION_MATRIX, admission_args
 from tests.billing_matrix import BILLING_MATRIX, billing_args
+from tests.catalogue_matrix import CATALOGUE_MATRIX, catalogue_args
+from tests.commitments_matrix import COMMITMENTS_MATRIX, commitments_args
 from tests.exclusion_matrix import EXCLUSION_MATRIX, exclusion_args
 from tests.governance_fixtures import vote_all
 from tests.membership_amendments_fixtures import amendment_args
@@ -118,6 +120,8 @@ MATRIX = {
     **WITHDRAWAL_MATRIX,
     **PORTAL_MATRIX,
     **PROGRAMME_MATRIX,
+    **CATALOGUE_MATRIX,
+    **COMMITMENTS_MATRIX,
 }
 
 #: Rows whose objects are built on the `copil` fixture.
@@ -218,6 +222,10 @@ def _args(world, users, key, copil=None):
         return withdrawal_args(world, key)
     if key.startswith("programme_"):
         return programme_args(world, copil, key)
+    if key.startswith("catalogue_"):
+        return catalogue_args(world, key)
+    if key.startswith("commitments_"):
+        return commitments_args(world, key)
     if key.startswith("portal_"):
         return portal_args(world, users, copil, key)
     if key == "holding_shared_a":

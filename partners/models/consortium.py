@@ -1,5 +1,6 @@
 """The consortium, its convention and the convention's amendments."""
 
+import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,14 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+class BillingMode(models.TextChoices):
+    """How a consortium computes what its titres carry."""
+
+    COST_SHARING = "cost_sharing", _("Répartition des coûts (clés de répartition)")
+    CATALOGUE = "catalogue", _("Catalogue de services tarifés")
+    NONE = "none", _("Aucune facturation")
 
 
 class Consortium(models.Model):
@@ -45,6 +54,17 @@ class Consortium(models.Model):
         help_text=_(
             "Décoché pour un partenariat sans répartition des coûts (conventions 001/003) : "
             "la répartition, les titres et les bons de commande disparaissent de la navigation."
+        ),
+    )
+
+    billing_mode = models.CharField(
+        _("mode de facturation"),
+        max_length=15,
+        choices=BillingMode.choices,
+        default=BillingMode.COST_SHARING,
+        help_text=_(
+            "Répartition des coûts (convention 000), catalogue de services voté chaque année "
+            "(conventions 002 et 004) ou aucune facturation (conventions 001/003)."
         ),
     )
 
@@ -93,6 +113,41 @@ class Convention(models.Model):
     )
     notice_months = models.PositiveSmallIntegerField(
         _("préavis de retrait (mois)"), default=3, help_text=_("Article 8 : trois mois.")
+    )
+    # The other seeds' terms (002, 004): recorded with the convention, read where they apply.
+    membership_of = models.CharField(
+        _("adhésion requise"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Par exemple « GIP RECIA » (convention 002) : la convention prend fin pour un "
+            "membre qui quitte ce groupement."
+        ),
+    )
+    amicable_letters = models.PositiveSmallIntegerField(
+        _("lettres amiables avant recours"),
+        default=0,
+        help_text=_(
+            "Nombre de lettres de règlement amiable avant de saisir le tribunal "
+            "(convention 002 : deux)."
+        ),
+    )
+    amendment_approval_months = models.PositiveSmallIntegerField(
+        _("délai d'approbation des avenants (mois)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Chaque membre approuve un avenant dans ce délai après la délibération du "
+            "coordonnateur (convention 004 : six mois). Vide : pas de délai."
+        ),
+    )
+    catalogue_without_amendment = models.BooleanField(
+        _("catalogue modifié sans avenant"),
+        default=False,
+        help_text=_(
+            "Les prix et services du catalogue, votés par le conseil du coordonnateur, "
+            "changent sans avenant (convention 004)."
+        ),
     )
 
     class Meta:
@@ -164,6 +219,20 @@ class Convention(models.Model):
         while end < today:
             end = add_years(end + one_day, self.renewal_years) - one_day
         return end
+
+    def amendment_deadline(self, deliberated_on: datetime.date) -> datetime.date | None:
+        """The last day for every member to approve an amendment the coordinator deliberated
+        on that day (seed 004: six months), or None when the convention sets no delay."""
+        if self.amendment_approval_months is None:
+            return None
+        index = deliberated_on.year * 12 + deliberated_on.month - 1 + self.amendment_approval_months
+        year, month = divmod(index, 12)
+        last = calendar.monthrange(year, month + 1)[1]
+        return deliberated_on.replace(year=year, month=month + 1, day=min(deliberated_on.day, last))
+
+    def court_referral_allowed(self, letters_sent: int) -> bool:
+        """A dispute goes to court only after the amicable letters (seed 002: two)."""
+        return letters_sent >= self.amicable_letters
 
     def clean(self) -> None:
         errors = {}

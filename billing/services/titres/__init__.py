@@ -6,6 +6,7 @@ One module per stage; this package's names are the services the rest of the proj
 from billing.services.titres.common import settings_save
 from billing.services.titres.corrections import titre_correct
 from billing.services.titres.drafts import batch_delete, drafts_from_run, titre_decide_recovery
+from billing.services.titres.given import drafts_from_lines
 from billing.services.titres.issuing import batch_issue, batch_resume, party_snapshot, titre_issue
 from billing.services.titres.payments import payment_record, payment_reverse, refund_record
 from billing.services.titres.trueup import drafts_from_trueup
@@ -14,6 +15,7 @@ __all__ = [
     "batch_delete",
     "batch_issue",
     "batch_resume",
+    "drafts_from_lines",
     "drafts_from_run",
     "drafts_from_trueup",
     "party_snapshot",
