@@ -18,9 +18,10 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connections, models
 from django.db.models import ForeignKey
 from django.db.models.signals import pre_save
+from django.utils import timezone
 from django.utils.encoding import smart_str
 
 CREATE, UPDATE, DELETE = LogEntry.Action.CREATE, LogEntry.Action.UPDATE, LogEntry.Action.DELETE
@@ -118,6 +119,124 @@ def _write(entries: list[LogEntry]) -> int:
             sender=LogEntry, instance=entry, raw=False, using="default", update_fields=None
         )
     LogEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
+class _Values:
+    """A row given as its column values (attnames, and names for the FKs' ids): what auditlog's
+    `get_field_value` reads of a model instance, without building one."""
+
+    def __init__(self, model, values: dict, text: str):
+        self.__dict__.update(values)
+        for field in model._meta.concrete_fields:
+            if field.attname != field.name and field.attname in values:
+                self.__dict__.setdefault(field.name, values[field.attname])
+        self._text = text
+
+    def __str__(self) -> str:
+        return self._text
+
+
+def _prepared(fields: dict, columns: list[str]) -> list:
+    """For each column, how its value is sent: as it is (numbers, text, booleans), or through
+    the field (JSON, dates), as a queryset's insert sends it."""
+    plain = (models.IntegerField, models.CharField, models.TextField, models.BooleanField)
+    plain += (ForeignKey, models.AutoField)
+    return [None if isinstance(fields[c], plain) else fields[c] for c in columns]
+
+
+def insert_values(model, columns: list[str], rows: list[tuple], *, batch: int = 1_000) -> list:
+    """Insert rows given as tuples of column values (attnames), `batch` per statement, and return
+    their keys in order: a model instance per row costs more than its write. No signal, no
+    `save()`: the caller has made the checks a row's `full_clean()` makes."""
+    if not rows:
+        return []
+    connection = connections["default"]
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    names = ", ".join(quote(fields[c].column) for c in columns)
+    prepared = _prepared(fields, columns)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    keys = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            params = [
+                value if field is None else field.get_db_prep_save(value, connection)
+                for row in chunk
+                for value, field in zip(row, prepared, strict=True)
+            ]
+            # Names quoted from the model's own, values as parameters.
+            sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))}"  # noqa: S608
+            cursor.execute(f"{sql} RETURNING {pk}", params)
+            keys.extend(key for (key,) in cursor.fetchall())
+    return keys
+
+
+def _actor_columns() -> dict:
+    """The actor, e-mail and address auditlog's receiver gives an entry saved now (one entry
+    sent through `pre_save`, as a save() does; nothing read from the database)."""
+    probe = LogEntry()
+    pre_save.send(sender=LogEntry, instance=probe, raw=False, using="default", update_fields=None)
+    names = ("actor_id", "actor_email", "remote_addr", "remote_port")
+    return {name: getattr(probe, name) for name in names}
+
+
+_LOG_COLUMNS = [
+    "content_type_id",
+    "object_pk",
+    "object_id",
+    "object_repr",
+    "serialized_data",
+    "action",
+    "changes_text",
+    "changes",
+    "actor_id",
+    "actor_email",
+    "remote_addr",
+    "remote_port",
+    "cid",
+    "timestamp",
+    "additional_data",
+]
+
+
+def log_created_values(model, rows: list[dict], texts: list[str], *, additional_data=None) -> int:
+    """Record the creation of rows just inserted from values (`insert_values`): `rows` their
+    column values with their key (`id`), `texts` their `str()`. The same entries as `bulk_log`
+    writes for instances, without an instance of the row or of the entry."""
+    plan = _Plan(model, None)
+    if plan.serialize:  # the serialised row needs the instance
+        raise ValueError(f"{model.__name__} keeps its serialised rows: use bulk_log.")
+    actor, cid, now = _actor_columns(), get_cid(), timezone.now()
+    entries = []
+    for values, text in zip(rows, texts, strict=True):
+        row = _Values(model, values, text)
+        changes = plan.changes(None, row)
+        if not changes:
+            continue
+        pk = values[model._meta.pk.attname]
+        entries.append(
+            (
+                plan.content_type.pk,
+                smart_str(pk),
+                pk if isinstance(pk, int) else None,
+                text,
+                None,
+                CREATE,
+                "",
+                changes,
+                actor["actor_id"],
+                actor["actor_email"],
+                actor["remote_addr"],
+                actor["remote_port"],
+                cid,
+                now,
+                additional_data,
+            )
+        )
+    insert_values(LogEntry, _LOG_COLUMNS, entries)
     return len(entries)
 
 
