@@ -179,18 +179,20 @@ def _replace_votes(decision: Decision, meeting, checked) -> None:
                 chunk = decision.votes.filter(pk__in=gone[start : start + 500])
                 bulk_log(chunk.select_related("tenant"), DELETE, additional_data=audit_data)
                 raw_delete(chunk)
-    _insert_votes(fresh)
+    _insert_votes(decision, fresh)
     codes = {entry.tenant.pk: entry.tenant.code for entry, _advisory, _proxy in checked}
     log_created_values(Vote, fresh, _vote_texts(fresh, codes), additional_data=audit_data)
 
 
-def _insert_votes(fresh: list[dict]) -> None:
-    """The new votes written from their values, their keys put in them: 3,000 `Vote`
-    instances built for `bulk_create` cost more than the INSERT."""
-    columns = list(fresh[0]) if fresh else []
-    keys = insert_values(Vote, columns, [tuple(row.values()) for row in fresh])
-    for row, key in zip(fresh, keys, strict=True):
-        row["id"] = key
+def _insert_votes(decision: Decision, fresh: list[dict]) -> None:
+    """The new votes written from their values, then their keys read back by tenant (one per
+    decision): 3,000 `Vote` instances built for `bulk_create` cost more than the INSERT."""
+    if not fresh:
+        return
+    insert_values(Vote, list(fresh[0]), [tuple(row.values()) for row in fresh])
+    keys = dict(decision.votes.order_by().values_list("tenant_id", "pk"))
+    for row in fresh:
+        row["id"] = keys[row["tenant_id"]]
 
 
 def _vote_texts(fresh: list[dict], codes: dict[int, str]) -> list[str]:

@@ -7,6 +7,7 @@ same changes (auditlog's own diff), the same actor and request data (auditlog's 
 receiver on the entry, sent by hand).
 """
 
+import json
 from collections.abc import Iterable
 
 from auditlog import get_logentry_model
@@ -18,6 +19,7 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models
 from django.db.models import ForeignKey
 from django.db.models.signals import pre_save
@@ -137,41 +139,61 @@ class _Values:
         return self._text
 
 
-def _prepared(fields: dict, columns: list[str]) -> list:
-    """For each column, how its value is sent: as it is (numbers, text, booleans), or through
-    the field (JSON, dates), as a queryset's insert sends it."""
-    plain = (models.IntegerField, models.CharField, models.TextField, models.BooleanField)
-    plain += (ForeignKey, models.AutoField)
-    return [None if isinstance(fields[c], plain) else fields[c] for c in columns]
+def _as_sent(field, value, connection):
+    """A date or an amount as the field sends it to this database, as JSON text."""
+    if value is None:
+        return None
+    prepared = field.get_db_prep_save(value, connection)
+    return prepared.isoformat() if hasattr(prepared, "isoformat") else str(prepared)
 
 
-def insert_values(model, columns: list[str], rows: list[tuple], *, batch: int = 1_000) -> list:
-    """Insert rows given as tuples of column values (attnames), `batch` per statement, and return
-    their keys in order: a model instance per row costs more than its write. No signal, no
-    `save()`: the caller has made the checks a row's `full_clean()` makes."""
+def _json_ready(fields: dict, columns: list[str]) -> list:
+    """For each column, None when its value goes into the rows' JSON document as it is
+    (numbers, text, booleans, JSON), else the field that converts it (dates, amounts)."""
+    sent = (models.DateTimeField, models.DateField, models.DecimalField)
+    return [fields[c] if isinstance(fields[c], sent) else None for c in columns]
+
+
+#: Rows per statement: one JSON parameter each, bounded.
+INSERT_BATCH = 5_000
+
+
+def insert_values(model, columns: list[str], rows: list[tuple]) -> int:
+    """Insert rows given as tuples of column values (attnames), read by the database from one
+    JSON parameter per statement: no model instance per row, and no statement of thousands of
+    placeholders (which the driver parses in Python). No signal, no `save()`: the caller has
+    made the checks a row's `full_clean()` makes. The keys are not returned (SQLite gives them
+    in no promised order): read them back by what identifies the rows."""
     if not rows:
-        return []
+        return 0
     connection = connections["default"]
     quote = connection.ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     fields = {f.attname: f for f in model._meta.concrete_fields}
+    table = quote(model._meta.db_table)
     names = ", ".join(quote(fields[c].column) for c in columns)
-    prepared = _prepared(fields, columns)
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    keys = []
+    if connection.vendor == "postgresql":
+        # Names quoted from the model's own; the values one parameter.
+        rows_of = f"json_populate_recordset(NULL::{table}, %s)"
+        sql = f"INSERT INTO {table} ({names}) SELECT {names} FROM {rows_of}"  # noqa: S608
+        keys = [fields[c].column for c in columns]
+    else:
+        picks = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(columns)))
+        sql = f"INSERT INTO {table} ({names}) SELECT {picks} FROM json_each(%s)"  # noqa: S608
+        keys = None
+    sent = _json_ready(fields, columns)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            chunk = rows[start : start + batch]
-            params = [
-                value if field is None else field.get_db_prep_save(value, connection)
-                for row in chunk
-                for value, field in zip(row, prepared, strict=True)
+        for start in range(0, len(rows), INSERT_BATCH):
+            chunk = [
+                [
+                    v if f is None else _as_sent(f, v, connection)
+                    for v, f in zip(row, sent, strict=True)
+                ]
+                for row in rows[start : start + INSERT_BATCH]
             ]
-            # Names quoted from the model's own, values as parameters.
-            sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))}"  # noqa: S608
-            cursor.execute(f"{sql} RETURNING {pk}", params)
-            keys.extend(key for (key,) in cursor.fetchall())
-    return keys
+            if keys is not None:
+                chunk = [dict(zip(keys, row, strict=True)) for row in chunk]
+            cursor.execute(sql, [json.dumps(chunk, cls=DjangoJSONEncoder)])
+    return len(rows)
 
 
 def _actor_columns() -> dict:
