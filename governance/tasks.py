@@ -2,7 +2,7 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from governance.models import (
     FrequencyAlert,
     Meeting,
     MeetingRequest,
+    MinutesExport,
     RequestState,
 )
 from governance.services.meetings import meeting_mark_convened
@@ -132,3 +133,32 @@ def notify_meeting_request(self, request_id: int) -> int:
             context={"request": request, "link": link},
         )
     return 1
+
+
+_TRANSIENT = (OSError, OperationalError, InterfaceError)
+
+
+@shared_task(autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
+def build_minutes_pdf(export_id: int) -> bool:
+    """Lay out and store a meeting's minutes (`MinutesExport`); run twice, it stores them once."""
+    from governance.minutes import minutes_pdf  # WeasyPrint: loaded by the task that uses it
+    from governance.services.minutes_exports import sha256
+
+    export = (
+        MinutesExport.objects.select_related("meeting").defer("pdf").filter(pk=export_id).first()
+    )
+    if export is None or export.done_at is not None:
+        return False
+    try:
+        data = minutes_pdf(export.meeting)
+    except _TRANSIENT:
+        raise
+    except Exception as error:
+        MinutesExport.objects.filter(pk=export_id).update(error=str(error)[:300])
+        raise
+    # Guarded: a second run finishing later keeps the first PDF stored.
+    return bool(
+        MinutesExport.objects.filter(pk=export_id, done_at__isnull=True).update(
+            pdf=data, sha256=sha256(data), size=len(data), done_at=timezone.now(), error=""
+        )
+    )

@@ -33,6 +33,16 @@ urlpatterns = [
         meeting_steps.MinutesPdfView.as_view(),
         name="minutes_pdf",
     ),
+    path(
+        "seances/<int:pk>/proces-verbal/",
+        meeting_steps.MinutesExportView.as_view(),
+        name="minutes_export",
+    ),
+    path(
+        "seances/<int:pk>/proces-verbal/avancement/",
+        meeting_steps.MinutesExportProgressView.as_view(),
+        name="minutes_export_progress",
+    ),
     path("points/<int:pk>/modifier/", meetings.ItemUpdateView.as_view(), name="item_update"),
     path("points/<int:pk>/votes/", meetings.VoteSheetView.as_view(), name="votes"),
     path(

@@ -81,6 +81,8 @@ MATRIX = {
     "governance:convocation_send": ("post", "cotech_meeting", RECORDERS_ONLY),
     "governance:minutes_close": ("post", "cotech_meeting", RECORDERS_ONLY),
     "governance:minutes_pdf": ("get", "closed_cotech_meeting", OWN_TO_A),
+    "governance:minutes_export": ("get", "closed_cotech_meeting", OWN_TO_A),
+    "governance:minutes_export_progress": ("get", "closed_cotech_meeting", OWN_TO_A),
     "governance:item_update": ("get", "copil_item", RECORDERS_ONLY),
     "governance:votes": ("get", "copil_item", RECORDERS_ONLY),
     "governance:decision_votes": ("get", "closed_cotech_decision", OWN_TO_A),

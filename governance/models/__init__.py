@@ -28,6 +28,7 @@ from governance.models.meetings import (
     Meeting,
     _document_path,
 )
+from governance.models.minutes_exports import MinutesExport
 from governance.models.requests import MeetingRequest, RequestState
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "MajorityBase",
     "Meeting",
     "MeetingRequest",
+    "MinutesExport",
     "RequestState",
     "Seat",
     "Vote",

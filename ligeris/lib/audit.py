@@ -7,6 +7,7 @@ same changes (auditlog's own diff), the same actor and request data (auditlog's 
 receiver on the entry, sent by hand).
 """
 
+import json
 from collections.abc import Iterable
 
 from auditlog import get_logentry_model
@@ -18,9 +19,11 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, models
 from django.db.models import ForeignKey
 from django.db.models.signals import pre_save
+from django.utils import timezone
 from django.utils.encoding import smart_str
 
 CREATE, UPDATE, DELETE = LogEntry.Action.CREATE, LogEntry.Action.UPDATE, LogEntry.Action.DELETE
@@ -123,6 +126,144 @@ def _write(entries: list[LogEntry]) -> int:
             sender=LogEntry, instance=entry, raw=False, using="default", update_fields=None
         )
     LogEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
+class _Values:
+    """A row given as its column values (attnames, and names for the FKs' ids): what auditlog's
+    `get_field_value` reads of a model instance, without building one."""
+
+    def __init__(self, model, values: dict, text: str):
+        self.__dict__.update(values)
+        for field in model._meta.concrete_fields:
+            if field.attname != field.name and field.attname in values:
+                self.__dict__.setdefault(field.name, values[field.attname])
+        self._text = text
+
+    def __str__(self) -> str:
+        return self._text
+
+
+def _as_sent(field, value, connection):
+    """A date or an amount as the field sends it to this database, as JSON text."""
+    if value is None:
+        return None
+    prepared = field.get_db_prep_save(value, connection)
+    return prepared.isoformat() if hasattr(prepared, "isoformat") else str(prepared)
+
+
+def _json_ready(fields: dict, columns: list[str]) -> list:
+    """For each column, None when its value goes into the rows' JSON document as it is
+    (numbers, text, booleans, JSON), else the field that converts it (dates, amounts)."""
+    sent = (models.DateTimeField, models.DateField, models.DecimalField)
+    return [fields[c] if isinstance(fields[c], sent) else None for c in columns]
+
+
+#: Rows per statement: one JSON parameter each, bounded.
+INSERT_BATCH = 5_000
+
+
+def insert_values(model, columns: list[str], rows: list[tuple]) -> int:
+    """Insert rows given as tuples of column values (attnames), read by the database from one
+    JSON parameter per statement: no model instance per row, and no statement of thousands of
+    placeholders (which the driver parses in Python). No signal, no `save()`: the caller has
+    made the checks a row's `full_clean()` makes. The keys are not returned (SQLite gives them
+    in no promised order): read them back by what identifies the rows."""
+    if not rows:
+        return 0
+    connection = connections["default"]
+    quote = connection.ops.quote_name
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(fields[c].column) for c in columns)
+    if connection.vendor == "postgresql":
+        # Names quoted from the model's own; the values one parameter.
+        rows_of = f"json_populate_recordset(NULL::{table}, %s)"
+        sql = f"INSERT INTO {table} ({names}) SELECT {names} FROM {rows_of}"  # noqa: S608
+        keys = [fields[c].column for c in columns]
+    else:
+        picks = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(columns)))
+        sql = f"INSERT INTO {table} ({names}) SELECT {picks} FROM json_each(%s)"  # noqa: S608
+        keys = None
+    sent = _json_ready(fields, columns)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_BATCH):
+            chunk = [
+                [
+                    v if f is None else _as_sent(f, v, connection)
+                    for v, f in zip(row, sent, strict=True)
+                ]
+                for row in rows[start : start + INSERT_BATCH]
+            ]
+            if keys is not None:
+                chunk = [dict(zip(keys, row, strict=True)) for row in chunk]
+            cursor.execute(sql, [json.dumps(chunk, cls=DjangoJSONEncoder)])
+    return len(rows)
+
+
+def _actor_columns() -> dict:
+    """The actor, e-mail and address auditlog's receiver gives an entry saved now (one entry
+    sent through `pre_save`, as a save() does; nothing read from the database)."""
+    probe = LogEntry()
+    pre_save.send(sender=LogEntry, instance=probe, raw=False, using="default", update_fields=None)
+    names = ("actor_id", "actor_email", "remote_addr", "remote_port")
+    return {name: getattr(probe, name) for name in names}
+
+
+_LOG_COLUMNS = [
+    "content_type_id",
+    "object_pk",
+    "object_id",
+    "object_repr",
+    "serialized_data",
+    "action",
+    "changes_text",
+    "changes",
+    "actor_id",
+    "actor_email",
+    "remote_addr",
+    "remote_port",
+    "cid",
+    "timestamp",
+    "additional_data",
+]
+
+
+def log_created_values(model, rows: list[dict], texts: list[str], *, additional_data=None) -> int:
+    """Record the creation of rows just inserted from values (`insert_values`): `rows` their
+    column values with their key (`id`), `texts` their `str()`. The same entries as `bulk_log`
+    writes for instances, without an instance of the row or of the entry."""
+    plan = _Plan(model, None)
+    if plan.serialize:  # the serialised row needs the instance
+        raise ValueError(f"{model.__name__} keeps its serialised rows: use bulk_log.")
+    actor, cid, now = _actor_columns(), get_cid(), timezone.now()
+    entries = []
+    for values, text in zip(rows, texts, strict=True):
+        row = _Values(model, values, text)
+        changes = plan.changes(None, row)
+        if not changes:
+            continue
+        pk = values[model._meta.pk.attname]
+        entries.append(
+            (
+                plan.content_type.pk,
+                smart_str(pk),
+                pk if isinstance(pk, int) else None,
+                text,
+                None,
+                CREATE,
+                "",
+                changes,
+                actor["actor_id"],
+                actor["actor_email"],
+                actor["remote_addr"],
+                actor["remote_port"],
+                cid,
+                now,
+                additional_data,
+            )
+        )
+    insert_values(LogEntry, _LOG_COLUMNS, entries)
     return len(entries)
 
 
