@@ -36,6 +36,20 @@ def _bound(**_kwargs):
         gevent.spawn(_environment[0].runner.quit)
 
 
+def failure(name: str, response) -> str:
+    """Why an answer is not the page's expected one ("" if it is): its status, reason and, for
+    a redirect, where to; locust's failures CSV then counts each reason per page."""
+    expected = SETUP.get("expected", {}).get(name, {"status": 200})
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    if status == expected["status"] and location == expected.get("location", ""):
+        return ""
+    if not status:  # no answer at all: the connection's error (reset, timeout…)
+        return f"no response: {response.error!r}"[:200]
+    reason = f"HTTP {status} {response.reason or ''}".strip()
+    return f"{reason} → {location}" if location else reason
+
+
 class _Role(HttpUser):
     abstract = True
     role = ""
@@ -51,8 +65,9 @@ class _Role(HttpUser):
         with self.client.get(
             path, name=name, allow_redirects=False, catch_response=True
         ) as response:
-            if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code}")
+            problem = failure(name, response)
+            if problem:
+                response.failure(problem)
 
 
 class Finance(_Role):

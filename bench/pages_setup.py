@@ -89,6 +89,9 @@ def _pages() -> dict:
         ),
     }
     return {
+        # The answer each page should give, where it is not a 200: a large year's recap XLSX is
+        # a redirect to the page of its background export (what its 302s under locust were).
+        "expected": {"recap XLSX": {"status": 302, "location": finance["recap"] + "classeur/"}},
         "pages": {
             "finance": finance,
             "secretary": {k: v for k, v in secretary.items() if v},

@@ -1,5 +1,9 @@
+import functools
+
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import RevenueTitle, Share, StorageVolume
@@ -19,14 +23,8 @@ class ShareTable(tables.Table):
     weight = tables.Column(verbose_name=_("Poids"), attrs=NUM)
     amount = tables.Column(verbose_name=_("Quote-part (€)"), attrs=NUM)
     borne_by_coordinator = tables.BooleanColumn(verbose_name=_("À la charge du coordonnateur"))
-    explanation = tables.LinkColumn(
-        "billing:share_detail",
-        args=[tables.A("pk")],
-        text=_("Explication"),
-        verbose_name=_("Détail"),
-        orderable=False,
-        exclude_from_export=True,
-        empty_values=(),
+    explanation = tables.Column(
+        verbose_name=_("Détail"), orderable=False, exclude_from_export=True, empty_values=()
     )
 
     class Meta:
@@ -38,6 +36,16 @@ class ShareTable(tables.Table):
 
     def render_base(self, record) -> str:
         return record.explanation()
+
+    @functools.cached_property
+    def _detail_prefix(self) -> str:
+        return reverse("billing:share_detail", args=[0]).removesuffix("0/")
+
+    def render_explanation(self, record) -> str:
+        # One reverse() a table, not one a row: the link is a prefix and the share's id.
+        return format_html(
+            '<a href="{}{}/">{}</a>', self._detail_prefix, record.pk, _("Explication")
+        )
 
     def value_base(self, record) -> str:
         return record.explanation()

@@ -51,6 +51,17 @@ def _modes() -> tuple[bool, bool]:
 
 
 def navigation(request) -> dict:
+    # Once per request: a django-tables2 table renders its template with the request's context
+    # processors again (one more query and a dozen reverse() per table page).
+    cached = getattr(request, "_ligeris_navigation", None)
+    if cached is None:
+        cached = _navigation(request)
+        if request is not None:
+            request._ligeris_navigation = cached
+    return cached
+
+
+def _navigation(request) -> dict:
     user = getattr(request, "user", None)
     role = role_of(user)
     entries = [(name, label) for name, label, roles in _ITEMS if role in roles]

@@ -118,7 +118,7 @@ class PartnerListView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Fil
     table_class = PartnerTable
     filterset_class = PartnerFilter
     template_name = "partners/partner_list.html"
-    paginate_by = 25
+    table_pagination = {"per_page": 25}  # by the table only: paginate_by counted twice
     export_name = "partenaires"
 
     def get_queryset(self):
@@ -201,7 +201,7 @@ class TenantListView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Filt
     table_class = TenantTable
     filterset_class = TenantFilter
     template_name = "partners/tenant_list.html"
-    paginate_by = 25
+    table_pagination = {"per_page": 25}  # by the table only: paginate_by counted twice
     export_name = "tenants"
 
     def get_queryset(self):

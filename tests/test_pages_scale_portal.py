@@ -9,7 +9,7 @@ import datetime
 import django_tables2 as tables
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tables2 import utils
@@ -29,6 +29,7 @@ from governance.services.meetings import (
 )
 from ligeris.lib import tables as lean_tables
 from partners import services as partner_services
+from partners.models import Tenant
 from tests.governance_fixtures import MEETING_AT, vote_all
 from tests.titre_fixtures import ISSUE_DATE, settings_for, specific_run
 
@@ -223,3 +224,38 @@ def test_a_date_cell_reads_as_django_tables2_wrote_it(value, shown):
     assert [str(cell) for cell in cells.values()] == ["Claire Martin", shown]
     old = dict(_Old(rows).rows[0].items())
     assert [str(cell) for cell in old.values()] == ["Claire Martin", shown]
+
+
+class _TenantDates(tables.Table):
+    """A model's DateFields, as a table declares them: no column, no default given."""
+
+    class Meta:
+        model = Tenant
+        fields = ["opened_on", "deployed_on", "closed_on"]
+
+
+class _TenantDatesOld(tables.Table):
+    opened_on = tables.DateColumn()
+    deployed_on = tables.DateColumn()
+    closed_on = tables.DateColumn()
+
+    class Meta:
+        model = Tenant
+        fields = ["opened_on", "deployed_on", "closed_on"]
+
+
+def test_a_model_date_field_gets_the_lean_column_and_the_same_cells():
+    """Registered for DateFields (not DateTimeFields): an empty date is the table's "—" as
+    django-tables2's template wrote it, not "None"."""
+    assert isinstance(_TenantDates.base_columns["opened_on"], lean_tables.DateColumn)
+    assert lean_tables.DateColumn.from_field(Tenant._meta.get_field("opened_on")) is not None
+    assert lean_tables.DateColumn.from_field(models.DateTimeField(name="at")) is None
+    tenants = [
+        Tenant(code="T1", opened_on=datetime.date(2025, 1, 6), deployed_on=None),
+        Tenant(
+            code="T2", opened_on=datetime.date(2025, 2, 3), deployed_on=datetime.date(2025, 4, 1)
+        ),
+    ]
+    new = [[str(cell) for _column, cell in row.items()] for row in _TenantDates(tenants).rows]
+    old = [[str(cell) for _column, cell in row.items()] for row in _TenantDatesOld(tenants).rows]
+    assert new == old == [["06/01/2025", "—", "—"], ["03/02/2025", "01/04/2025", "—"]]

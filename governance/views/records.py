@@ -27,7 +27,7 @@ class DecisionListView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Fi
     table_class = DecisionTable
     filterset_class = DecisionFilter
     template_name = "governance/decision_list.html"
-    paginate_by = 25
+    table_pagination = {"per_page": 25}  # by the table only: paginate_by counted twice
     export_name = "registre-des-decisions"
 
     def get_queryset(self):
@@ -45,7 +45,7 @@ class ActionListView(
     table_class = ActionTable
     filterset_class = ActionFilter
     template_name = "governance/action_list.html"
-    paginate_by = 50
+    table_pagination = {"per_page": 50}  # by the table only: paginate_by counted twice
     export_name = "plan-d-actions"
 
     def get_queryset(self):
