@@ -48,7 +48,9 @@ class AmendmentAdmin(AuditedAdmin):
 class PartnerAdmin(AuditedAdmin):
     list_display = ["name", "short_name", "kind", "status", "siret", "city"]
     list_filter = ["kind", "status", "in_2019_partnership"]
-    search_fields = ["name", "short_name", "siret", "city"]
+    search_fields = ["name", "short_name", "organisation__siret", "organisation__city"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
     # The status and its dates follow the membership events (admission, withdrawal, exclusion):
     # they change through membership's services only, never by hand.
     readonly_fields = ["status", "member_since", "member_until"]

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from ligeris.lib.roles import STAFF, Role, role_of
-from partners.models import Consortium, Holding, Partner, Person, Tenant
+from partners.models import Consortium, Holding, Organisation, Partner, Person, Tenant
 
 
 def acting_partner_id(user) -> int | None:
@@ -20,7 +20,7 @@ def _sees_everything(user) -> bool:
 
 
 def partners_visible_to(user) -> QuerySet[Partner]:
-    partners = Partner.objects.select_related("consortium").order_by("name")
+    partners = Partner.objects.select_related("consortium", "organisation").order_by("name")
     if _sees_everything(user):
         return partners
     return partners.filter(pk=acting_partner_id(user))
@@ -87,9 +87,15 @@ def history_of(obj) -> QuerySet[LogEntry]:
 
 
 def history_of_partner(partner: Partner) -> QuerySet[LogEntry]:
-    """The partner's own changes, and those of its holdings and people (removed ones too)."""
+    """The partner's own changes, its organisation's (SIRET, address), and those of its holdings
+    and people (removed ones too)."""
     own = Q(content_type=ContentType.objects.get_for_model(Partner), object_pk=str(partner.pk))
-    return _entries(own | _of(Holding, partner_id=partner.pk) | _of(Person, partner_id=partner.pk))
+    legal = Q(
+        content_type=ContentType.objects.get_for_model(Organisation),
+        object_pk=str(partner.organisation_id),
+    )
+    holdings, people = _of(Holding, partner_id=partner.pk), _of(Person, partner_id=partner.pk)
+    return _entries(own | legal | holdings | people)
 
 
 def history_of_tenant(tenant: Tenant) -> QuerySet[LogEntry]:

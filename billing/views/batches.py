@@ -112,7 +112,7 @@ class BatchDetailView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Det
 
     def get_table_data(self):
         titres = titre_selectors.with_balance(
-            self.object.titres.select_related("debtor", "tenant", "batch")
+            self.object.titres.select_related("debtor__organisation", "tenant", "batch")
         )
         return titres.order_by("number", "debtor__name", "tenant__code")
 
