@@ -44,6 +44,12 @@ class AmendmentAdmin(AuditedAdmin):
     autocomplete_fields = ["partner"]
 
 
+@admin.register(models.Organisation)
+class OrganisationAdmin(AuditedAdmin):
+    list_display = ["name", "siret", "postal_code", "city"]
+    search_fields = ["name", "siret", "city"]
+
+
 @admin.register(models.Partner)
 class PartnerAdmin(AuditedAdmin):
     list_display = ["name", "short_name", "kind", "status", "siret", "city"]

@@ -140,6 +140,12 @@ class Partner(models.Model):
             setattr(organisation, name, value)
         return organisation
 
+    def refresh_from_db(self, *args, **kwargs):
+        self._legal_pending = {}
+        if Partner.organisation.field.is_cached(self):
+            Partner.organisation.field.delete_cached_value(self)
+        super().refresh_from_db(*args, **kwargs)
+
     def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
         organisation = self.resolved_organisation()
         errors: dict = {}
