@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ligeris.lib.roles import ADMINS, MANAGERS, SIGNED_IN, STAFF, Role, role_of
+from ligeris.lib.roles import ADMINS, ANONYMOUS, MANAGERS, SIGNED_IN, STAFF, Role, role_of
 
 _ITEMS = (
     ("home", _("Accueil"), SIGNED_IN),
@@ -34,18 +34,20 @@ _ITEMS = (
 _COST_SHARING = ("billing:",)
 
 
-def _shares_costs() -> bool:
-    from partners.models import Consortium
+def _consortia(request):
+    from partners.consortia import consortium_choices, request_consortium
 
-    flag = Consortium.objects.order_by("pk").values_list("shares_costs", flat=True).first()
-    return flag is not False  # no consortium yet: as before
+    return request_consortium(request), consortium_choices(request)
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     role = role_of(user)
     entries = [(name, label) for name, label, roles in _ITEMS if role in roles]
-    if any(name.startswith(_COST_SHARING) for name, _label in entries) and not _shares_costs():
+    consortium, choices = _consortia(request) if role != ANONYMOUS else (None, [])
+    if any(name.startswith(_COST_SHARING) for name, _label in entries) and (
+        consortium is not None and not consortium.shares_costs
+    ):
         entries = [(n, label) for n, label in entries if not n.startswith(_COST_SHARING)]
     items = [(reverse(name), label) for name, label in entries]
     if role == Role.PARTNER:
@@ -62,6 +64,9 @@ def navigation(request) -> dict:
     nav = [{"url": url, "label": label, "current": url == current} for url, label in items]
     return {
         "nav_items": nav,
+        "current_consortium": consortium,
+        # The switcher shows for a user who works for several consortia.
+        "consortium_choices": choices if len(choices) > 1 else [],
         "user_role": role,
         "user_role_label": Role(role).label if role in Role.values else "",
     }

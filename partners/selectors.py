@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from ligeris.lib.roles import STAFF, Role, role_of
+from partners.consortia import consortia_of
 from partners.models import Consortium, Holding, Organisation, Partner, Person, Tenant
 
 
@@ -19,23 +20,32 @@ def _sees_everything(user) -> bool:
     return role_of(user) in STAFF
 
 
-def partners_visible_to(user) -> QuerySet[Partner]:
+def _in_consortium(rows: QuerySet, user, consortium: Consortium | None) -> QuerySet:
+    """Staff see the request's consortium's rows; without one, those of all their consortia."""
+    if consortium is not None:
+        return rows.filter(consortium=consortium)
+    return rows.filter(consortium__in=consortia_of(user).values("pk"))
+
+
+def partners_visible_to(user, consortium: Consortium | None = None) -> QuerySet[Partner]:
     partners = Partner.objects.select_related("consortium", "organisation").order_by("name")
     if _sees_everything(user):
-        return partners
+        return _in_consortium(partners, user, consortium)
     return partners.filter(pk=acting_partner_id(user))
 
 
-def partners_with_counts(user) -> QuerySet[Partner]:
-    return partners_visible_to(user).annotate(
+def partners_with_counts(user, consortium: Consortium | None = None) -> QuerySet[Partner]:
+    return partners_visible_to(user, consortium).annotate(
         tenant_count=Count("holdings", distinct=True),
         paid_count=Count("holdings", filter=Q(holdings__is_payer=True), distinct=True),
     )
 
 
-def tenants_visible_to(user) -> QuerySet[Tenant]:
+def tenants_visible_to(user, consortium: Consortium | None = None) -> QuerySet[Tenant]:
     tenants = Tenant.objects.select_related("consortium")
-    if not _sees_everything(user):
+    if _sees_everything(user):
+        tenants = _in_consortium(tenants, user, consortium)
+    else:
         tenants = tenants.filter(holdings__partner_id=acting_partner_id(user))
     holdings = Holding.objects.select_related("partner").order_by("-is_payer", "partner__name")
     return tenants.prefetch_related(Prefetch("holdings", queryset=holdings)).distinct()
@@ -57,7 +67,8 @@ def people_of_partner(partner: Partner) -> QuerySet[Person]:
 
 
 def current_consortium() -> Consortium | None:
-    """The consortium this installation runs (one per deployment)."""
+    """The installation's first consortium: for commands and demos that run outside a request
+    when there is only one (views read the request's: `partners.consortia`)."""
     return Consortium.objects.select_related("coordinator").order_by("pk").first()
 
 
