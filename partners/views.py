@@ -96,6 +96,9 @@ class ConventionUpdateView(_ConventionFormView, UpdateView):
     model = Convention
     extra_context = {"title": _("Modifier la convention")}
 
+    def get_queryset(self):
+        return Convention.objects.filter(consortium=request_consortium(self.request))
+
     def perform(self, form):
         return services.convention_save(convention=self.get_object(), **form.cleaned_data)
 
@@ -109,7 +112,8 @@ class AmendmentCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):
 
     @cached_property
     def convention(self):
-        return get_object_or_404(Convention, pk=self.kwargs["pk"])
+        conventions = Convention.objects.filter(consortium=request_consortium(self.request))
+        return get_object_or_404(conventions, pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "consortium": self.convention.consortium}
@@ -181,6 +185,9 @@ class PartnerUpdateView(_PartnerFormView, UpdateView):
     model = Partner
     extra_context = {"title": _("Modifier le partenaire")}
 
+    def get_queryset(self):
+        return selectors.partners_visible_to(self.request.user, request_consortium(self.request))
+
     def perform(self, form):
         return services.partner_save(partner=self.get_object(), **form.cleaned_data)
 
@@ -198,6 +205,10 @@ class PersonCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):
             selectors.partners_visible_to(self.request.user, request_consortium(self.request)),
             pk=self.kwargs["pk"],
         )
+
+    def get(self, request, *args, **kwargs):
+        self.partner  # noqa: B018 -- another consortium's partner: 404 before the form
+        return super().get(request, *args, **kwargs)
 
     def perform(self, form):
         return services.person_save(person=Person(partner=self.partner), **form.cleaned_data)
@@ -336,7 +347,8 @@ class HoldingActionView(RoleRequiredMixin, View):
     action = ""
 
     def post(self, request, pk):
-        holding = get_object_or_404(Holding.objects.select_related("tenant", "partner"), pk=pk)
+        holdings = Holding.objects.filter(tenant__consortium=request_consortium(request))
+        holding = get_object_or_404(holdings.select_related("tenant", "partner"), pk=pk)
         try:
             if self.action == "make_payer":
                 services.holding_make_payer(holding=holding)
