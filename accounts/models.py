@@ -42,6 +42,15 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("Obligatoire pour un utilisateur partenaire, vide pour les autres rôles."),
     )
+    # Coordinator staff work for these consortia (superusers for all); a partner user works for
+    # its organisation's memberships, `partner` being the one it acts for now.
+    consortia = models.ManyToManyField(
+        "partners.Consortium",
+        verbose_name=_("groupements"),
+        blank=True,
+        related_name="staff",
+        help_text=_("Les groupements pour lesquels ce membre du personnel travaille."),
+    )
 
     invitation_sent_at = models.DateTimeField(_("invitation envoyée le"), null=True, blank=True)
     inbox_digest = models.BooleanField(

@@ -35,8 +35,11 @@ def user_create(
     last_name: str = "",
     password: str | None = None,
     verified: bool = False,
+    consortia=(),
 ) -> User:
-    """Create an account; without a password it cannot sign in until the invitation is accepted."""
+    """Create an account; without a password it cannot sign in until the invitation is accepted.
+    Staff work for `consortia` (the inviting administrator's); partner users for their
+    organisation's."""
     email = User.objects.normalize_email(email).lower()
     _check_role(role, partner)
     if User.objects.filter(email__iexact=email).exists():
@@ -56,6 +59,8 @@ def user_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
+    if role != Role.PARTNER:
+        user.consortia.set(consortia)
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
     return user
 

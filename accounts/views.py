@@ -13,6 +13,7 @@ from accounts.forms import AcceptInvitationForm, DigestPreferenceForm, InviteFor
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import ADMINS, PARTNERS, PUBLIC
 from ligeris.lib.views import ServiceFormMixin
+from partners.consortia import request_consortium
 from partners.selectors import partners_visible_to
 
 
@@ -34,10 +35,15 @@ class InviteView(RoleRequiredMixin, ServiceFormMixin, FormView):
     success_message = _("L'invitation a été envoyée.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "partners": partners_visible_to(self.request.user)}
+        return {
+            **super().get_form_kwargs(),
+            "partners": partners_visible_to(self.request.user, request_consortium(self.request)),
+        }
 
     def perform(self, form):
-        return services.user_invite(**form.cleaned_data)
+        consortium = request_consortium(self.request)
+        consortia = [consortium] if consortium is not None else []
+        return services.user_invite(**form.cleaned_data, consortia=consortia)
 
 
 class AcceptInvitationView(RoleRequiredMixin, FormView):

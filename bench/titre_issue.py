@@ -47,6 +47,7 @@ from billing.models import (  # noqa: E402
 from billing.services import grids, titres  # noqa: E402
 from billing.services.titres import issuing  # noqa: E402
 from partners.models import Consortium, Partner, PartnerKind, Tenant  # noqa: E402
+from partners.services import partners_bulk_create  # noqa: E402
 
 SIZES = (300, 3_000)
 ISSUE_DATE = datetime.date(2026, 1, 20)
@@ -73,7 +74,7 @@ def build(n: int, index: int) -> AllocationRun:
     consortium.coordinator = coordinator
     consortium.save(update_fields=["coordinator"])
     fiscal_year = grids.fiscal_year_create(consortium=consortium, year=2026)
-    members = Partner.objects.bulk_create(
+    members = partners_bulk_create(
         Partner(
             consortium=consortium,
             name=f"Communauté de communes n° {i:05d}",

@@ -56,6 +56,7 @@ from billing.services.titres import party_snapshot  # noqa: E402
 from billing.tasks import RENDER_CHUNK  # noqa: E402
 from billing.titre_pdf import render_titres  # noqa: E402
 from partners.models import Consortium, Partner, PartnerKind  # noqa: E402
+from partners.services import partners_bulk_create  # noqa: E402
 
 SIZES = (20, 200, 2_000)
 #: One render per titre is measured on at most this many titres, then extrapolated.
@@ -96,7 +97,7 @@ def build(n: int, seed: int = 42) -> list[int]:
         number=1,
         issued_at=timezone.now(),
     )
-    debtors = Partner.objects.bulk_create(
+    debtors = partners_bulk_create(
         Partner(
             consortium=consortium,
             name=f"Communauté de communes n° {i:04d} du Val de Loire",

@@ -24,7 +24,7 @@ from billing.models import (
 from billing.money import ZERO, format_euros, from_cents, round_money, to_cents
 from ligeris.lib.roles import STAFF, role_of
 from partners.models import Holding, Tenant
-from partners.selectors import acting_partner_id, current_consortium, tenants_visible_to
+from partners.selectors import acting_partner_id, tenants_visible_to
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,7 @@ class PoolAmount:
     budget_detail: str = ""  # said when the staff-time cap brought the budget down
 
 
-def fiscal_years() -> QuerySet[FiscalYear]:
-    consortium = current_consortium()
+def fiscal_years(consortium) -> QuerySet[FiscalYear]:
     return FiscalYear.objects.filter(consortium=consortium).select_related("grid")
 
 
@@ -156,12 +155,12 @@ def billed_run(fiscal_year: FiscalYear) -> AllocationRun | None:
     )
 
 
-def shown_runs() -> list[AllocationRun]:
+def shown_runs(consortium) -> list[AllocationRun]:
     """Per fiscal year, newest first: the budget run it is billed on (`billed_run`), then its
     latest actual run. One query for every year (two per year, one after the other, before)."""
     runs = (
         AllocationRun.objects.filter(
-            fiscal_year__consortium=current_consortium(), kind__in=(RunKind.BUDGET, RunKind.ACTUAL)
+            fiscal_year__consortium=consortium, kind__in=(RunKind.BUDGET, RunKind.ACTUAL)
         )
         .select_related("fiscal_year")
         .defer("inputs")

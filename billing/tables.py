@@ -158,7 +158,7 @@ class BatchExportTable(tables.Table):
 
     reference = tables.Column(verbose_name=_("Numéro"), accessor="reference", orderable=False)
     debtor = tables.Column(verbose_name=_("Débiteur"), accessor="debtor__name")
-    siret = tables.Column(verbose_name=_("SIRET"), accessor="debtor__siret")
+    siret = tables.Column(verbose_name=_("SIRET"), accessor="debtor__organisation__siret")
     imputation = tables.Column(verbose_name=_("Imputation"), empty_values=(), orderable=False)
     total = tables.Column(verbose_name=_("Montant"), attrs=NUM)
     object = tables.Column(verbose_name=_("Objet"))

@@ -28,7 +28,8 @@ from catalogue.services.billing import catalogue_billing
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, PARTNERS, SIGNED_IN, role_of
 from ligeris.lib.views import ServiceFormMixin, add_service_errors
-from partners.selectors import current_consortium_or_404, current_convention
+from partners.consortia import request_consortium_or_404
+from partners.selectors import current_convention
 
 FORM = "partners/form.html"
 INDEX = reverse_lazy("catalogue:index")
@@ -37,7 +38,7 @@ INDEX = reverse_lazy("catalogue:index")
 class _ConsortiumMixin:
     @cached_property
     def consortium(self):
-        return current_consortium_or_404()
+        return request_consortium_or_404(self.request)
 
 
 class _FormView(RoleRequiredMixin, _ConsortiumMixin, ServiceFormMixin, FormView):

@@ -23,7 +23,7 @@ from ligeris.lib.exports import csv_bytes, xlsx_bytes
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, SIGNED_IN, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin
-from partners.selectors import current_consortium_or_404
+from partners.consortia import request_consortium_or_404
 
 FORM = "partners/form.html"
 
@@ -31,7 +31,7 @@ FORM = "partners/form.html"
 class _ConsortiumMixin:
     @cached_property
     def consortium(self):
-        return current_consortium_or_404()
+        return request_consortium_or_404(self.request)
 
 
 class _FormView(RoleRequiredMixin, _ConsortiumMixin, ServiceFormMixin, FormView):

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ligeris.lib.roles import ADMINS, MANAGERS, SIGNED_IN, STAFF, Role, role_of
+from ligeris.lib.roles import ADMINS, ANONYMOUS, MANAGERS, SIGNED_IN, STAFF, Role, role_of
 
 _ITEMS = (
     ("home", _("Accueil"), SIGNED_IN),
@@ -40,14 +40,22 @@ _COST_SHARING = ("billing:",)
 _CATALOGUE = ("catalogue:", "commitments:")
 
 
-def _modes() -> tuple[bool, bool]:
-    """Whether the consortium shares costs, and whether it bills on a catalogue (one query)."""
-    from partners.models import BillingMode, Consortium
+def _consortia(request):
+    from partners.consortia import consortium_choices, request_consortium
 
-    row = Consortium.objects.order_by("pk").values_list("shares_costs", "billing_mode").first()
-    if row is None:
-        return True, False  # no consortium yet: as before
-    return row[0] is not False, row[1] == BillingMode.CATALOGUE
+    return request_consortium(request), consortium_choices(request)
+
+
+def _hidden(consortium) -> tuple[str, ...]:
+    """The entries a consortium's billing mode leaves out (none before a consortium exists)."""
+    from partners.models import BillingMode
+
+    if consortium is None:
+        return _CATALOGUE
+    catalogue = consortium.billing_mode == BillingMode.CATALOGUE
+    return (() if consortium.shares_costs is not False else _COST_SHARING) + (
+        () if catalogue else _CATALOGUE
+    )
 
 
 def navigation(request) -> dict:
@@ -65,11 +73,10 @@ def _navigation(request) -> dict:
     user = getattr(request, "user", None)
     role = role_of(user)
     entries = [(name, label) for name, label, roles in _ITEMS if role in roles]
-    if any(name.startswith(_COST_SHARING + _CATALOGUE) for name, _label in entries):
-        shares_costs, catalogue = _modes()
-        hidden = (() if shares_costs else _COST_SHARING) + (() if catalogue else _CATALOGUE)
-        if hidden:
-            entries = [(n, label) for n, label in entries if not n.startswith(hidden)]
+    consortium, choices = _consortia(request) if role != ANONYMOUS else (None, [])
+    hidden = _hidden(consortium)
+    if hidden:
+        entries = [(n, label) for n, label in entries if not n.startswith(hidden)]
     items = [(reverse(name), label) for name, label in entries]
     if role == Role.PARTNER:
         items.insert(
@@ -85,6 +92,9 @@ def _navigation(request) -> dict:
     nav = [{"url": url, "label": label, "current": url == current} for url, label in items]
     return {
         "nav_items": nav,
+        "current_consortium": consortium,
+        # The switcher shows for a user who works for several consortia.
+        "consortium_choices": choices if len(choices) > 1 else [],
         "user_role": role,
         "user_role_label": Role(role).label if role in Role.values else "",
     }

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "partners.consortia.ConsortiumMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.session_lifetime.SessionLifetimeMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",

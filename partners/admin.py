@@ -44,11 +44,19 @@ class AmendmentAdmin(AuditedAdmin):
     autocomplete_fields = ["partner"]
 
 
+@admin.register(models.Organisation)
+class OrganisationAdmin(AuditedAdmin):
+    list_display = ["name", "siret", "postal_code", "city"]
+    search_fields = ["name", "siret", "city"]
+
+
 @admin.register(models.Partner)
 class PartnerAdmin(AuditedAdmin):
     list_display = ["name", "short_name", "kind", "status", "siret", "city"]
     list_filter = ["kind", "status", "in_2019_partnership"]
-    search_fields = ["name", "short_name", "siret", "city"]
+    search_fields = ["name", "short_name", "organisation__siret", "organisation__city"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
     # The status and its dates follow the membership events (admission, withdrawal, exclusion):
     # they change through membership's services only, never by hand.
     readonly_fields = ["status", "member_since", "member_until"]

@@ -19,6 +19,7 @@ class PartnersConfig(AppConfig):
             models.Consortium,
             models.Convention,
             models.Amendment,
+            models.Organisation,
             models.Partner,
             models.Tenant,
             models.Holding,

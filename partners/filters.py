@@ -18,8 +18,8 @@ class PartnerFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(name__icontains=value)
             | Q(short_name__icontains=value)
-            | Q(siret__contains=value.replace(" ", ""))
-            | Q(city__icontains=value)
+            | Q(organisation__siret__contains=value.replace(" ", ""))
+            | Q(organisation__city__icontains=value)
         )
 
 
@@ -54,7 +54,7 @@ class TenantFilter(django_filters.FilterSet):
         matching = self.partners.filter(
             Q(name__icontains=value)
             | Q(short_name__icontains=value)
-            | Q(siret__contains=value.replace(" ", ""))
+            | Q(organisation__siret__contains=value.replace(" ", ""))
         )
         held = Holding.objects.filter(partner__in=matching.values("pk")).values("tenant_id")
         return queryset.filter(pk__in=held)

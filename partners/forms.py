@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ligeris.lib.forms import CheckedMultipleChoiceField
 from partners.models import Amendment, Convention, Holding, Partner, Person, Tenant
+from partners.models.organisations import LEGAL_FIELDS
 from partners.validators import normalise_siret, validate_siret
 
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -53,6 +54,10 @@ class PartnerForm(DateInputsMixin, forms.ModelForm):
         help_text=_("14 chiffres, clé de contrôle vérifiée."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+    # The organisation's: a SIRET already known reuses its organisation (another consortium's).
+    address = forms.CharField(label=_("adresse"), max_length=300)
+    postal_code = forms.CharField(label=_("code postal"), max_length=5)
+    city = forms.CharField(label=_("commune"), max_length=100)
 
     class Meta:
         model = Partner
@@ -60,10 +65,6 @@ class PartnerForm(DateInputsMixin, forms.ModelForm):
             "name",
             "short_name",
             "kind",
-            "siret",
-            "address",
-            "postal_code",
-            "city",
             "billing_email",
             "representative_name",
             "representative_title",
@@ -72,10 +73,24 @@ class PartnerForm(DateInputsMixin, forms.ModelForm):
             "in_2019_partnership",
         ]
 
+    field_order = ["name", "short_name", "kind", *LEGAL_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.organisation_id:
+            for name in LEGAL_FIELDS:
+                self.initial.setdefault(name, getattr(self.instance, name))
+
     def clean_siret(self) -> str:
         siret = normalise_siret(self.cleaned_data["siret"])
         validate_siret(siret)
         return siret
+
+    def _post_clean(self):
+        for name in LEGAL_FIELDS:
+            if name in self.cleaned_data:
+                setattr(self.instance, name, self.cleaned_data[name])
+        super()._post_clean()
 
 
 class PersonForm(forms.ModelForm):

@@ -181,7 +181,7 @@ def generate_partners(
         notice_months=3,
     )
     others = [_partner(consortium, index, rng) for index in range(1, partners)]
-    members = [coordinator, *Partner.objects.bulk_create(others, batch_size=BATCH_SIZE)]
+    members = [coordinator, *services.partners_bulk_create(others, batch_size=BATCH_SIZE)]
     months = _month_starts(first_day, today)
     rows, payers = [], []
     for index in range(tenants):

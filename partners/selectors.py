@@ -8,7 +8,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from ligeris.lib.roles import STAFF, Role, role_of
-from partners.models import Consortium, Holding, Partner, Person, Tenant
+from partners.consortia import consortia_of
+from partners.models import Consortium, Holding, Organisation, Partner, Person, Tenant
 
 
 def acting_partner_id(user) -> int | None:
@@ -20,10 +21,17 @@ def _sees_everything(user) -> bool:
     return role_of(user) in STAFF
 
 
-def partners_visible_to(user) -> QuerySet[Partner]:
-    partners = Partner.objects.select_related("consortium").order_by("name")
+def _in_consortium(rows: QuerySet, user, consortium: Consortium | None) -> QuerySet:
+    """Staff see the request's consortium's rows; without one, those of all their consortia."""
+    if consortium is not None:
+        return rows.filter(consortium=consortium)
+    return rows.filter(consortium__in=consortia_of(user).values("pk"))
+
+
+def partners_visible_to(user, consortium: Consortium | None = None) -> QuerySet[Partner]:
+    partners = Partner.objects.select_related("consortium", "organisation").order_by("name")
     if _sees_everything(user):
-        return partners
+        return _in_consortium(partners, user, consortium)
     return partners.filter(pk=acting_partner_id(user))
 
 
@@ -38,17 +46,19 @@ def _holding_count(**condition) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def partners_with_counts(user) -> QuerySet[Partner]:
+def partners_with_counts(user, consortium: Consortium | None = None) -> QuerySet[Partner]:
     """Counted per row by subqueries, not a join grouped over every partner: a page of 25 counts
     its 25 partners' holdings, and the page's count(*) reads the partners alone."""
-    return partners_visible_to(user).annotate(
+    return partners_visible_to(user, consortium).annotate(
         tenant_count=_holding_count(), paid_count=_holding_count(is_payer=True)
     )
 
 
-def tenants_visible_to(user) -> QuerySet[Tenant]:
+def tenants_visible_to(user, consortium: Consortium | None = None) -> QuerySet[Tenant]:
     tenants = Tenant.objects.select_related("consortium")
-    if not _sees_everything(user):
+    if _sees_everything(user):
+        tenants = _in_consortium(tenants, user, consortium)
+    else:
         # A subquery, not a join: no duplicate rows, so no DISTINCT over every column (which
         # made the list's count and page sort the whole table).
         held = Holding.objects.filter(partner_id=acting_partner_id(user)).values("tenant_id")
@@ -73,7 +83,8 @@ def people_of_partner(partner: Partner) -> QuerySet[Person]:
 
 
 def current_consortium() -> Consortium | None:
-    """The consortium this installation runs (one per deployment)."""
+    """The installation's first consortium: for commands and demos that run outside a request
+    when there is only one (views read the request's: `partners.consortia`)."""
     return Consortium.objects.select_related("coordinator").order_by("pk").first()
 
 
@@ -103,9 +114,15 @@ def history_of(obj) -> QuerySet[LogEntry]:
 
 
 def history_of_partner(partner: Partner) -> QuerySet[LogEntry]:
-    """The partner's own changes, and those of its holdings and people (removed ones too)."""
+    """The partner's own changes, its organisation's (SIRET, address), and those of its holdings
+    and people (removed ones too)."""
     own = Q(content_type=ContentType.objects.get_for_model(Partner), object_pk=str(partner.pk))
-    return _entries(own | _of(Holding, partner_id=partner.pk) | _of(Person, partner_id=partner.pk))
+    legal = Q(
+        content_type=ContentType.objects.get_for_model(Organisation),
+        object_pk=str(partner.organisation_id),
+    )
+    holdings, people = _of(Holding, partner_id=partner.pk), _of(Person, partner_id=partner.pk)
+    return _entries(own | legal | holdings | people)
 
 
 def history_of_tenant(tenant: Tenant) -> QuerySet[LogEntry]:

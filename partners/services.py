@@ -5,6 +5,7 @@ behind. Errors are ValidationError with a French message, keyed by form field wh
 """
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,17 @@ from django.utils.translation import gettext as _
 
 from ligeris.lib.services import save_validated as _save
 from partners import signals
-from partners.models import Amendment, Consortium, Convention, Holding, Partner, Person, Tenant
+from partners.models import (
+    Amendment,
+    Consortium,
+    Convention,
+    Holding,
+    Organisation,
+    Partner,
+    Person,
+    Tenant,
+)
+from partners.models.organisations import LEGAL_FIELDS
 
 
 @transaction.atomic
@@ -34,6 +45,26 @@ def amendment_save(*, amendment: Amendment, **fields: Any) -> Amendment:
 @transaction.atomic
 def partner_save(*, partner: Partner, **fields: Any) -> Partner:
     return _save(partner, **fields)
+
+
+def partners_bulk_create(partners: Iterable[Partner], *, batch_size: int = 1000) -> list[Partner]:
+    """Partners built with their SIRET and address (generators, fixtures): their organisations
+    are reused by SIRET or created, in bulk like the partners. Rows are trusted, not validated."""
+    partners = list(partners)
+    sirets = {partner.siret for partner in partners}
+    known = {o.siret: o for o in Organisation.objects.filter(siret__in=sirets)}
+    new = {}
+    for partner in partners:
+        siret = partner.siret
+        if siret not in known and siret not in new:
+            new[siret] = Organisation(
+                name=partner.name, **{name: getattr(partner, name) for name in LEGAL_FIELDS}
+            )
+    Organisation.objects.bulk_create(new.values(), batch_size=batch_size)
+    for partner in partners:
+        partner.organisation = known.get(partner.siret) or new[partner.siret]
+        partner._legal_pending = {}
+    return Partner.objects.bulk_create(partners, batch_size=batch_size)
 
 
 @transaction.atomic

@@ -6,6 +6,8 @@ from partners.models import Partner, Tenant
 
 class PartnerTable(tables.Table):
     name = tables.Column(linkify=True)
+    siret = tables.Column(verbose_name=_("SIRET"), accessor="organisation__siret")
+    city = tables.Column(verbose_name=_("commune"), accessor="organisation__city")
     tenant_count = tables.Column(verbose_name=_("Tenants détenus"), attrs={"td": {"class": "num"}})
     paid_count = tables.Column(verbose_name=_("Tenants payés"), attrs={"td": {"class": "num"}})
 

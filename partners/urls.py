@@ -1,11 +1,16 @@
 from django.urls import path
 
-from partners import contact_views, views
+from partners import consortium_views, contact_views, views
 
 app_name = "partners"
 
 urlpatterns = [
     path("groupement/", views.ConsortiumView.as_view(), name="consortium"),
+    path(
+        "groupement/choisir/",
+        consortium_views.ConsortiumSwitchView.as_view(),
+        name="consortium_switch",
+    ),
     path(
         "groupement/conventions/nouvelle/",
         views.ConventionCreateView.as_view(),

@@ -16,6 +16,7 @@ from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, SIGNED_IN, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin, TableExportMixin
 from partners import selectors, services
+from partners.consortia import request_consortium, request_consortium_or_404
 from partners.filters import PartnerFilter, TenantFilter
 from partners.forms import (
     AmendmentForm,
@@ -37,18 +38,26 @@ class HomeView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         context = super().get_context_data(**kwargs)
-        context["consortium"] = selectors.current_consortium()
+        context["consortium"] = request_consortium(self.request)
         context["is_staff_role"] = role_of(user) in STAFF
         if context["is_staff_role"]:
             # Two numbers, counted in SQL (not 2,000 partners and 3,000 tenants loaded).
-            context["partner_count"] = selectors.partners_visible_to(user).count()
-            context["tenant_count"] = selectors.tenants_visible_to(user).count()
+            context["partner_count"] = selectors.partners_visible_to(
+                user, request_consortium(self.request)
+            ).count()
+            context["tenant_count"] = selectors.tenants_visible_to(
+                user, request_consortium(self.request)
+            ).count()
             context["term_alert"] = selectors.term_alert(
                 context["consortium"], timezone.localdate()
             )
         else:
-            context["partners"] = selectors.partners_with_counts(user)
-            context["tenants"] = selectors.tenants_visible_to(user)
+            context["partners"] = selectors.partners_with_counts(
+                user, request_consortium(self.request)
+            )
+            context["tenants"] = selectors.tenants_visible_to(
+                user, request_consortium(self.request)
+            )
         return context
 
 
@@ -57,7 +66,7 @@ class ConsortiumView(RoleRequiredMixin, TemplateView):
     template_name = "partners/consortium.html"
 
     def get_context_data(self, **kwargs):
-        consortium = selectors.current_consortium_or_404()
+        consortium = request_consortium_or_404(self.request)
         context = super().get_context_data(**kwargs)
         context["consortium"] = consortium
         context["conventions"] = consortium.conventions.prefetch_related("amendments__partner")
@@ -79,13 +88,16 @@ class ConventionCreateView(_ConventionFormView, CreateView):
     extra_context = {"title": _("Nouvelle convention")}
 
     def perform(self, form):
-        convention = Convention(consortium=selectors.current_consortium_or_404())
+        convention = Convention(consortium=request_consortium_or_404(self.request))
         return services.convention_save(convention=convention, **form.cleaned_data)
 
 
 class ConventionUpdateView(_ConventionFormView, UpdateView):
     model = Convention
     extra_context = {"title": _("Modifier la convention")}
+
+    def get_queryset(self):
+        return Convention.objects.filter(consortium=request_consortium(self.request))
 
     def perform(self, form):
         return services.convention_save(convention=self.get_object(), **form.cleaned_data)
@@ -100,7 +112,8 @@ class AmendmentCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):
 
     @cached_property
     def convention(self):
-        return get_object_or_404(Convention, pk=self.kwargs["pk"])
+        conventions = Convention.objects.filter(consortium=request_consortium(self.request))
+        return get_object_or_404(conventions, pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "consortium": self.convention.consortium}
@@ -122,7 +135,7 @@ class PartnerListView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Fil
     export_name = "partenaires"
 
     def get_queryset(self):
-        return selectors.partners_with_counts(self.request.user)
+        return selectors.partners_with_counts(self.request.user, request_consortium(self.request))
 
     def get_context_data(self, **kwargs):
         return {
@@ -137,7 +150,7 @@ class PartnerDetailView(RoleRequiredMixin, DetailView):
     context_object_name = "partner"
 
     def get_queryset(self):
-        return selectors.partners_visible_to(self.request.user)
+        return selectors.partners_visible_to(self.request.user, request_consortium(self.request))
 
     def get_context_data(self, **kwargs):
         partner = self.object
@@ -164,13 +177,16 @@ class PartnerCreateView(_PartnerFormView, CreateView):
     extra_context = {"title": _("Nouveau partenaire")}
 
     def perform(self, form):
-        partner = Partner(consortium=selectors.current_consortium_or_404())
+        partner = Partner(consortium=request_consortium_or_404(self.request))
         return services.partner_save(partner=partner, **form.cleaned_data)
 
 
 class PartnerUpdateView(_PartnerFormView, UpdateView):
     model = Partner
     extra_context = {"title": _("Modifier le partenaire")}
+
+    def get_queryset(self):
+        return selectors.partners_visible_to(self.request.user, request_consortium(self.request))
 
     def perform(self, form):
         return services.partner_save(partner=self.get_object(), **form.cleaned_data)
@@ -186,8 +202,13 @@ class PersonCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):
     @cached_property
     def partner(self):
         return get_object_or_404(
-            selectors.partners_visible_to(self.request.user), pk=self.kwargs["pk"]
+            selectors.partners_visible_to(self.request.user, request_consortium(self.request)),
+            pk=self.kwargs["pk"],
         )
+
+    def get(self, request, *args, **kwargs):
+        self.partner  # noqa: B018 -- another consortium's partner: 404 before the form
+        return super().get(request, *args, **kwargs)
 
     def perform(self, form):
         return services.person_save(person=Person(partner=self.partner), **form.cleaned_data)
@@ -205,11 +226,16 @@ class TenantListView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Filt
     export_name = "tenants"
 
     def get_queryset(self):
-        return selectors.tenants_visible_to(self.request.user)
+        return selectors.tenants_visible_to(self.request.user, request_consortium(self.request))
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
-        return {**kwargs, "partners": selectors.partners_visible_to(self.request.user)}
+        return {
+            **kwargs,
+            "partners": selectors.partners_visible_to(
+                self.request.user, request_consortium(self.request)
+            ),
+        }
 
     def get_context_data(self, **kwargs):
         return {
@@ -224,12 +250,16 @@ class TenantDetailView(RoleRequiredMixin, DetailView):
     context_object_name = "tenant"
 
     def get_queryset(self):
-        return selectors.tenants_visible_to(self.request.user)
+        return selectors.tenants_visible_to(self.request.user, request_consortium(self.request))
 
     def get_context_data(self, **kwargs):
         tenant = self.object
         user = self.request.user
-        visible = set(selectors.partners_visible_to(user).values_list("pk", flat=True))
+        visible = set(
+            selectors.partners_visible_to(user, request_consortium(self.request)).values_list(
+                "pk", flat=True
+            )
+        )
         return {
             **super().get_context_data(**kwargs),
             "holdings": tenant.holdings.all(),
@@ -247,12 +277,12 @@ class TenantCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):
     success_message = _("Le tenant a été créé avec son payeur.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "consortium": selectors.current_consortium_or_404()}
+        return {**super().get_form_kwargs(), "consortium": request_consortium_or_404(self.request)}
 
     def perform(self, form):
         data = form.cleaned_data
         return services.tenant_create(
-            consortium=selectors.current_consortium_or_404(),
+            consortium=request_consortium_or_404(self.request),
             code=data["code"],
             name=data["name"],
             opened_on=data["opened_on"],
@@ -273,7 +303,7 @@ class TenantUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
     success_message = _("Le tenant a été enregistré.")
 
     def get_queryset(self):
-        return selectors.tenants_visible_to(self.request.user)
+        return selectors.tenants_visible_to(self.request.user, request_consortium(self.request))
 
     def perform(self, form):
         return services.tenant_save(tenant=self.get_object(), **form.cleaned_data)
@@ -291,7 +321,8 @@ class HoldingCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):
     @cached_property
     def tenant(self):
         return get_object_or_404(
-            selectors.tenants_visible_to(self.request.user), pk=self.kwargs["pk"]
+            selectors.tenants_visible_to(self.request.user, request_consortium(self.request)),
+            pk=self.kwargs["pk"],
         )
 
     def get_form_kwargs(self):
@@ -316,7 +347,8 @@ class HoldingActionView(RoleRequiredMixin, View):
     action = ""
 
     def post(self, request, pk):
-        holding = get_object_or_404(Holding.objects.select_related("tenant", "partner"), pk=pk)
+        holdings = Holding.objects.filter(tenant__consortium=request_consortium(request))
+        holding = get_object_or_404(holdings.select_related("tenant", "partner"), pk=pk)
         try:
             if self.action == "make_payer":
                 services.holding_make_payer(holding=holding)

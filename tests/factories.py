@@ -80,3 +80,11 @@ class UserFactory(factory.django.DjangoModelFactory):
         obj.save()
         if create:
             EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=True)
+
+    @factory.post_generation
+    def consortia(obj, create, extracted, **kwargs):
+        """Staff work for the consortia given, else for every consortium made so far (the
+        tests' one): a test about another consortium's staff says which."""
+        if not create or obj.role == Role.PARTNER:
+            return
+        obj.consortia.set(extracted if extracted is not None else Consortium.objects.all())

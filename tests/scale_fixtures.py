@@ -23,6 +23,7 @@ from governance.services.meetings import (
     meeting_schedule,
 )
 from partners.models import Holding, Partner, PartnerKind, PartnerStatus, Person, Tenant
+from partners.services import partners_bulk_create
 from tests.factories import valid_siret
 from tests.governance_fixtures import DEPLOYED_ON, MEETING_AT, OPENED_ON, new_consortium
 
@@ -79,7 +80,7 @@ def bulk_committee(size: int, *, quorum: str = "0.5") -> BulkCommittee:
         quorum=quorum,
     )
     offset = next(_offsets) * 100_000
-    partners = Partner.objects.bulk_create(
+    partners = partners_bulk_create(
         Partner(
             consortium=consortium,
             name=f"Commune n° {offset + i}",

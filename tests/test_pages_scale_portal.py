@@ -170,9 +170,13 @@ def test_the_runs_of_mes_quotes_parts_are_those_each_year_shows(world, billing_y
     second = runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.BUDGET)
     year = billing_year.fiscal_year
     expected = [selectors.billed_run(year), selectors.latest_run(year, RunKind.ACTUAL)]
-    assert selectors.shown_runs() == [run for run in expected if run is not None] == [second]
+    assert (
+        selectors.shown_runs(year.consortium)
+        == [run for run in expected if run is not None]
+        == [second]
+    )
     runs.runs_lock(run_ids=[first.pk])  # a titre was drafted from the first: it is billed
-    assert selectors.shown_runs() == [selectors.billed_run(year)] == [first]
+    assert selectors.shown_runs(year.consortium) == [selectors.billed_run(year)] == [first]
 
 
 def test_a_partner_sees_its_shares_and_those_of_the_tenants_it_holds(world, billing_year, users):

@@ -91,8 +91,11 @@ def test_every_change_is_recorded_with_who_and_what(world, client_for, users):
     assert client.post(url, data).status_code == 302
     entry = LogEntry.objects.get_for_object(world.partner_a).order_by("-timestamp").first()
     assert entry.actor == users["finance"]
-    assert entry.changes_dict["address"][1] == "9 place Saint-Louis"
     assert "status" not in entry.changes_dict
+    # The address is the organisation's (the legal body's, shared by its memberships).
+    legal = LogEntry.objects.get_for_object(world.partner_a.organisation).order_by("-timestamp")
+    assert legal.first().actor == users["finance"]
+    assert legal.first().changes_dict["address"][1] == "9 place Saint-Louis"
     world.partner_a.refresh_from_db()
     assert world.partner_a.status == "member"
     page = client.get(reverse("partners:partner_detail", args=[world.partner_a.pk])).text

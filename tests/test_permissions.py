@@ -48,6 +48,8 @@ STAFF_ONLY = (LOGIN, 200, 200, 403, 403, 200)
 MATRIX = {
     "home": ("get", None, SIGNED_IN),
     "partners:consortium": ("get", None, SIGNED_IN),
+    # Posting no consortium, or one that is not the user's: as if it did not exist.
+    "partners:consortium_switch": ("post", None, (LOGIN, 404, 404, 404, 404, 404)),
     "partners:convention_create": ("get", None, MANAGERS_ONLY),
     "partners:convention_update": ("get", "convention", MANAGERS_ONLY),
     "partners:amendment_create": ("get", "convention", MANAGERS_ONLY),

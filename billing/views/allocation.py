@@ -32,7 +32,7 @@ from billing.views.common import BILLING_READERS, fiscal_year_or_404
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin, TableExportMixin
-from partners.selectors import current_consortium_or_404
+from partners.consortia import request_consortium_or_404
 
 #: Valid rows shown in the preview (every row in error is always shown).
 PREVIEW_VALID_ROWS = 50
@@ -47,7 +47,7 @@ class VolumeListView(RoleRequiredMixin, TableExportMixin, SingleTableView):
 
     def get_queryset(self):
         return StorageVolume.objects.filter(
-            tenant__consortium=current_consortium_or_404()
+            tenant__consortium=request_consortium_or_404(self.request)
         ).select_related("tenant", "source")
 
 
@@ -71,7 +71,7 @@ class VolumeCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return initial
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "consortium": current_consortium_or_404()}
+        return {**super().get_form_kwargs(), "consortium": request_consortium_or_404(self.request)}
 
     def get_context_data(self, **kwargs):
         cancel_url = reverse("billing:volume_list")
@@ -82,7 +82,9 @@ class VolumeCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     def perform(self, form):
         return volumes.volume_save(
-            volume=self.reading(), consortium=current_consortium_or_404(), **form.cleaned_data
+            volume=self.reading(),
+            consortium=request_consortium_or_404(self.request),
+            **form.cleaned_data,
         )
 
     def get_success_url(self):
@@ -97,7 +99,7 @@ class VolumeUpdateView(VolumeCreateView):
         return get_object_or_404(
             StorageVolume.objects.select_related("tenant"),
             pk=self.kwargs["pk"],
-            tenant__consortium=current_consortium_or_404(),
+            tenant__consortium=request_consortium_or_404(self.request),
         )
 
     def get_initial(self):
@@ -123,7 +125,7 @@ class VolumeImportView(RoleRequiredMixin, FormView):
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         volume_import, parsed = volumes.volume_import_preview(
-            consortium=current_consortium_or_404(),
+            consortium=request_consortium_or_404(self.request),
             file_name=upload.name,
             data=upload.read(),
             user=self.request.user,
@@ -145,7 +147,7 @@ class VolumeImportApplyView(RoleRequiredMixin, View):
 
     def post(self, request, pk):
         volume_import = get_object_or_404(
-            VolumeImport, pk=pk, consortium=current_consortium_or_404()
+            VolumeImport, pk=pk, consortium=request_consortium_or_404(self.request)
         )
         try:
             count = volumes.volume_import_apply(volume_import=volume_import)
@@ -162,7 +164,7 @@ class RunCreateView(RoleRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, year):
-        fiscal_year = fiscal_year_or_404(year)
+        fiscal_year = fiscal_year_or_404(self.request, year)
         form = RunForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choisissez la nature de la répartition."))
@@ -192,7 +194,7 @@ class RunDetailView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Detai
 
     def get_queryset(self):
         return AllocationRun.objects.filter(
-            fiscal_year__consortium=current_consortium_or_404()
+            fiscal_year__consortium=request_consortium_or_404(self.request)
         ).select_related("fiscal_year", "created_by")
 
     def get_table_data(self):
@@ -251,7 +253,7 @@ class MySharesView(RoleRequiredMixin, SingleTableMixin, TemplateView):
 
     @cached_property
     def runs(self) -> list:
-        return selectors.shown_runs()
+        return selectors.shown_runs(request_consortium_or_404(self.request))
 
     def get_table_data(self):
         return selectors.shares_visible_to(self.request.user).filter(run__in=self.runs)
@@ -260,7 +262,7 @@ class MySharesView(RoleRequiredMixin, SingleTableMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "runs": self.runs,
-            "years": selectors.fiscal_years(),
+            "years": selectors.fiscal_years(request_consortium_or_404(self.request)),
             "orders": order_selectors.issued_orders_with_charges(self.request.user),
         }
 
@@ -277,7 +279,7 @@ class TrueUpView(RoleRequiredMixin, TemplateView):
     template_name = "billing/trueup.html"
 
     def get_context_data(self, **kwargs):
-        fiscal_year = fiscal_year_or_404(self.kwargs["year"])
+        fiscal_year = fiscal_year_or_404(self.request, self.kwargs["year"])
         billed = selectors.billed_run(fiscal_year)
         actual = selectors.latest_run(fiscal_year, RunKind.ACTUAL)
         settings = titre_selectors.settings_of(fiscal_year.consortium)

@@ -40,7 +40,7 @@ class DraftsView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def fiscal_year(self):
-        return fiscal_year_or_404(self.kwargs["year"])
+        return fiscal_year_or_404(self.request, self.kwargs["year"])
 
     def get_initial(self):
         return {"issue_date": timezone.localdate()}
@@ -105,14 +105,14 @@ class BatchDetailView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Det
     table_pagination = {"per_page": 100}
 
     def get_queryset(self):
-        return consortium_batches()
+        return consortium_batches(self.request)
 
     def get_table_class(self):
         return BatchExportTable if self.request.GET.get("_export") else TitreTable
 
     def get_table_data(self):
         titres = titre_selectors.with_balance(
-            self.object.titres.select_related("debtor", "tenant", "batch")
+            self.object.titres.select_related("debtor__organisation", "tenant", "batch")
         )
         return titres.order_by("number", "debtor__name", "tenant__code")
 
@@ -138,7 +138,7 @@ class BatchProgressView(RoleRequiredMixin, View):
     allowed_roles = MANAGERS
 
     def get(self, request, pk):
-        batch = get_object_or_404(consortium_batches(), pk=pk)
+        batch = get_object_or_404(consortium_batches(self.request), pk=pk)
         return JsonResponse(titre_selectors.batch_progress(batch).as_dict())
 
 
@@ -150,7 +150,7 @@ class BatchActionView(RoleRequiredMixin, View):
         raise NotImplementedError
 
     def post(self, request, pk):
-        batch = get_object_or_404(consortium_batches(), pk=pk)
+        batch = get_object_or_404(consortium_batches(self.request), pk=pk)
         try:
             message = self.act(batch)
         except ValidationError as error:
@@ -170,7 +170,7 @@ class BatchIssueView(BatchActionView):
     def post(self, request, pk):
         if request.POST.get("confirmed") == "1":
             return super().post(request, pk)
-        batch = get_object_or_404(consortium_batches(), pk=pk)
+        batch = get_object_or_404(consortium_batches(self.request), pk=pk)
         summary = confirmations.batch_issue_summary(batch)
         return TemplateResponse(request, "billing/batch_issue_confirm.html", {"summary": summary})
 

@@ -2,16 +2,16 @@ from django.shortcuts import get_object_or_404
 
 from billing.models import FiscalYear
 from ligeris.lib.roles import Role
-from partners.selectors import current_consortium_or_404
+from partners.consortia import request_consortium_or_404
 
 #: Cost sharing is finance's business; partner users read their own shares. Committee
 #: secretaries have no business here: they get 403.
 BILLING_READERS = frozenset({Role.ADMIN, Role.FINANCE, Role.PARTNER})
 
 
-def fiscal_year_or_404(year: int) -> FiscalYear:
+def fiscal_year_or_404(request, year: int) -> FiscalYear:
     return get_object_or_404(
         FiscalYear.objects.select_related("grid", "consortium"),
-        consortium=current_consortium_or_404(),
+        consortium=request_consortium_or_404(request),
         year=year,
     )

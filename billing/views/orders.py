@@ -27,7 +27,8 @@ from billing.views.common import BILLING_READERS, fiscal_year_or_404
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, PARTNERS, Role, role_of
 from ligeris.lib.views import ServiceFormMixin, add_service_errors
-from partners.selectors import current_consortium_or_404, tenants_visible_to
+from partners.consortia import request_consortium, request_consortium_or_404
+from partners.selectors import tenants_visible_to
 
 FORM_TEMPLATE = "partners/form.html"
 
@@ -38,7 +39,7 @@ class OrderListView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         orders_ = order_selectors.orders_visible_to(self.request.user).filter(
-            fiscal_year__consortium=current_consortium_or_404()
+            fiscal_year__consortium=request_consortium_or_404(self.request)
         )
         return {
             **super().get_context_data(**kwargs),
@@ -54,7 +55,7 @@ class OrderMixin:
     def order(self) -> PurchaseOrder:
         return get_object_or_404(
             order_selectors.orders_visible_to(self.request.user).filter(
-                fiscal_year__consortium=current_consortium_or_404()
+                fiscal_year__consortium=request_consortium_or_404(self.request)
             ),
             pk=self.kwargs["pk"],
         )
@@ -84,9 +85,9 @@ class OrderDetailView(RoleRequiredMixin, OrderMixin, TemplateView):
         return context
 
 
-def _current_fiscal_year() -> FiscalYear:
+def _current_fiscal_year(request) -> FiscalYear:
     """The year a partner orders in: this year's, else the latest one finance staff opened."""
-    years = FiscalYear.objects.filter(consortium=current_consortium_or_404())
+    years = FiscalYear.objects.filter(consortium=request_consortium_or_404(request))
     year = years.filter(year=timezone.localdate().year).first() or years.order_by("-year").first()
     if year is None:
         raise Http404(_("Aucun exercice n'est encore ouvert."))
@@ -105,7 +106,7 @@ class OrderEditView(RoleRequiredMixin, TemplateView):
     @cached_property
     def fiscal_year(self) -> FiscalYear:
         order = self.get_order()
-        return order.fiscal_year if order else _current_fiscal_year()
+        return order.fiscal_year if order else _current_fiscal_year(self.request)
 
     def forms(self):
         data = self.request.POST if self.request.method == "POST" else None
@@ -122,7 +123,9 @@ class OrderEditView(RoleRequiredMixin, TemplateView):
                 }
                 for line in order.lines.order_by("position")
             ]
-        tenants = tenants_visible_to(self.request.user).order_by("code")
+        tenants = tenants_visible_to(self.request.user, request_consortium(self.request)).order_by(
+            "code"
+        )
         form = OrderForm(data, initial=initial, tenants=tenants)
         formset = OrderLineFormSet(
             data, initial=lines, prefix="lines", form_kwargs={"grid_lines": grid_lines}
@@ -281,7 +284,7 @@ class OrderingPeriodView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def fiscal_year(self) -> FiscalYear:
-        return fiscal_year_or_404(self.kwargs["year"])
+        return fiscal_year_or_404(self.request, self.kwargs["year"])
 
     def get_form_kwargs(self):
         period = getattr(self.fiscal_year, "ordering_period", None)

@@ -10,13 +10,13 @@ from billing.models import TitreBatch
 from billing.pes import accounting, services
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS
-from partners.selectors import current_consortium_or_404
+from partners.consortia import request_consortium_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _batch(pk: int) -> TitreBatch:
-    batches = TitreBatch.objects.filter(fiscal_year__consortium=current_consortium_or_404())
+def _batch(request, pk: int) -> TitreBatch:
+    batches = TitreBatch.objects.filter(fiscal_year__consortium=request_consortium_or_404(request))
     return get_object_or_404(batches.select_related("fiscal_year"), pk=pk)
 
 
@@ -36,7 +36,7 @@ class BatchDownloadView(RoleRequiredMixin, View):
         raise NotImplementedError
 
     def get(self, request, pk):
-        batch = _batch(pk)
+        batch = _batch(self.request, pk)
         try:
             return self.produce(batch)
         except ValidationError as error:

@@ -35,7 +35,7 @@ class RecapView(RoleRequiredMixin, TemplateView):
     template_name = "billing/recap.html"
 
     def get_context_data(self, **kwargs):
-        fiscal_year = fiscal_year_or_404(self.kwargs["year"])
+        fiscal_year = fiscal_year_or_404(self.request, self.kwargs["year"])
         runs = recap_totals.runs_for(fiscal_year, self.request.user)
         summary = recap_totals.summary(runs)
         context = {
@@ -75,7 +75,7 @@ class RecapRowsView(RoleRequiredMixin, TemplateView):
         return partner
 
     def get_context_data(self, **kwargs):
-        fiscal_year = fiscal_year_or_404(self.kwargs["year"])
+        fiscal_year = fiscal_year_or_404(self.request, self.kwargs["year"])
         runs = recap_totals.runs_for(fiscal_year, self.request.user)
         partner = self._partner_filter(runs)
         form = RecapRowsForm(self.request.GET or None, pools=recap_totals.visible_pools(runs))
@@ -114,7 +114,7 @@ class RecapXlsxView(RoleRequiredMixin, View):
     allowed_roles = BILLING_READERS
 
     def get(self, request, year):
-        fiscal_year = fiscal_year_or_404(year)
+        fiscal_year = fiscal_year_or_404(self.request, year)
         runs = recap_totals.runs_for(fiscal_year, request.user)
         if not recap_export.is_large(runs):
             return _xlsx_response(recap_export.build_xlsx(runs), year)
@@ -132,7 +132,7 @@ class RecapExportView(RoleRequiredMixin, TemplateView):
     template_name = "billing/recap_export.html"
 
     def get_context_data(self, **kwargs):
-        fiscal_year = fiscal_year_or_404(self.kwargs["year"])
+        fiscal_year = fiscal_year_or_404(self.request, self.kwargs["year"])
         runs = recap_totals.runs_for(fiscal_year, self.request.user)
         return {
             **super().get_context_data(**kwargs),
@@ -141,7 +141,7 @@ class RecapExportView(RoleRequiredMixin, TemplateView):
         }
 
     def post(self, request, year):
-        recap_export_request(fiscal_year=fiscal_year_or_404(year), user=request.user)
+        recap_export_request(fiscal_year=fiscal_year_or_404(self.request, year), user=request.user)
         return HttpResponseRedirect(reverse("billing:recap_export", args=[year]))
 
 
@@ -151,7 +151,7 @@ class RecapExportProgressView(RoleRequiredMixin, View):
     allowed_roles = BILLING_READERS
 
     def get(self, request, year):
-        runs = recap_totals.runs_for(fiscal_year_or_404(year), request.user)
+        runs = recap_totals.runs_for(fiscal_year_or_404(self.request, year), request.user)
         export = current_export(runs)
         if export is None:  # not asked yet
             return JsonResponse({"percent": 0, "done": False, "asked": False})
@@ -168,7 +168,7 @@ class RecapPdfView(RoleRequiredMixin, View):
         # WeasyPrint is heavy and chatty at import: loaded when a PDF is asked for, not at start-up.
         from ligeris.lib.pdf import render_pdf
 
-        fiscal_year = fiscal_year_or_404(year)
+        fiscal_year = fiscal_year_or_404(self.request, year)
         runs = recap_totals.runs_for(fiscal_year, request.user)
         if recap_export.is_large(runs):
             summary = recap_totals.summary(runs)

@@ -26,7 +26,7 @@ from billing.views.common import fiscal_year_or_404
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS
 from ligeris.lib.views import ServiceFormMixin, add_service_errors
-from partners.selectors import current_consortium_or_404
+from partners.consortia import request_consortium_or_404
 
 FORM_TEMPLATE = "partners/form.html"
 
@@ -36,7 +36,10 @@ class IndexView(RoleRequiredMixin, TemplateView):
     template_name = "billing/index.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "years": selectors.fiscal_years()}
+        return {
+            **super().get_context_data(**kwargs),
+            "years": selectors.fiscal_years(request_consortium_or_404(self.request)),
+        }
 
 
 class FiscalYearCreateView(RoleRequiredMixin, FormView):
@@ -48,7 +51,7 @@ class FiscalYearCreateView(RoleRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             year = grids.fiscal_year_create(
-                consortium=current_consortium_or_404(), year=form.cleaned_data["year"]
+                consortium=request_consortium_or_404(self.request), year=form.cleaned_data["year"]
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -66,7 +69,7 @@ class FiscalYearDetailView(RoleRequiredMixin, TemplateView):
     template_name = "billing/year_detail.html"
 
     def get_context_data(self, **kwargs):
-        year = fiscal_year_or_404(self.kwargs["year"])
+        year = fiscal_year_or_404(self.request, self.kwargs["year"])
         day_rate, cap = selectors.grid_rates(year.grid)
         missing = selectors.tenants_without_volume(year)
         return {
@@ -89,7 +92,7 @@ class FiscalYearDetailView(RoleRequiredMixin, TemplateView):
 class _YearChildMixin:
     @cached_property
     def fiscal_year(self):
-        return fiscal_year_or_404(self.kwargs["year"])
+        return fiscal_year_or_404(self.request, self.kwargs["year"])
 
     def get_success_url(self):
         return self.fiscal_year.get_absolute_url()

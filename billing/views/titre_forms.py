@@ -14,7 +14,7 @@ from billing.templatetags.euros import euros_text
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS
 from ligeris.lib.views import ServiceFormMixin
-from partners.selectors import current_consortium_or_404
+from partners.consortia import request_consortium_or_404
 
 
 class TitreFormView(RoleRequiredMixin, ServiceFormMixin, FormView):
@@ -28,7 +28,7 @@ class TitreFormView(RoleRequiredMixin, ServiceFormMixin, FormView):
     def titre(self) -> RevenueTitle:
         return get_object_or_404(
             titre_selectors.titres_visible_to(self.request.user).filter(
-                consortium=current_consortium_or_404(), state=TitreState.ISSUED
+                consortium=request_consortium_or_404(self.request), state=TitreState.ISSUED
             ),
             pk=self.kwargs["pk"],
         )

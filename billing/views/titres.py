@@ -38,7 +38,7 @@ from billing.views.common import BILLING_READERS
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, PARTNERS, role_of
 from ligeris.lib.views import ServiceFormMixin
-from partners.selectors import current_consortium_or_404
+from partners.consortia import request_consortium_or_404
 
 
 def refusal_messages(request, error: ValidationError) -> None:
@@ -46,9 +46,9 @@ def refusal_messages(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def consortium_batches():
+def consortium_batches(request):
     return TitreBatch.objects.filter(
-        fiscal_year__consortium=current_consortium_or_404()
+        fiscal_year__consortium=request_consortium_or_404(request)
     ).select_related("fiscal_year", "created_by", "issued_by")
 
 
@@ -62,14 +62,14 @@ class TitreListView(RoleRequiredMixin, SingleTableMixin, FilterView):
     table_pagination = {"per_page": 50}
 
     def get_queryset(self):
-        consortium = current_consortium_or_404()
+        consortium = request_consortium_or_404(self.request)
         return titre_selectors.titres_visible_to(self.request.user).filter(consortium=consortium)
 
     def get_context_data(self, **kwargs):
-        consortium = current_consortium_or_404()
+        consortium = request_consortium_or_404(self.request)
         return {
             **super().get_context_data(**kwargs),
-            "batches": consortium_batches()[:20],
+            "batches": consortium_batches(self.request)[:20],
             "settings": titre_selectors.settings_of(consortium),
             # A number above the table: counted in SQL, the list is on the overdue page.
             "flag_count": titre_selectors.late_debtors(consortium).count(),
@@ -84,11 +84,13 @@ class TitreSettingsView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
     extra_context = {"title": _("Paramètres des titres de recette")}
 
     def get_object(self, queryset=None):
-        consortium = current_consortium_or_404()
+        consortium = request_consortium_or_404(self.request)
         return titre_selectors.settings_of(consortium) or TitreSettings(consortium=consortium)
 
     def perform(self, form):
-        return titres.settings_save(consortium=current_consortium_or_404(), **form.cleaned_data)
+        return titres.settings_save(
+            consortium=request_consortium_or_404(self.request), **form.cleaned_data
+        )
 
     def get_success_url(self):
         return reverse("billing:titre_list")
@@ -104,7 +106,7 @@ class TitreRecoveryView(RoleRequiredMixin, View):
         titre = get_object_or_404(
             RevenueTitle,
             pk=pk,
-            consortium=current_consortium_or_404(),
+            consortium=request_consortium_or_404(self.request),
             state__in=["draft", "waived"],
         )
         recover = request.POST.get("recover") == "1"
@@ -124,7 +126,7 @@ class TitreDetailView(RoleRequiredMixin, DetailView):
 
     def get_queryset(self):
         return titre_selectors.titres_visible_to(self.request.user).filter(
-            consortium=current_consortium_or_404()
+            consortium=request_consortium_or_404(self.request)
         )
 
     def get_context_data(self, **kwargs):
@@ -180,7 +182,7 @@ class TitrePdfView(RoleRequiredMixin, View):
     def get(self, request, pk):
         titre = get_object_or_404(
             titre_selectors.titres_visible_to(request.user).filter(
-                consortium=current_consortium_or_404(), state=TitreState.ISSUED
+                consortium=request_consortium_or_404(self.request), state=TitreState.ISSUED
             ),
             pk=pk,
         )
@@ -211,10 +213,10 @@ class OverdueView(RoleRequiredMixin, SingleTableMixin, TemplateView):
     table_pagination = {"per_page": 50}
 
     def get_table_data(self):
-        return titre_selectors.overdue(current_consortium_or_404())
+        return titre_selectors.overdue(request_consortium_or_404(self.request))
 
     def get_context_data(self, **kwargs):
-        consortium = current_consortium_or_404()
+        consortium = request_consortium_or_404(self.request)
         paginator = Paginator(titre_selectors.late_debtors(consortium), FLAGS_PER_PAGE)
         page = paginator.get_page(self.request.GET.get("signalements"))
         return {

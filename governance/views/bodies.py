@@ -18,7 +18,7 @@ from governance.views.common import RecorderContextMixin
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import RECORDERS, SIGNED_IN
 from ligeris.lib.views import ServiceFormMixin
-from partners.selectors import current_consortium_or_404
+from partners.consortia import request_consortium_or_404
 
 
 class BodyListView(RoleRequiredMixin, RecorderContextMixin, ListView):
@@ -72,7 +72,7 @@ class BodyCreateView(_BodyFormView, CreateView):
 
     def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if v is not None or k == "quorum"}
-        return services.body_create(consortium=current_consortium_or_404(), **data)
+        return services.body_create(consortium=request_consortium_or_404(self.request), **data)
 
 
 class BodyUpdateView(_BodyFormView, UpdateView):
@@ -185,7 +185,7 @@ class YearCloseView(RoleRequiredMixin, View):
     def post(self, request):
         try:
             year = int(request.POST.get("year", ""))
-            services.year_close(consortium=current_consortium_or_404(), year=year)
+            services.year_close(consortium=request_consortium_or_404(self.request), year=year)
         except ValueError:
             messages.error(request, _("Année invalide."))
         except ValidationError as error:

@@ -28,7 +28,7 @@ from membership.models import CandidacyState, RequestedTenant
 from membership.selectors.admission import candidacies, candidacy_amendment, candidacy_get
 from membership.services import admission
 from membership.simulation import impact_or_error, simulation_year
-from partners.selectors import current_consortium, current_consortium_or_404
+from partners.consortia import request_consortium, request_consortium_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,7 +36,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class _CandidacyMixin:
     @cached_property
     def candidacy(self):
-        return candidacy_get(current_consortium(), self.kwargs["pk"])
+        return candidacy_get(request_consortium(self.request), self.kwargs["pk"])
 
 
 class CandidacyListView(RoleRequiredMixin, TemplateView):
@@ -46,7 +46,7 @@ class CandidacyListView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "candidacies": candidacies(current_consortium()),
+            "candidacies": candidacies(request_consortium(self.request)),
             "can_manage": role_of(self.request.user) in MANAGERS,
         }
 
@@ -59,7 +59,7 @@ class CandidacyCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):
     extra_context = {"title": _("Nouvelle candidature")}
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "consortium": current_consortium_or_404()}
+        return {**super().get_form_kwargs(), "consortium": request_consortium_or_404(self.request)}
 
     def perform(self, form):
         data = dict(form.cleaned_data)
@@ -86,7 +86,9 @@ class CandidacyUpdateView(RoleRequiredMixin, _CandidacyMixin, ServiceFormMixin, 
         }
 
     def perform(self, form):
-        candidacy = candidacy_get(current_consortium(), self.kwargs["pk"])  # the stored row
+        candidacy = candidacy_get(
+            request_consortium(self.request), self.kwargs["pk"]
+        )  # the stored row
         return admission.candidacy_update(candidacy=candidacy, **form.cleaned_data)
 
     def get_success_url(self):
@@ -142,7 +144,7 @@ class RequestedTenantRemoveView(RoleRequiredMixin, View):
         row = get_object_or_404(
             RequestedTenant.objects.select_related("candidacy"),
             pk=pk,
-            candidacy__partner__consortium=current_consortium(),
+            candidacy__partner__consortium=request_consortium(self.request),
         )
         try:
             admission.requested_tenant_remove(requested_tenant=row)
@@ -160,7 +162,7 @@ class CandidacyPutToCopilView(RoleRequiredMixin, _CandidacyMixin, ServiceFormMix
     success_message = _("L'admission est inscrite à l'ordre du jour du COPIL.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "consortium": current_consortium_or_404()}
+        return {**super().get_form_kwargs(), "consortium": request_consortium_or_404(self.request)}
 
     def get_context_data(self, **kwargs):
         return {
@@ -184,7 +186,7 @@ class CandidacyPutToCopilView(RoleRequiredMixin, _CandidacyMixin, ServiceFormMix
 
 class _ImpactMixin(_CandidacyMixin):
     def fiscal_year(self):
-        consortium = current_consortium()
+        consortium = request_consortium(self.request)
         year = self.request.GET.get("annee")
         if year:
             if not (year.isascii() and year.isdigit()):
@@ -206,7 +208,9 @@ class CandidacySimulationView(RoleRequiredMixin, _ImpactMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         impact, errors = self.impact()
-        years = FiscalYear.objects.filter(consortium=current_consortium()).order_by("-year")
+        years = FiscalYear.objects.filter(consortium=request_consortium(self.request)).order_by(
+            "-year"
+        )
         return {
             **super().get_context_data(**kwargs),
             "candidacy": self.candidacy,

@@ -27,7 +27,7 @@ from membership.forms.exclusion import (
 from membership.models import ExclusionGround, ExclusionState
 from membership.selectors import exclusion as selectors
 from membership.services import exclusion as services
-from partners.selectors import current_consortium_or_404
+from partners.consortia import request_consortium_or_404
 
 
 class ExclusionListView(RoleRequiredMixin, TemplateView):
@@ -35,7 +35,7 @@ class ExclusionListView(RoleRequiredMixin, TemplateView):
     template_name = "membership/exclusion_list.html"
 
     def get_context_data(self, **kwargs):
-        consortium = current_consortium_or_404()
+        consortium = request_consortium_or_404(self.request)
         return {
             **super().get_context_data(**kwargs),
             "deadlines": selectors.deadline_rows(consortium),
@@ -52,7 +52,7 @@ class ExclusionCreateView(RoleRequiredMixin, FormView):
 
     @cached_property
     def consortium(self):
-        return current_consortium_or_404()
+        return request_consortium_or_404(self.request)
 
     @cached_property
     def overdue(self):

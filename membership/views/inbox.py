@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import PARTNERS
 from membership.inbox import inbox_of
+from partners.consortia import request_consortium
 from partners.selectors import acting_partner_id, partners_visible_to
 
 
@@ -15,7 +16,11 @@ class InboxView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        partner = partners_visible_to(user).filter(pk=acting_partner_id(user)).first()
+        partner = (
+            partners_visible_to(user, request_consortium(self.request))
+            .filter(pk=acting_partner_id(user))
+            .first()
+        )
         if partner is None:
             raise Http404
         return {**super().get_context_data(**kwargs), "partner": partner, **inbox_of(partner)}

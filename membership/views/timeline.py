@@ -14,7 +14,8 @@ from ligeris.lib.roles import PARTNERS, SIGNED_IN, STAFF, role_of
 from membership import dashboard
 from membership.forms.timeline import TimelineFilterForm
 from membership.timeline import CATEGORIES, timeline
-from partners.selectors import acting_partner_id, current_consortium_or_404, partners_visible_to
+from partners.consortia import request_consortium, request_consortium_or_404
+from partners.selectors import acting_partner_id, partners_visible_to
 
 
 class _Links:
@@ -71,7 +72,10 @@ class PartnerTimelineView(RoleRequiredMixin, TemplateView):
     template_name = "membership/timeline_partner.html"
 
     def get_partner(self):
-        return get_object_or_404(partners_visible_to(self.request.user), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            partners_visible_to(self.request.user, request_consortium(self.request)),
+            pk=self.kwargs["pk"],
+        )
 
     def get_context_data(self, **kwargs):
         partner = self.get_partner()
@@ -111,7 +115,11 @@ class MyTimelineView(PartnerTimelineView):
 
     def get_partner(self):
         partner_id = acting_partner_id(self.request.user)
-        partner = partners_visible_to(self.request.user).filter(pk=partner_id).first()
+        partner = (
+            partners_visible_to(self.request.user, request_consortium(self.request))
+            .filter(pk=partner_id)
+            .first()
+        )
         if partner is None:
             raise Http404
         return partner
@@ -122,7 +130,7 @@ class DashboardView(RoleRequiredMixin, TemplateView):
     template_name = "membership/timeline_dashboard.html"
 
     def get_context_data(self, **kwargs):
-        consortium = current_consortium_or_404()
+        consortium = request_consortium_or_404(self.request)
         return {
             **super().get_context_data(**kwargs),
             "consortium": consortium,

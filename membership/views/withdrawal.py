@@ -12,6 +12,7 @@ from ligeris.lib.views import ServiceFormMixin
 from membership.forms.withdrawal import MilestonesForm, NoticeForm
 from membership.selectors import withdrawal as selectors
 from membership.services import withdrawal as services
+from partners.consortia import request_consortium
 from partners.selectors import partners_visible_to
 
 
@@ -32,7 +33,10 @@ class NoticeCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):
 
     @cached_property
     def partner(self):
-        return get_object_or_404(partners_visible_to(self.request.user), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            partners_visible_to(self.request.user, request_consortium(self.request)),
+            pk=self.kwargs["pk"],
+        )
 
     def get_context_data(self, **kwargs):
         return {

@@ -11,6 +11,7 @@ from partners.models.consortium import (
 )
 from partners.models.contacts import ContactChange, ContactChangeState, ContactKind
 from partners.models.members import Holding, Partner, PartnerKind, PartnerStatus, Tenant
+from partners.models.organisations import Organisation
 from partners.models.people import Civility, Person, PersonRole
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "ContactKind",
     "Convention",
     "Holding",
+    "Organisation",
     "Partner",
     "PartnerKind",
     "PartnerStatus",

@@ -5,15 +5,13 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Length
-from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partners.models.consortium import (
     Consortium,
 )
-from partners.validators import validate_siret
+from partners.models.organisations import Organisation
 
 
 class PartnerKind(models.TextChoices):
@@ -35,6 +33,19 @@ class PartnerStatus(models.TextChoices):
     EXCLUDED = "excluded", _("Exclu")
 
 
+def _legal(name: str):
+    def get(partner):
+        pending = getattr(partner, "_legal_pending", {})
+        if name in pending:
+            return pending[name]
+        return getattr(partner.organisation, name) if partner.organisation_id else ""
+
+    def set(partner, value):
+        partner.__dict__.setdefault("_legal_pending", {})[name] = value
+
+    return get, set
+
+
 class Partner(models.Model):
     consortium = models.ForeignKey(
         Consortium, verbose_name=_("groupement"), on_delete=models.PROTECT, related_name="partners"
@@ -42,16 +53,12 @@ class Partner(models.Model):
     name = models.CharField(_("dénomination"), max_length=200)
     short_name = models.CharField(_("nom court"), max_length=80)
     kind = models.CharField(_("catégorie"), max_length=30, choices=PartnerKind.choices)
-    siret = models.CharField(
-        _("SIRET"),
-        max_length=14,
-        unique=True,
-        validators=[validate_siret],
-        help_text=_("14 chiffres, clé de contrôle vérifiée."),
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
-    address = models.CharField(_("adresse"), max_length=300)
-    postal_code = models.CharField(_("code postal"), max_length=5)
-    city = models.CharField(_("commune"), max_length=100)
     billing_email = models.EmailField(
         _("courriel des titres de recette"),
         blank=True,
@@ -92,23 +99,73 @@ class Partner(models.Model):
                     "Un partenaire du groupement porte déjà cette dénomination."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Exact(Length("siret"), 14),
-                name="partner_siret_14_chars",
-                violation_error_message=_("Le SIRET compte 14 chiffres."),
-            ),
-            models.CheckConstraint(
-                condition=Exact(Length("postal_code"), 5),
-                name="partner_postal_code_5_chars",
-                violation_error_message=_("Le code postal compte 5 chiffres."),
+            models.UniqueConstraint(
+                fields=["consortium", "organisation"],
+                name="partner_organisation_unique",
+                violation_error_message=_(
+                    "Cette organisation (même SIRET) est déjà partenaire du groupement."
+                ),
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        if getattr(self, "_legal_pending", None) or not self.organisation_id:
+            organisation = self.resolved_organisation()
+            organisation.save()
+            self.organisation = organisation
+            self._legal_pending = {}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("partners:partner_detail", args=[self.pk])
+
+    # The legal body's SIRET and address, read and written as if they were the partner's: a
+    # value set is kept here until save() writes it on the organisation (created or reused).
+    siret = property(*_legal("siret"))
+    address = property(*_legal("address"))
+    postal_code = property(*_legal("postal_code"))
+    city = property(*_legal("city"))
+
+    def resolved_organisation(self) -> Organisation:
+        """The organisation this partner saves to, with the values set on the partner."""
+        pending = getattr(self, "_legal_pending", {})
+        organisation = self.organisation if self.organisation_id else None
+        if organisation is None:
+            organisation = Organisation.objects.filter(siret=pending.get("siret", "")).first()
+            organisation = organisation or Organisation(name=self.name)
+        for name, value in pending.items():
+            setattr(organisation, name, value)
+        return organisation
+
+    def refresh_from_db(self, *args, **kwargs):
+        self._legal_pending = {}
+        if Partner.organisation.field.is_cached(self):
+            Partner.organisation.field.delete_cached_value(self)
+        super().refresh_from_db(*args, **kwargs)
+
+    def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
+        organisation = self.resolved_organisation()
+        errors: dict = {}
+        try:
+            organisation.full_clean(
+                exclude=["name"], validate_unique=validate_unique, validate_constraints=True
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if organisation.pk and not self.organisation_id:
+            self.organisation = organisation
+        exclude = set(exclude or ())
+        if not self.organisation_id:
+            exclude.add("organisation")
+        try:
+            super().full_clean(exclude, validate_unique, validate_constraints)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_coordinator(self) -> bool:

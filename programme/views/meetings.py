@@ -16,7 +16,7 @@ from governance.views.meetings import OpenMeetingMixin
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import RECORDERS, SIGNED_IN, role_of
 from ligeris.lib.views import ServiceFormMixin
-from partners.selectors import current_consortium_or_404
+from partners.consortia import request_consortium_or_404
 from programme import selectors
 from programme.forms import GuestForm, RecordingForm, ReviewForm, RotaForm, SecretariatForm
 from programme.models import MeetingGuest, RotaEntry, WorkstreamReview
@@ -124,7 +124,7 @@ class RotaView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def consortium(self):
-        return current_consortium_or_404()
+        return request_consortium_or_404(self.request)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "consortium": self.consortium}

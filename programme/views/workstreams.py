@@ -10,7 +10,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import SIGNED_IN, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin
-from partners.selectors import current_consortium_or_404
+from partners.consortia import request_consortium_or_404
 from programme import selectors
 from programme.forms import DeliverableCreateForm, DeliverableForm, MemberForm, WorkstreamForm
 from programme.services import workstreams as services
@@ -43,7 +43,7 @@ class WorkstreamCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):
     success_message = _("Le chantier a été créé.")
 
     def perform(self, form):
-        consortium = current_consortium_or_404()
+        consortium = request_consortium_or_404(self.request)
         return services.workstream_create(consortium=consortium, **form.cleaned_data)
 
 

@@ -157,6 +157,12 @@ class Command(BaseCommand):
             for index, partner in enumerate(generated.partners[1 : partner_users + 1], start=1)
         ]
         for email, role, partner in accounts:
-            services.user_create(email=email, role=role, partner=partner, verified=True)
+            services.user_create(
+                email=email,
+                role=role,
+                partner=partner,
+                verified=True,
+                consortia=[generated.consortium],
+            )
         # One hash for all: hashing is deliberately slow.
         User.objects.update(password=make_password(password))

@@ -54,6 +54,7 @@ class Command(BaseCommand):
                     last_name=last_name,
                     password=DEMO_PASSWORD,
                     verified=True,
+                    consortia=[consortium],
                 )
             label = Role(role).label + (f" — {partner_name}" if partner_name else "")
             self.stdout.write(f"  {email:<36} {label}")

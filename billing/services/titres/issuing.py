@@ -302,7 +302,7 @@ def _drafts_to_issue(titres) -> list[RevenueTitle]:
     """The drafts locked, with what their snapshots print."""
     return list(
         titres.select_for_update(of=("self",)).select_related(
-            "debtor", "tenant", "fiscal_year", "original"
+            "debtor__organisation", "tenant", "fiscal_year", "original"
         )
     )
 
