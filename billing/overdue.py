@@ -71,8 +71,10 @@ def unpaid_before_sql(consortium: Consortium, today: datetime.date) -> tuple[str
 
 
 def _money(value) -> Decimal:
+    if isinstance(value, Decimal):  # PostgreSQL: already rounded to the cent by the query
+        return value
     # SQLite adds money as floating point numbers: through its shortest text, to the cent.
-    return round_money(value if isinstance(value, Decimal) else Decimal(str(value)))
+    return round_money(Decimal(str(value)))
 
 
 @dataclass(frozen=True)
