@@ -9,7 +9,6 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -23,12 +22,12 @@ from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from billing import overdue as overdue_set
 from billing.models import (
     CHARGING_KINDS,
     CORRECTING_KINDS,
     FiscalYear,
     Payment,
-    PaymentReversal,
     Refund,
     RevenueTitle,
     TitreBatch,
@@ -157,30 +156,10 @@ def status_of(titre: RevenueTitle, today: datetime.date | None = None) -> Status
 
 
 def _unpaid_before(consortium: Consortium, today: datetime.date) -> RawSQL:
-    """The pks of the issued titres due before `today` with something left to pay: the balance
-    of `with_balance`, from payments, corrections and refunds each summed once per titre in one
-    pass. Nearly every titre ever issued is past due; three subqueries for each of them made
-    the overdue list take seconds at 11,500 titres."""
-    titre, payment = RevenueTitle._meta.db_table, Payment._meta.db_table
-    reversal, refund = PaymentReversal._meta.db_table, Refund._meta.db_table
-    kinds = sorted(CHARGING_KINDS)
-    sql = f"""
-        SELECT t.id FROM {titre} t
-        LEFT JOIN (SELECT original_id AS id, SUM(total) AS amount FROM {titre}
-                   WHERE original_id IS NOT NULL AND state = %s GROUP BY original_id) c
-               ON c.id = t.id
-        LEFT JOIN (SELECT p.titre_id AS id, SUM(p.amount) AS amount FROM {payment} p
-                   WHERE NOT EXISTS (SELECT 1 FROM {reversal} r WHERE r.payment_id = p.id)
-                   GROUP BY p.titre_id) p
-               ON p.id = t.id
-        LEFT JOIN (SELECT titre_id AS id, SUM(amount) AS amount FROM {refund} GROUP BY titre_id) f
-               ON f.id = t.id
-        WHERE t.consortium_id = %s AND t.state = %s AND t.due_on < %s
-          AND t.kind IN ({", ".join(["%s"] * len(kinds))})
-          AND ROUND(ROUND(t.total - COALESCE(ROUND(c.amount, 2), 0), 2)
-                    - COALESCE(ROUND(p.amount, 2), 0) + COALESCE(ROUND(f.amount, 2), 0), 2) > 0
-    """  # noqa: S608 (table names from the models; values as parameters)
-    return RawSQL(sql, [TitreState.ISSUED, consortium.pk, TitreState.ISSUED, today, *kinds])  # noqa: S611
+    """The pks of the issued titres due before `today` with something left to pay, from
+    payments, corrections and refunds each summed once per titre in one pass (three subqueries
+    for each of 11,500 titres took seconds)."""
+    return RawSQL(*overdue_set.unpaid_before_sql(consortium, today))  # noqa: S611
 
 
 def overdue(consortium: Consortium, today: datetime.date | None = None) -> QuerySet[RevenueTitle]:
@@ -211,49 +190,29 @@ class ExclusionFlag:
     amount_due: Decimal
 
 
-def _late(consortium: Consortium, today: datetime.date) -> QuerySet[RevenueTitle]:
-    """Titres unpaid beyond the setting (art. 8: exclusion for non-payment)."""
-    settings = settings_of(consortium)
-    days = settings.exclusion_after_days if settings else 90
-    return overdue(consortium, today).filter(due_on__lt=today - datetime.timedelta(days=days))
-
-
-def late_debtors(consortium: Consortium, today: datetime.date | None = None) -> QuerySet:
-    """Per debtor with a titre unpaid beyond the setting: its oldest due date and what it owes,
-    aggregated in SQL (rows of `debtor_id`, `oldest`, `amount_due`), by debtor name."""
-    today = today or timezone.localdate()
-    return (
-        _late(consortium, today)
-        .order_by()
-        .values("debtor_id")
-        .annotate(oldest=Min("due_on"), amount_due=Sum("balance"))
-        .order_by("debtor__name", "debtor_id")
-    )
-
-
 def exclusion_flags(
     consortium: Consortium, today: datetime.date | None = None, *, debtors=None
 ) -> list[ExclusionFlag]:
     """Partners with a titre unpaid beyond the setting (art. 8: exclusion for non-payment).
 
-    `debtors`: some rows of `late_debtors` (a page of them); by default all. Three queries,
-    whatever the number of titres: the aggregates, the partners, their late titres.
+    `debtors`: some of `overdue.late_debtors` (a page of them); by default all, from one query
+    of the overdue set. Then one query, whatever the number of titres: their late titres.
     """
     today = today or timezone.localdate()
-    rows = list(late_debtors(consortium, today) if debtors is None else debtors)
-    ids = [row["debtor_id"] for row in rows]
-    partners = Partner.objects.in_bulk(ids)
+    if debtors is None:
+        cutoff = overdue_set.exclusion_cutoff(settings_of(consortium), today)
+        debtors = overdue_set.late_debtors(overdue_set.overdue_rows(consortium, today), cutoff)
     titres: dict[int, list[RevenueTitle]] = {}
-    for titre in _late(consortium, today).filter(debtor_id__in=ids):
+    for titre in overdue_set.titres_of([row for debtor in debtors for row in debtor.rows]):
         titres.setdefault(titre.debtor_id, []).append(titre)
     return [
         ExclusionFlag(
-            partner=partners[row["debtor_id"]],
-            titres=titres.get(row["debtor_id"], []),
-            days_late=(today - row["oldest"]).days,
-            amount_due=round_money(row["amount_due"]),
+            partner=titres[debtor.debtor_id][0].debtor,
+            titres=titres[debtor.debtor_id],
+            days_late=(today - debtor.oldest).days,
+            amount_due=debtor.amount_due,
         )
-        for row in rows
+        for debtor in debtors
     ]
 
 

@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from billing import overdue as overdue_set
 from billing import titre_selectors
-from billing.models import StorageVolume
+from billing.models import RevenueTitle, StorageVolume
 from billing.services import titres
 from governance.services.bodies import seat_add
 from governance.views.bodies import SEATS_PER_PAGE
@@ -104,3 +105,26 @@ def test_the_overdue_list_keeps_its_balances_when_most_titres_are_paid(world, bi
         reversed_.pk: Decimal("120.00"),
         unpaid.pk: Decimal("120.00"),
     }
+    # The overdue set read once (the overdue page) gives the full computation's balances, and
+    # the late debtors' totals are their sums, to the cent.
+    full = {
+        titre.pk: titre.balance
+        for titre in titre_selectors.with_balance(
+            RevenueTitle.objects.filter(consortium=world.consortium, due_on__lt=late)
+        )
+        if titre.balance > 0
+    }
+    rows = overdue_set.overdue_rows(world.consortium, late)
+    assert {row.pk: row.balance for row in rows} == full
+    table = overdue_set.OverdueTableData(rows)
+    assert len(table) == 3 and [t.balance for t in table[0:3]] == [row.balance for row in rows]
+    debtors = overdue_set.late_debtors(rows, late)
+    flags = titre_selectors.exclusion_flags(world.consortium, late, debtors=debtors)
+    for flag in flags:
+        mine = [
+            pk for pk, _ in full.items() if RevenueTitle.objects.get(pk=pk).debtor == flag.partner
+        ]
+        assert flag.amount_due == sum(full[pk] for pk in mine)
+        assert sorted(t.pk for t in flag.titres) == sorted(mine)
+    assert sum(flag.amount_due for flag in flags) == Decimal("240.01")
+    assert overdue_set.late_debtor_count(world.consortium, late) == len(flags) == 3

@@ -15,7 +15,7 @@ from django.views.generic import DetailView, TemplateView, UpdateView, View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from billing import titre_selectors
+from billing import overdue, titre_selectors
 from billing.filters import TitreFilter
 from billing.forms import (
     CorrectionForm,
@@ -67,12 +67,15 @@ class TitreListView(RoleRequiredMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         consortium = request_consortium_or_404(self.request)
+        settings = titre_selectors.settings_of(consortium)
         return {
             **super().get_context_data(**kwargs),
             "batches": consortium_batches(self.request)[:20],
-            "settings": titre_selectors.settings_of(consortium),
+            "settings": settings,
             # A number above the table: counted in SQL, the list is on the overdue page.
-            "flag_count": titre_selectors.late_debtors(consortium).count(),
+            "flag_count": overdue.late_debtor_count(
+                consortium, overdue.exclusion_cutoff(settings, timezone.localdate())
+            ),
         }
 
 
@@ -205,25 +208,39 @@ FLAGS_PER_PAGE = 50
 
 
 class OverdueView(RoleRequiredMixin, SingleTableMixin, TemplateView):
-    """Unpaid titres past their due date, and the partners to flag for the exclusion procedure."""
+    """Unpaid titres past their due date, and the partners to flag for the exclusion procedure:
+    both from the overdue set read once (`billing.overdue`)."""
 
     allowed_roles = MANAGERS
     template_name = "billing/overdue.html"
     table_class = TitreTable
     table_pagination = {"per_page": 50}
 
+    def get(self, request, *args, **kwargs):
+        self.consortium = request_consortium_or_404(self.request)
+        self.today = timezone.localdate()
+        self.rows = overdue.overdue_rows(self.consortium, self.today)
+        return super().get(request, *args, **kwargs)
+
     def get_table_data(self):
-        return titre_selectors.overdue(request_consortium_or_404(self.request))
+        return overdue.OverdueTableData(self.rows)
+
+    def get_table_kwargs(self):
+        return {"orderable": False}  # in due order: sorting would read every titre
 
     def get_context_data(self, **kwargs):
-        consortium = request_consortium_or_404(self.request)
-        paginator = Paginator(titre_selectors.late_debtors(consortium), FLAGS_PER_PAGE)
+        settings = titre_selectors.settings_of(self.consortium)
+        cutoff = overdue.exclusion_cutoff(settings, self.today)
+        paginator = Paginator(overdue.late_debtors(self.rows, cutoff), FLAGS_PER_PAGE)
         page = paginator.get_page(self.request.GET.get("signalements"))
+        flags = titre_selectors.exclusion_flags(
+            self.consortium, self.today, debtors=page.object_list
+        )
         return {
             **super().get_context_data(**kwargs),
-            "flags": titre_selectors.exclusion_flags(consortium, debtors=page.object_list),
+            "flags": flags,
             "flags_page": page,
-            "settings": titre_selectors.settings_of(consortium),
+            "settings": settings,
         }
 
 
