@@ -28,20 +28,14 @@ from catalogue.services.billing import catalogue_billing
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, PARTNERS, SIGNED_IN, role_of
 from ligeris.lib.views import ServiceFormMixin, add_service_errors
-from partners.consortia import request_consortium_or_404
+from partners.consortia import RequestConsortiumMixin
 from partners.selectors import current_convention
 
 FORM = "partners/form.html"
 INDEX = reverse_lazy("catalogue:index")
 
 
-class _ConsortiumMixin:
-    @cached_property
-    def consortium(self):
-        return request_consortium_or_404(self.request)
-
-
-class _FormView(RoleRequiredMixin, _ConsortiumMixin, ServiceFormMixin, FormView):
+class _FormView(RoleRequiredMixin, RequestConsortiumMixin, ServiceFormMixin, FormView):
     allowed_roles = MANAGERS
     template_name = FORM
     success_url = INDEX
@@ -50,7 +44,7 @@ class _FormView(RoleRequiredMixin, _ConsortiumMixin, ServiceFormMixin, FormView)
         return {**super().get_context_data(**kwargs), "cancel_url": self.get_success_url()}
 
 
-class IndexView(RoleRequiredMixin, _ConsortiumMixin, TemplateView):
+class IndexView(RoleRequiredMixin, RequestConsortiumMixin, TemplateView):
     allowed_roles = MANAGERS
     template_name = "catalogue/index.html"
 
@@ -85,7 +79,7 @@ class CatalogueCreateView(_FormView):
         return self.object.get_absolute_url() if getattr(self, "object", None) else INDEX
 
 
-class _CatalogueMixin(_ConsortiumMixin):
+class _CatalogueMixin(RequestConsortiumMixin):
     @cached_property
     def catalogue(self):
         return get_object_or_404(selectors.catalogues_of(self.consortium), pk=self.kwargs["pk"])
@@ -171,7 +165,7 @@ class ReportCreateView(_FormView):
         return reverse("catalogue:subscription_list")
 
 
-class ReportDetailView(RoleRequiredMixin, _ConsortiumMixin, DetailView):
+class ReportDetailView(RoleRequiredMixin, RequestConsortiumMixin, DetailView):
     """Staff, and the partner's own users (another partner's report answers 404)."""
 
     allowed_roles = SIGNED_IN
@@ -211,7 +205,7 @@ class SubscriptionCreateView(_FormView):
         return reverse("catalogue:report_detail", args=[self.report.pk])
 
 
-class SubscriptionListView(RoleRequiredMixin, _ConsortiumMixin, TemplateView):
+class SubscriptionListView(RoleRequiredMixin, RequestConsortiumMixin, TemplateView):
     allowed_roles = MANAGERS
     template_name = "catalogue/subscription_list.html"
 
@@ -220,7 +214,7 @@ class SubscriptionListView(RoleRequiredMixin, _ConsortiumMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "subscriptions": rows}
 
 
-class MySubscriptionsView(RoleRequiredMixin, _ConsortiumMixin, TemplateView):
+class MySubscriptionsView(RoleRequiredMixin, RequestConsortiumMixin, TemplateView):
     allowed_roles = PARTNERS
     template_name = "catalogue/subscription_list.html"
 

@@ -23,18 +23,12 @@ from ligeris.lib.exports import csv_bytes, xlsx_bytes
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, SIGNED_IN, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin
-from partners.consortia import request_consortium_or_404
+from partners.consortia import RequestConsortiumMixin
 
 FORM = "partners/form.html"
 
 
-class _ConsortiumMixin:
-    @cached_property
-    def consortium(self):
-        return request_consortium_or_404(self.request)
-
-
-class _FormView(RoleRequiredMixin, _ConsortiumMixin, ServiceFormMixin, FormView):
+class _FormView(RoleRequiredMixin, RequestConsortiumMixin, ServiceFormMixin, FormView):
     allowed_roles = MANAGERS
     template_name = FORM
     success_url = reverse_lazy("commitments:index")
@@ -46,7 +40,7 @@ class _FormView(RoleRequiredMixin, _ConsortiumMixin, ServiceFormMixin, FormView)
         return {**super().get_context_data(**kwargs), "cancel_url": self.get_success_url()}
 
 
-class IndexView(RoleRequiredMixin, _ConsortiumMixin, TemplateView):
+class IndexView(RoleRequiredMixin, RequestConsortiumMixin, TemplateView):
     allowed_roles = STAFF
     template_name = "commitments/index.html"
 
@@ -77,7 +71,7 @@ class ReferentSetView(_FormView):
         return services.referent_save(**form.cleaned_data)
 
 
-class RequestListView(RoleRequiredMixin, _ConsortiumMixin, ListView):
+class RequestListView(RoleRequiredMixin, RequestConsortiumMixin, ListView):
     allowed_roles = SIGNED_IN
     template_name = "commitments/request_list.html"
     context_object_name = "requests"
@@ -110,7 +104,7 @@ class RequestCreateView(_FormView):
         return reverse("commitments:request_list")
 
 
-class RequestDetailView(RoleRequiredMixin, _ConsortiumMixin, DetailView):
+class RequestDetailView(RoleRequiredMixin, RequestConsortiumMixin, DetailView):
     allowed_roles = SIGNED_IN
     template_name = "commitments/request_detail.html"
     context_object_name = "service_request"
@@ -147,7 +141,7 @@ class RequestUpdateView(_FormView):
         return self.service_request.get_absolute_url()
 
 
-class ReportView(RoleRequiredMixin, _ConsortiumMixin, TemplateView):
+class ReportView(RoleRequiredMixin, RequestConsortiumMixin, TemplateView):
     """The month's commitments met and missed per member; `?export=csv` or `xlsx`."""
 
     allowed_roles = SIGNED_IN

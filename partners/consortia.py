@@ -8,7 +8,7 @@ Anonymous pages show the installation's first consortium, as before there were s
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 
 from ligeris.lib.roles import Role, role_of
@@ -63,6 +63,14 @@ def request_consortium_or_404(request) -> Consortium:
     if consortium is None:
         raise Http404(_("Aucun groupement n'est encore configuré."))
     return consortium
+
+
+class RequestConsortiumMixin:
+    """A view's `consortium`: the request's, or "not found" before one is set up."""
+
+    @cached_property
+    def consortium(self) -> Consortium:
+        return request_consortium_or_404(self.request)
 
 
 def consortium_choices(request) -> list[Consortium]:
