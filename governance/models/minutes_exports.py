@@ -1,10 +1,10 @@
 """The minutes PDF of a large meeting, laid out by a background task: its state, then its bytes."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from governance.models.meetings import Meeting
+from ligeris.lib.fields import user_field
 
 
 class MinutesExport(models.Model):
@@ -26,14 +26,7 @@ class MinutesExport(models.Model):
     size = models.PositiveIntegerField(_("taille (octets)"), default=0)
     error = models.CharField(_("erreur"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("demandé par"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_field(_("demandé par"))
     done_at = models.DateTimeField(_("produit le"), null=True, blank=True)
 
     class Meta:

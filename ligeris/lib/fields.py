@@ -14,3 +14,15 @@ def acting_user(verbose_name) -> models.ForeignKey:
         related_name="+",
         verbose_name=verbose_name,
     )
+
+
+def user_field(verbose_name) -> models.ForeignKey:
+    """Who did it: kept when the user goes (PROTECT), empty for the demo and background jobs."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
