@@ -145,7 +145,11 @@ class WithdrawView(_FormView):
         return get_object_or_404(selectors.services_of(self.consortium), pk=self.kwargs["pk"])
 
     def perform(self, form):
-        return services.service_withdraw(service=self.service, **form.cleaned_data)
+        return services.service_withdraw(
+            service=self.service,
+            withdrawn_on=form.cleaned_data["withdrawn_on"],
+            reason=form.cleaned_data["withdrawal_reason"],
+        )
 
 
 class ReportCreateView(_FormView):

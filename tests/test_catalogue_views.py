@@ -65,6 +65,27 @@ def test_finance_bills_the_catalogue_from_its_pages(world, client_for):
     assert "GED — Gestion électronique des documents" in titre_page.content.decode()
 
 
+def test_finance_withdraws_a_service_from_its_page(world, client_for, mailoutbox):
+    built = build_catalogue(world)
+    client = client_for("finance")
+    url = reverse("catalogue:service_withdraw", args=[built.flat.pk])
+    reason = "Faille de sécurité non corrigée par l'éditeur"
+    refused = client.post(url, {"withdrawn_on": "0001-01-01", "withdrawal_reason": reason})
+    assert refused.status_code == 200
+    assert "Aucun catalogue 1 ne tarife ce service" in refused.content.decode()
+    built.flat.refresh_from_db()
+    assert built.flat.withdrawn_on is None and not mailoutbox
+    response = client.post(url, {"withdrawn_on": "2025-06-20", "withdrawal_reason": reason})
+    assert response.status_code == 302
+    built.flat.refresh_from_db()
+    assert (built.flat.withdrawn_on, built.flat.withdrawal_reason) == (
+        datetime.date(2025, 6, 20),
+        reason,
+    )
+    ended = Subscription.objects.get(service=built.flat)
+    assert ended.ends_on == datetime.date(2025, 6, 20)
+
+
 def test_a_partner_sees_its_own_subscriptions_only(world, client_for):
     build_catalogue(world)
     page_a = client_for("partner_a").get(reverse("catalogue:my_subscriptions")).content.decode()

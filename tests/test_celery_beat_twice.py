@@ -95,8 +95,8 @@ def test_two_beats_queue_each_task_many_times_and_it_acts_once_per_period(
                 for tasks in sent.values()
             )
         ):
-            assert all(b.poll() is None for b in beats), "a beat process stopped"
-            assert time.monotonic() < deadline, "the beats did not queue their tasks"
+            assert all(b.poll() is None for b in beats), [b.returncode for b in beats]
+            assert time.monotonic() < deadline, ("the beats did not queue their tasks", sent)
             time.sleep(0.5)
         time.sleep(RUNNING / 2)
     finally:
@@ -112,20 +112,20 @@ def test_two_beats_queue_each_task_many_times_and_it_acts_once_per_period(
     queued = [task for tasks in _sent(tmp_path).values() for task in tasks]
     deadline = time.monotonic() + 180
     while len([name for name, _state in ran if name in queued]) < len(queued):
-        assert time.monotonic() < deadline, "the worker did not run every queued task"
+        assert time.monotonic() < deadline, ("the worker did not run every task", queued, ran)
         time.sleep(0.2)
-    assert {state for _name, state in ran} == {"SUCCESS"}
+    assert {state for _name, state in ran} == {"SUCCESS"}, ran
     for entry in django_settings.CELERY_BEAT_SCHEDULE.values():
         assert queued.count(entry["task"]) >= 4, entry["task"]  # twice by each beat at least
 
     # Once per period: one reminder for the one body behind (to admin and secretary), one
     # digest for each partner user.
     reminders = [m for m in mailoutbox if "Comité technique" in m.subject]
-    assert len(reminders) == 1
+    assert len(reminders) == 1, [(m.subject, m.to) for m in mailoutbox]
     assert sorted(reminders[0].to) == ["admin@example.org", "secretary@example.org"]
     assert FrequencyAlert.objects.filter(sent_at__isnull=False).count() == 1
     digests = sorted(m.to[0] for m in mailoutbox if "vous attend" in m.subject)
-    assert digests == ["a@example.org", "b@example.org"]
+    assert digests == ["a@example.org", "b@example.org"], [(m.subject, m.to) for m in mailoutbox]
     # Any other e-mail (the consultation before the term, if due) went out once too.
     assert len({(m.subject, tuple(m.to)) for m in mailoutbox}) == len(mailoutbox)
     assert InboxDigest.objects.filter(sent_at__isnull=False).count() == 2

@@ -5,6 +5,7 @@ opens its own database connection: the data must be committed (`transactional_db
 """
 
 import contextlib
+import gc
 import shutil
 import socket
 import subprocess
@@ -12,6 +13,7 @@ import time
 
 import pytest
 from celery import signals
+from celery.backends.redis import ResultConsumer
 from celery.contrib.testing.worker import start_worker
 from django.db import connections
 
@@ -27,7 +29,16 @@ from tests.titre_fixtures import issued, twenty_drafts
 
 pytestmark = pytest.mark.celery_worker
 
-CELERY_KEYS = ("broker_url", "result_backend", "task_always_eager")
+CELERY_KEYS = (
+    "broker_url",
+    "result_backend",
+    "result_backend_transport_options",
+    "task_always_eager",
+)
+# An AsyncResult unsubscribes from Redis when it is garbage-collected. Collected after its
+# module's Redis had stopped, it retried for 20 s, stalling whatever test the collector
+# interrupted (a browser journey timed out so): after the test, one attempt only.
+WORKER_CONF = {"result_backend_transport_options": {"retry_policy": {"max_retries": 0}}}
 
 
 def _free_port() -> int:
@@ -45,6 +56,22 @@ def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 10) ->
             return
         time.sleep(0.05)
     raise RuntimeError(f"redis-server did not listen on port {port} within {timeout}s")
+
+
+def _release_result_backend() -> None:
+    """Forget every result subscription while the test's Redis still answers.
+
+    Each thread that queued a task (the test's, the worker pool's, the live server's) has a
+    backend of its own; an AsyncResult left to the garbage collector then unsubscribes from
+    nothing. Listing the objects, not collecting them: a collection here crashed CPython 3.11.
+    """
+    # type(), not isinstance(): that would evaluate lazy objects (a spent request's CSP nonce).
+    for consumer in [o for o in gc.get_objects() if issubclass(type(o), ResultConsumer)]:
+        with contextlib.suppress(Exception):
+            consumer.stop()
+        consumer._pubsub = None
+        consumer.subscribed_to.clear()
+        consumer._pending_unsubscribe.clear()
 
 
 def _drop_celery_clients() -> None:
@@ -89,7 +116,9 @@ def _close_worker_connections(**kwargs) -> None:
 @pytest.fixture
 def real_worker(transactional_db, redis_url):
     saved = {key: celery_app.conf[key] for key in CELERY_KEYS}
-    celery_app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    celery_app.conf.update(
+        broker_url=redis_url, result_backend=redis_url, task_always_eager=False, **WORKER_CONF
+    )
     _drop_celery_clients()
     signals.task_postrun.connect(_close_worker_connections, weak=False)
     try:
@@ -107,6 +136,7 @@ def real_worker(transactional_db, redis_url):
             yield worker
     finally:
         signals.task_postrun.disconnect(_close_worker_connections)
+        _release_result_backend()
         celery_app.conf.update(saved)
         _drop_celery_clients()
 

@@ -23,7 +23,13 @@ from billing.models import TitreBatchChunk, TitreDocument, TitreEmail
 from billing.services import titres
 from ligeris import celery_app
 from tests.conftest import ON_POSTGRES
-from tests.test_celery_worker import CELERY_KEYS, _drop_celery_clients, redis_url  # noqa: F401
+from tests.test_celery_worker import (  # noqa: F401 (redis_url: the fixture)
+    CELERY_KEYS,
+    WORKER_CONF,
+    _drop_celery_clients,
+    _release_result_backend,
+    redis_url,
+)
 from tests.titre_fixtures import issued, twenty_drafts
 
 pytestmark = [
@@ -64,7 +70,9 @@ def _wait_until(condition, timeout: float = 180) -> None:
 def two_workers(transactional_db, redis_url, tmp_path):  # noqa: F811 (the fixture)
     """Two worker processes on the test database; their state folder."""
     saved = {key: celery_app.conf[key] for key in CELERY_KEYS}
-    celery_app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    celery_app.conf.update(
+        broker_url=redis_url, result_backend=redis_url, task_always_eager=False, **WORKER_CONF
+    )
     _drop_celery_clients()
     (tmp_path / "mails").mkdir()
     env = {
@@ -98,6 +106,7 @@ def two_workers(transactional_db, redis_url, tmp_path):  # noqa: F811 (the fixtu
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        _release_result_backend()
         celery_app.conf.update(saved)
         _drop_celery_clients()
 

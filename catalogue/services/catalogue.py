@@ -99,6 +99,18 @@ def service_withdraw(*, service: Service, withdrawn_on: datetime.date, reason: s
     service = Service.objects.select_for_update().get(pk=service.pk)
     if service.withdrawn_on:
         raise ValidationError(_("Ce service est déjà retiré."))
+    # A date outside every catalogue that prices the service would end subscriptions that were
+    # never billed under it (a typing slip such as 0001 or 2062).
+    if not ServicePrice.objects.filter(service=service, catalogue__year=withdrawn_on.year).exists():
+        raise ValidationError(
+            {
+                "withdrawn_on": _(
+                    "Aucun catalogue %(year)s ne tarife ce service : la date de retrait doit "
+                    "tomber dans une année où il est au catalogue."
+                )
+                % {"year": withdrawn_on.year}
+            }
+        )
     service = save(service, withdrawn_on=withdrawn_on, withdrawal_reason=reason)
     running = Subscription.objects.filter(service=service).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gt=withdrawn_on)
