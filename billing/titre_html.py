@@ -46,7 +46,7 @@ def _context(titre: RevenueTitle) -> dict:
             if settlement
             else None
         ),
-        "kind_label": str(titre.get_kind_display()),
+        "kind_label": str(titre.heading),
         "is_correction": is_correction,
         "lines": [
             {"label": line.label, "base": line.base, "amount": format_euros(line.amount)}

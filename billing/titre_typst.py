@@ -33,6 +33,11 @@ def kind_label(kind: str) -> str:
         return str(TitreKind(kind).label)
 
 
+def heading(titre: RevenueTitle) -> str:
+    """The drafter's heading (a catalogue's « Titre annuel (terme échu) ») or the kind's."""
+    return (titre.snapshot or {}).get("wording", {}).get("heading") or kind_label(titre.kind)
+
+
 @functools.lru_cache(maxsize=64)
 def _signed_on(day: datetime.date) -> str:
     return french.short_long_date(day)
@@ -95,7 +100,7 @@ def _logo(logo: dict | None) -> dict | None:
 def pdf_title(titre: RevenueTitle) -> str:
     """The PDF's title: « Titre annuel (terme à échoir) n° 2026-00042 — Agglopolys »."""
     debtor = (titre.snapshot or {}).get("debtor") or {}
-    return f"{kind_label(titre.kind)} n° {titre.reference} — {debtor.get('name', '')}"
+    return f"{heading(titre)} n° {titre.reference} — {debtor.get('name', '')}"
 
 
 def labels() -> dict:
@@ -125,6 +130,8 @@ def labels() -> dict:
 
 
 def _legal_basis(snapshot: dict) -> str:
+    if basis := (snapshot.get("wording") or {}).get("basis"):
+        return basis  # the drafter's (a voted catalogue), frozen at issue
     legal = snapshot.get("legal") or {}
     signed_on = _day(legal.get("convention_signed_on"))
     return _(
@@ -208,7 +215,7 @@ def titre_data(titre: RevenueTitle) -> dict:
     imputation, court = s.get("imputation") or {}, s.get("court") or {}
     original, wording = s.get("original") or {}, s.get("wording") or {}
     is_correction = titre.kind in (TitreKind.REDUCTION, TitreKind.CANCELLATION)
-    kind = kind_label(titre.kind)
+    kind = heading(titre)
     total = format_euros(titre.total)
     block = [{"label": _("Objet :"), "text": titre.object}]
     totals = []

@@ -42,6 +42,12 @@ def test_the_worked_example_is_billed_in_arrears_and_printed(catalogue_world, wo
     assert issued.issue_date == FEBRUARY
     text = text_of(render_titre(titre))
     assert "Services 2025 du catalogue" in text
+    # Billed in arrears under a voted catalogue: neither « à échoir » nor the contribution grid.
+    assert titre.heading == "Titre annuel (terme échu)"
+    flat = " ".join(text.split())
+    assert "Titre annuel (terme échu)" in flat and "à échoir" not in flat
+    assert "catalogue des services 2025 voté le 10/02/2025 (Délibération 2025-04)" in flat
+    assert "grille tarifaire" not in flat
     for line in (
         "GED — Gestion électronique des documents",
         "1 × 1 200,00 € par an × 9/12",

@@ -274,6 +274,11 @@ class RevenueTitle(FinalRows):
         return reverse("billing:titre_detail", args=[self.pk])
 
     @property
+    def heading(self) -> str:
+        """« Titre annuel (terme à échoir) », or the heading its drafter gave (terme échu)."""
+        return (self.snapshot or {}).get("wording", {}).get("heading") or self.get_kind_display()
+
+    @property
     def reference(self) -> str:
         if self.number is None:
             return str(_("brouillon n° %(pk)s") % {"pk": self.pk})

@@ -84,7 +84,7 @@ def rows(batch: TitreBatch) -> list[Row]:
                     batch=batch.number,
                     titre=titre.number,
                     line=line.position,
-                    nature=titre.get_kind_display(),
+                    nature=titre.heading,
                     original=titre.original.reference if titre.original_id else "",
                     issued_on=titre.issued_on,
                     siret=debtor.get("siret", ""),

@@ -70,6 +70,35 @@ def bill_lines(consortium: Consortium, catalogue: Catalogue) -> list[BillLine]:
     return lines
 
 
+def _wording(consortium, catalogue, timing) -> dict:
+    """The titre's heading and legal basis: a voted catalogue's services, not a contribution
+    grid; in arrears, the past year's services."""
+    convention = consortium.conventions.order_by("-signed_on").first()
+    values = {
+        "convention": convention.title if convention else consortium.name,
+        "signed_on": _(" du %(date)s") % {"date": convention.signed_on.strftime("%d/%m/%Y")}
+        if convention and convention.signed_on
+        else "",
+        "year": catalogue.year,
+        "voted_on": catalogue.voted_on.strftime("%d/%m/%Y"),
+        "decision": catalogue.decision or _("délibération du coordonnateur"),
+    }
+    if timing == conf.ARREARS:
+        heading = _("Titre annuel (terme échu)")
+        basis = _(
+            "%(convention)s%(signed_on)s ; catalogue des services %(year)s voté le "
+            "%(voted_on)s (%(decision)s) ; services de l'exercice %(year)s, facturés à terme échu."
+        )
+    else:
+        heading = _("Titre annuel (terme à échoir)")
+        basis = _(
+            "%(convention)s%(signed_on)s ; catalogue des services %(year)s voté le "
+            "%(voted_on)s (%(decision)s) ; services de l'exercice %(year)s, facturés à terme "
+            "à échoir."
+        )
+    return {"heading": heading, "basis": basis % values}
+
+
 def _object_text(consortium, year, complementary, timing) -> str:
     values = {"year": year, "consortium": consortium.short_name}
     if complementary:
@@ -117,6 +146,7 @@ def catalogue_billing(
         )
     partners = {p.pk: p for p in consortium.partners.filter(pk__in={k[0] for k in grouped})}
     keys = sorted(grouped, key=lambda k: (partners[k[0]].name, k[1]))
+    wording = _wording(consortium, catalogue, timing)
     drafts = [
         Draft(
             TitreKind.ANNUAL,
@@ -125,6 +155,7 @@ def catalogue_billing(
             None,
             grouped[(partner_id, complementary)],
             object_text=_object_text(consortium, year, complementary, timing),
+            wording=wording,
         )
         for partner_id, complementary in keys
     ]

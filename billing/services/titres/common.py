@@ -179,6 +179,9 @@ class Draft:
     original: RevenueTitle | None = None
     reason: str = ""
     object_text: str = ""
+    #: The drafter's own heading and legal basis (the catalogue's titres are billed in arrears
+    #: under a voted catalogue, not a contribution grid), kept in the snapshot at issue.
+    wording: dict | None = None
 
 
 def _carryover_line(carryover: Carryover, take: Decimal) -> Line:
@@ -246,6 +249,7 @@ def create_titres(batch: TitreBatch, drafts: list[Draft], threshold: Decimal) ->
             reason=draft.reason,
             total=total,
             below_threshold=draft.kind in CHARGING_KINDS and total < threshold,
+            snapshot={"wording": draft.wording} if draft.wording else {},
         )
         validate_in_bulk(titre)
         titres.append(titre)

@@ -116,7 +116,8 @@ def _snapshot(titre: RevenueTitle, mentions: dict, batch: TitreBatch) -> dict:
         "imputation": mentions["imputation"],
         "payment": mentions["payment"],
         "court": mentions["court"],
-        "wording": mentions["wording"],
+        # The drafter's heading and basis (a draft's only snapshot) over the settings' wording.
+        "wording": {**mentions["wording"], **(titre.snapshot or {}).get("wording", {})},
         "logo": mentions["logo"],
         "batch_number": batch.number,
         "original": (

@@ -92,7 +92,7 @@ def titre_events(partner: Partner) -> list[TimelineEvent]:
     for titre in titres:
         url = titre.get_absolute_url()
         names = {
-            "kind": titre.get_kind_display(),
+            "kind": titre.heading,
             "reference": titre.reference,
             "total": euros(titre.total),
         }
