@@ -83,19 +83,12 @@ def _wording(consortium, catalogue, timing) -> dict:
         "voted_on": catalogue.voted_on.strftime("%d/%m/%Y"),
         "decision": catalogue.decision or _("délibération du coordonnateur"),
     }
-    if timing == conf.ARREARS:
-        heading = _("Titre annuel (terme échu)")
-        basis = _(
-            "%(convention)s%(signed_on)s ; catalogue des services %(year)s voté le "
-            "%(voted_on)s (%(decision)s) ; services de l'exercice %(year)s, facturés à terme échu."
-        )
-    else:
-        heading = _("Titre annuel (terme à échoir)")
-        basis = _(
-            "%(convention)s%(signed_on)s ; catalogue des services %(year)s voté le "
-            "%(voted_on)s (%(decision)s) ; services de l'exercice %(year)s, facturés à terme "
-            "à échoir."
-        )
+    values["timing"] = _("terme échu") if timing == conf.ARREARS else _("terme à échoir")
+    heading = _("Titre annuel (%(timing)s)") % values
+    basis = _(
+        "%(convention)s%(signed_on)s ; catalogue des services %(year)s voté le %(voted_on)s "
+        "(%(decision)s) ; services de l'exercice %(year)s, facturés à %(timing)s."
+    )
     return {"heading": heading, "basis": basis % values}
 
 
