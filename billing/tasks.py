@@ -199,14 +199,19 @@ def build_recap_export(export_id: int) -> bool:
         return False
 
     def progress(done: int, total: int) -> None:
-        RecapExport.objects.filter(pk=export_id).update(rows_done=done, rows_total=total)
+        # A slower second run must not rewind the progress of a workbook already stored.
+        RecapExport.objects.filter(pk=export_id, done_at__isnull=True).update(
+            rows_done=done, rows_total=total
+        )
 
     try:
         data = recap_export.build_xlsx(recap_export.runs_of_export(export), progress)
     except TRANSIENT:
         raise
     except Exception as error:
-        RecapExport.objects.filter(pk=export_id).update(error=str(error)[:300])
+        RecapExport.objects.filter(pk=export_id, done_at__isnull=True).update(
+            error=str(error)[:300]
+        )
         raise
     # Guarded: a second run finishing later keeps the first workbook stored.
     return bool(
