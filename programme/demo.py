@@ -1,10 +1,8 @@
-"""The partnership programme in the demo, on the Ligeris consortium.
+"""The partnership programme in the demo, on the Cergy-Pontoise consortium (seeds 001/003).
 
-A consortium of its own (Cergy-Pontoise and Osny) waits for the multi-consortium work: today the
-installation runs one consortium (`partners.selectors.current_consortium`). So the four
-workstreams of the Cergy-Pontoise convention (annexe 3: names, summaries, contents, formats,
-who and deliverables as the seed gives them) run here beside Ligeris's own governance; due dates,
-statuses, the rota, guests and the recording are illustrative (`fixtures/README.md`).
+The four workstreams of the Cergy-Pontoise convention (annexe 3: names, summaries, contents,
+formats, who and deliverables as the seed gives them); due dates, statuses, the rota, guests and
+the recording are illustrative (`fixtures/README.md`).
 """
 
 import datetime
@@ -80,7 +78,7 @@ WORKSTREAMS = (
 )
 #: Illustrative: the first deliverable of the first two workstreams delivered, the rest planned.
 FIRST_DUE = datetime.date(2026, 3, 31)
-ROTA = ("Indre-et-Loire", "Loir-et-Cher", "Châteauroux", "Tours")
+ROTA = ("CA Cergy-Pontoise", "Osny")
 
 
 def _pdf() -> SimpleUploadedFile:

@@ -1,4 +1,9 @@
-"""Load the demo consortium and one account per role (pre-verified, no 2FA)."""
+"""Load the demo's four consortia and their accounts (pre-verified, no 2FA).
+
+Ligeris (seed 000) with one account per role; GIP RECIA (002), Cœur Côte Fleurie (004) and the
+Cergy-Pontoise partnership (001/003) with a staff account each; an operator who works for all
+four; the Département du Cher's partner account sees its memberships of Ligeris and GIP RECIA.
+"""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -10,30 +15,35 @@ from billing.order_demo import load_demo_orders
 from billing.titre_demo import load_demo_titres
 from governance.demo import load_demo_governance
 from ligeris.lib.roles import Role
+from membership.demo import consortia as demo_consortia
 from membership.demo import load as load_demo_membership
 from membership.demo import portal as demo_portal
 from partners.demo import load_demo_consortium
 from partners.models import Partner
-from programme.demo import load_demo_programme
 
 DEMO_PASSWORD = "ligeris-demo-2026"
+#: email, role, the Ligeris partner acted for, the consortia worked for (indexes in the demo's
+#: order: Ligeris, GIP RECIA, Cœur Côte Fleurie, Cergy-Pontoise), first and last names.
 DEMO_ACCOUNTS = (
-    ("admin@ligeris.localhost", Role.ADMIN, None, "Alice", "Administratrice"),
-    ("finance@ligeris.localhost", Role.FINANCE, None, "Fabrice", "Finances"),
-    ("secretaire@ligeris.localhost", Role.SECRETARY, None, "Sarah", "Secrétaire"),
-    ("partenaire@chateauroux.localhost", Role.PARTNER, "Châteauroux", "Paul", "Partenaire"),
-    ("partenaire@cher.localhost", Role.PARTNER, "Cher", "Chloé", "Partenaire"),
+    ("admin@ligeris.localhost", Role.ADMIN, None, (0,), "Alice", "Administratrice"),
+    ("finance@ligeris.localhost", Role.FINANCE, None, (0,), "Fabrice", "Finances"),
+    ("secretaire@ligeris.localhost", Role.SECRETARY, None, (0,), "Sarah", "Secrétaire"),
+    ("partenaire@chateauroux.localhost", Role.PARTNER, "Châteauroux", (0,), "Paul", "Partenaire"),
+    ("partenaire@cher.localhost", Role.PARTNER, "Cher", (0,), "Chloé", "Partenaire"),
+    ("finance@recia.localhost", Role.FINANCE, None, (1,), "Romain", "Recia"),
+    ("finance@coeurcotefleurie.localhost", Role.FINANCE, None, (2,), "Florence", "Côte-Fleurie"),
+    ("secretaire@cergypontoise.localhost", Role.SECRETARY, None, (3,), "Sophie", "Cergy"),
+    ("operateur@ligeris.localhost", Role.FINANCE, None, (0, 1, 2, 3), "Olivier", "Opérateur"),
 )
 
 
 class Command(BaseCommand):
-    help = "Charge le groupement Ligeris de démonstration et un compte par rôle."
+    help = "Charge les quatre groupements de démonstration et leurs comptes."
 
     @transaction.atomic
     def handle(self, *args, **options):
         consortium = load_demo_consortium()
         load_demo_governance(consortium)
-        load_demo_programme(consortium)
         self.stdout.write(
             f"Groupement : {consortium.name} ({consortium.partners.count()} partenaires)"
         )
@@ -42,21 +52,26 @@ class Command(BaseCommand):
         load_demo_orders(fiscal_year)
         load_demo_membership(consortium)
         self.stdout.write(f"Répartition des coûts : exercice {fiscal_year.year}")
+        every = [consortium, *demo_consortia.load(consortium)]
+        for other in every[1:]:
+            self.stdout.write(f"Groupement : {other.name} ({other.partners.count()} partenaires)")
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
-        for email, role, partner_name, first_name, last_name in DEMO_ACCOUNTS:
+        for email, role, partner_name, indexes, first_name, last_name in DEMO_ACCOUNTS:
+            consortia = [every[i] for i in indexes]
             if not User.objects.filter(email=email).exists():
-                partner = Partner.objects.get(short_name=partner_name) if partner_name else None
                 services.user_create(
                     email=email,
                     role=role,
-                    partner=partner,
+                    partner=Partner.objects.get(consortium=consortium, short_name=partner_name)
+                    if partner_name
+                    else None,
                     first_name=first_name,
                     last_name=last_name,
                     password=DEMO_PASSWORD,
                     verified=True,
-                    consortia=[consortium],
+                    consortia=consortia,
                 )
-            label = Role(role).label + (f" — {partner_name}" if partner_name else "")
-            self.stdout.write(f"  {email:<36} {label}")
+            where = partner_name or ", ".join(c.short_name for c in consortia)
+            self.stdout.write(f"  {email:<36} {Role(role).label} — {where}")
         # The portal's requests are the partner users' own: made once their accounts exist.
         demo_portal.load(consortium)
