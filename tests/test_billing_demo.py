@@ -11,7 +11,7 @@ from billing.models import AllocationRun, FiscalYear, RunKind, StorageVolume
 def test_demo_billing_year(db):
     call_command("load_demo", stdout=io.StringIO())
     call_command("load_demo", stdout=io.StringIO())  # idempotent
-    year = FiscalYear.objects.get()
+    year = FiscalYear.objects.get(consortium__short_name="Ligeris")
     assert year.year == 2026
     assert year.grid.lines.count() == 9
     assert StorageVolume.objects.count() == 13

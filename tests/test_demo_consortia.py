@@ -5,7 +5,7 @@ import io
 from django.core.management import call_command
 
 from accounts.models import User
-from billing.models import RevenueTitle
+from billing.models import RevenueTitle, TitreState
 from catalogue.models import Service, Subscription
 from commitments.models import ServiceRequest
 from partners.consortia import consortia_of
@@ -61,9 +61,9 @@ def _each_convention_brings_its_own_rows(demo):
     assert Service.objects.filter(consortium=recia, complementary=True).count() == 4
     assert Subscription.objects.filter(consortium=recia).count() == 8
     assert ServiceRequest.objects.filter(consortium=recia).count() == 3
-    # Seed 004: the 2025 titres drafted in February 2026 (the coordinator bears its own).
-    drafted = RevenueTitle.objects.filter(consortium=ccf)
-    assert sorted(drafted.values_list("debtor__short_name", flat=True)) == [
+    # Seed 004: the 2025 titres issued in February 2026 (the coordinator bears its own).
+    issued = RevenueTitle.objects.filter(consortium=ccf, state=TitreState.ISSUED)
+    assert sorted(issued.values_list("debtor__short_name", flat=True)) == [
         "Trouville-sur-Mer",
         "Villers-sur-Mer",
     ]

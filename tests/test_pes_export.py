@@ -176,7 +176,8 @@ def test_every_kind_of_partner_gets_an_allowed_category(world, billing_year):
 
 
 def test_the_demo_batches_export(db):
-    """Every batch of the demo: the annual batch of 18 titres and the reduction of March."""
+    """Every batch of the demo: Ligeris's annual batch of 18 titres and its reduction of March,
+    Cœur Côte Fleurie's two catalogue titres."""
     call_command("load_demo", stdout=io.StringIO())
     corrections = 0
     for batch in TitreBatch.objects.order_by("number"):
@@ -186,7 +187,7 @@ def test_the_demo_batches_export(db):
             attached = {line.attachment for line in piece.lines} - {None}
             corrections += bool(attached)
             assert all(a.number < piece.number for a in attached)
-        if batch.number == 1:
+        if batch.number == 1 and batch.fiscal_year.consortium.short_name == "Ligeris":
             assert len(parsed.flux.pieces) == 18
     assert corrections >= 1
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from billing.services import titres
+from billing.tasks import process_batch
 from catalogue.demo import NAME as CCF_NAME
 from catalogue.demo import load_coeur_cote_fleurie
 from catalogue.models import ServiceKind
@@ -198,13 +199,29 @@ def load_gip_recia(ligeris: Consortium, year: int = 2026) -> Consortium:
 
 @transaction.atomic
 def load_ccf() -> Consortium:
-    """Seed 004's consortium, its 2025 catalogue billed in arrears in February 2026."""
+    """Seed 004's consortium, its 2025 catalogue billed in arrears and issued in February 2026,
+    inside the window; its 2026 catalogue copied, to vote."""
     existing = Consortium.objects.filter(name=CCF_NAME).first()
     if existing is not None:
         return existing
     consortium = load_coeur_cote_fleurie(2025)
+    # Illustrative PES codes (the accountant gives the real ones), as for Ligeris.
+    titres.settings_save(
+        consortium=consortium,
+        pes_poste="014041",
+        pes_siret=consortium.coordinator.siret,
+        pes_collectivity_code="141",
+        pes_budget_code="01",
+        pes_budget_label="Budget principal",
+        pes_product_code="SERV",
+        pes_function="020",
+    )
     with demo_clock.at("2026-02-16 10:00"):
-        catalogue_billing(consortium=consortium, issue_date=datetime.date(2026, 2, 16))
+        batch, _notes = catalogue_billing(
+            consortium=consortium, issue_date=datetime.date(2026, 2, 16)
+        )
+        titres.batch_issue(batch=batch)
+        process_batch(batch.pk)
     return consortium
 
 
