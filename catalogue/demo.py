@@ -1,9 +1,10 @@
 """A catalogue consortium for the demo: Cœur Côte Fleurie (seed 004) with two communes and a
 catalogue of six services, the commitments of seed 002 and a request.
 
-`make run` loads it beside Ligeris (`membership/demo/consortia.py`). The seed gives no figures: prices, SIRETs, addresses, people
-and dates are illustrative (`fixtures/README.md`); the rules are the seed's (subscription from
-the month after the PV, twelfths, in arrears, window 1 January – 31 March).
+`make run` loads it beside Ligeris (`membership/demo/consortia.py`). The seed gives no figures:
+prices, SIRETs, addresses, people and dates are illustrative (`fixtures/README.md`); the rules
+are the seed's (subscription from the month after the PV, twelfths, in arrears, window
+1 January – 31 March).
 """
 
 import datetime
