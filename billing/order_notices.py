@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import staff_addresses
 from billing.models import OrderNotice, PurchaseOrder
 from ligeris.lib.email import send_templated_email
 from ligeris.lib.roles import Role
@@ -17,9 +18,9 @@ EVENTS = ("submitted", "changes_requested", "refused", "issued")
 
 
 def _finance_addresses(order: PurchaseOrder) -> list[str]:
-    staff = User.objects.filter(is_active=True, role=Role.FINANCE).values_list("email", flat=True)
-    addresses = set(staff)
-    coordinator = order.fiscal_year.consortium.coordinator
+    consortium = order.fiscal_year.consortium
+    addresses = set(staff_addresses(consortium.pk, [Role.FINANCE]))
+    coordinator = consortium.coordinator
     if not addresses and coordinator is not None and coordinator.billing_email:
         addresses.add(coordinator.billing_email)
     return sorted(addresses)

@@ -34,8 +34,16 @@ _ITEMS = (
 )
 
 
-#: The cost-sharing entries, hidden for a consortium that shares no costs.
-_COST_SHARING = ("billing:",)
+#: The cost-sharing entries (tenants, pools and shares, purchase orders), hidden for a consortium
+#: that shares no costs.
+_COST_SHARING = (
+    "partners:tenant_list",
+    "billing:index",
+    "billing:my_shares",
+    "billing:order_list",
+)
+#: The titres, hidden for a consortium that bills nothing (a partnership, seeds 001/003).
+_TITRES = ("billing:titre_list", "billing:my_titres")
 #: The catalogue's entries, shown to a consortium that bills on a catalogue only.
 _CATALOGUE = ("catalogue:", "commitments:")
 
@@ -52,10 +60,12 @@ def _hidden(consortium) -> tuple[str, ...]:
 
     if consortium is None:
         return _CATALOGUE
-    catalogue = consortium.billing_mode == BillingMode.CATALOGUE
-    return (() if consortium.shares_costs is not False else _COST_SHARING) + (
-        () if catalogue else _CATALOGUE
-    )
+    hidden = () if consortium.shares_costs is not False else _COST_SHARING
+    if consortium.billing_mode == BillingMode.NONE:
+        hidden += _TITRES
+    if consortium.billing_mode != BillingMode.CATALOGUE:
+        hidden += _CATALOGUE
+    return hidden
 
 
 def navigation(request) -> dict:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import staff_addresses
 from ligeris.lib.email import send_templated_email
 from ligeris.lib.roles import STAFF, Role
 from membership.inbox import inbox_of
@@ -39,11 +40,7 @@ def consult_consortium(consortium_id: int, *, today=None) -> int:
     alert = term_alert(consortium, today)
     if alert is None:
         return 0
-    recipients = list(
-        User.objects.filter(is_active=True, role__in=STAFF)
-        .values_list("email", flat=True)
-        .order_by("email")
-    )
+    recipients = staff_addresses(consortium.pk, STAFF)
     if not recipients:
         return 0
     with transaction.atomic():

@@ -13,12 +13,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from ligeris.lib.roles import Role
 from membership import tasks
 from membership.models import TermConsultation
 from partners.models import Convention
 from partners.selectors import add_months, term_alert
 from partners.services import convention_save
 from tests.conftest import ON_POSTGRES
+from tests.factories import ConsortiumFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,13 +89,15 @@ def test_the_alert_runs_from_six_months_before_the_end(world):
 
 
 def test_the_consultation_e_mail_is_sent_once(world, users):
+    other = ConsortiumFactory(name="GIP RECIA", short_name="RECIA")
+    UserFactory(email="finance@recia.example.org", role=Role.FINANCE, consortia=[other])
     day = datetime.date(2027, 7, 15)
     assert tasks.consult_consortium(world.consortium.pk, today=day) == 1
     assert tasks.consult_consortium(world.consortium.pk, today=day) == 0
     assert tasks.consult_consortium(world.consortium.pk, today=day + datetime.timedelta(1)) == 0
 
     (message,) = mail.outbox
-    # The coordinator's staff, not the partner users.
+    # The coordinator's staff, not the partner users nor another consortium's staff.
     assert sorted(message.to) == [
         "admin@example.org",
         "finance@example.org",

@@ -11,6 +11,8 @@ from billing.models import OrderNotice
 from billing.order_notices import order_notice_send
 from billing.services import orders
 from billing.tasks import send_order_notice, send_unsent_order_notices
+from ligeris.lib.roles import Role
+from tests.factories import ConsortiumFactory, UserFactory
 from tests.order_fixtures import IN_PERIOD, draft_order, open_period, submitted_order
 
 
@@ -47,6 +49,9 @@ def test_a_step_rolled_back_leaves_no_notice_and_queues_nothing(
 
 
 def test_the_sweep_sends_what_the_queue_lost_once(world, billing_year, users, mailoutbox):
+    # Another consortium's finance staff never hear of this one's orders.
+    other = ConsortiumFactory(name="GIP RECIA", short_name="RECIA")
+    UserFactory(email="finance@recia.example.org", role=Role.FINANCE, consortia=[other])
     # No on-commit callback runs here: as if the broker had been down when the step committed.
     order = submitted_order(world, billing_year.fiscal_year)
     notice = OrderNotice.objects.get(order=order)

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from governance.services import meetings as meeting_services
 from governance.vote_base import vote_base
 from ligeris.lib.audio import sniff_audio
-from partners.models import Consortium
+from partners.models import BillingMode, Consortium
 from programme import selectors
 from programme.models import (
     Deliverable,
@@ -366,18 +366,38 @@ def test_the_meeting_page_reads_as_many_queries_with_ten_times_the_guests_and_re
 def test_a_consortium_that_shares_no_costs_hides_cost_sharing_and_its_pages_still_open(
     world, client_for, role
 ):
-    Consortium.objects.filter(pk=world.consortium.pk).update(shares_costs=False)
+    # A partnership (seeds 001/003): no cost sharing, no billing at all.
+    Consortium.objects.filter(pk=world.consortium.pk).update(
+        shares_costs=False, billing_mode=BillingMode.NONE
+    )
     client = client_for(role)
     home = client.get(reverse("home"))
     assert home.status_code == 200
     nav = home.text.split('class="site-nav"')[1].split("</nav>")[0]
     assert "Répartition des coûts" not in nav and "Titres de recette" not in nav
     assert "Mes quotes-parts" not in nav and "Bons de commande" not in nav
+    assert "Tenants" not in nav and "Mes titres" not in nav
     assert "Chantiers" in nav
     for name in ("programme:workstream_list", "governance:meeting_list", "partners:consortium"):
         assert client.get(reverse(name)).status_code == 200, name
     if role != "partner_a":  # no grid, no pool, no fiscal year: the page says so, no error
         assert client.get(reverse("billing:index")).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["finance", "partner_a"])
+def test_a_catalogue_consortium_shows_its_titres_and_catalogue_not_cost_sharing(
+    world, client_for, role
+):
+    Consortium.objects.filter(pk=world.consortium.pk).update(
+        shares_costs=False, billing_mode=BillingMode.CATALOGUE
+    )
+    home = client_for(role).get(reverse("home"))
+    nav = home.text.split('class="site-nav"')[1].split("</nav>")[0]
+    assert ("Titres de recette" if role == "finance" else "Mes titres") in nav
+    assert ("Catalogue" if role == "finance" else "Mes abonnements") in nav
+    assert "Répartition des coûts" not in nav and "Mes quotes-parts" not in nav
+    assert "Tenants" not in nav and "Bons de commande" not in nav
+    assert "Voir les tenants" not in home.text and "Mes tenants" not in home.text
 
 
 def test_a_consortium_that_shares_costs_keeps_its_entries(world, client_for):
