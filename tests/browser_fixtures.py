@@ -56,10 +56,10 @@ def page(browser):
     context.close()
 
 
-def log_in(page, base_url: str, email: str) -> None:
+def log_in(page, base_url: str, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{base_url}/comptes/login/")
     form = page.locator("form:has(input[name='login'])")
     form.locator("input[name='login']").fill(email)
-    form.locator("input[name='password']").fill(PASSWORD)
+    form.locator("input[name='password']").fill(password)
     form.locator("button[type='submit']").click()
     page.wait_for_url(f"{base_url}/")
