@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -11,19 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, View
 
 from ligeris.lib.permissions import RoleRequiredMixin
-from ligeris.lib.roles import MANAGERS, PARTNERS, SIGNED_IN, STAFF, Role, role_of
+from ligeris.lib.roles import MANAGERS, PARTNERS, SIGNED_IN, Role, role_of
 from ligeris.lib.views import ServiceFormMixin
 from partners import contact_changes as services
+from partners.consortia import request_consortium
 from partners.contact_forms import ContactChangeForm, ContactChangeRejectForm
 from partners.models import ContactChange, ContactChangeState
-from partners.selectors import acting_partner_id
-
-
-def contact_changes_visible_to(user) -> QuerySet[ContactChange]:
-    changes = ContactChange.objects.select_related("partner", "replaces", "person")
-    if role_of(user) in STAFF:
-        return changes
-    return changes.filter(partner_id=acting_partner_id(user))
+from partners.selectors import contact_changes_visible_to
 
 
 class ContactChangeListView(RoleRequiredMixin, ListView):
@@ -33,7 +26,7 @@ class ContactChangeListView(RoleRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return contact_changes_visible_to(self.request.user)
+        return contact_changes_visible_to(self.request.user, request_consortium(self.request))
 
     def get_context_data(self, **kwargs):
         role = role_of(self.request.user)
@@ -71,7 +64,7 @@ class _PendingChangeMixin:
     @cached_property
     def change(self) -> ContactChange:
         return get_object_or_404(
-            contact_changes_visible_to(self.request.user),
+            contact_changes_visible_to(self.request.user, request_consortium(self.request)),
             pk=self.kwargs["pk"],
             state=ContactChangeState.PENDING,
         )

@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 
 from ligeris.lib.roles import STAFF, Role, role_of
 from partners.consortia import consortia_of
-from partners.models import Consortium, Holding, Organisation, Partner, Person, Tenant
+from partners.models import (
+    Consortium,
+    ContactChange,
+    Holding,
+    Organisation,
+    Partner,
+    Person,
+    Tenant,
+)
 
 
 def acting_partner_id(user) -> int | None:
@@ -21,17 +29,20 @@ def _sees_everything(user) -> bool:
     return role_of(user) in STAFF
 
 
-def _in_consortium(rows: QuerySet, user, consortium: Consortium | None) -> QuerySet:
-    """Staff see the request's consortium's rows; without one, those of all their consortia."""
+def in_consortium(
+    rows: QuerySet, user, consortium: Consortium | None, field: str = "consortium"
+) -> QuerySet:
+    """Staff see the request's consortium's rows (`field` leads from a row to its consortium);
+    without one, those of all their consortia."""
     if consortium is not None:
-        return rows.filter(consortium=consortium)
-    return rows.filter(consortium__in=consortia_of(user).values("pk"))
+        return rows.filter(**{field: consortium})
+    return rows.filter(**{f"{field}__in": consortia_of(user).values("pk")})
 
 
 def partners_visible_to(user, consortium: Consortium | None = None) -> QuerySet[Partner]:
     partners = Partner.objects.select_related("consortium", "organisation").order_by("name")
     if _sees_everything(user):
-        return _in_consortium(partners, user, consortium)
+        return in_consortium(partners, user, consortium)
     return partners.filter(pk=acting_partner_id(user))
 
 
@@ -57,7 +68,7 @@ def partners_with_counts(user, consortium: Consortium | None = None) -> QuerySet
 def tenants_visible_to(user, consortium: Consortium | None = None) -> QuerySet[Tenant]:
     tenants = Tenant.objects.select_related("consortium")
     if _sees_everything(user):
-        tenants = _in_consortium(tenants, user, consortium)
+        tenants = in_consortium(tenants, user, consortium)
     else:
         # A subquery, not a join: no duplicate rows, so no DISTINCT over every column (which
         # made the list's count and page sort the whole table).
@@ -65,6 +76,16 @@ def tenants_visible_to(user, consortium: Consortium | None = None) -> QuerySet[T
         tenants = tenants.filter(pk__in=held)
     holdings = Holding.objects.select_related("partner").order_by("-is_payer", "partner__name")
     return tenants.prefetch_related(Prefetch("holdings", queryset=holdings))
+
+
+def contact_changes_visible_to(
+    user, consortium: Consortium | None = None
+) -> QuerySet[ContactChange]:
+    """Staff see the consortium's proposals; a partner user its own partner's."""
+    changes = ContactChange.objects.select_related("partner", "replaces", "person")
+    if _sees_everything(user):
+        return in_consortium(changes, user, consortium, "partner__consortium")
+    return changes.filter(partner_id=acting_partner_id(user))
 
 
 def tenant_payer(tenant: Tenant) -> Partner | None:

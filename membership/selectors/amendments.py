@@ -1,5 +1,6 @@
-"""Reads of the amendments' files, scoped: a partner user sees its own consortium's amendments
-(acts between all the parties), and only its own deliberation's scan."""
+"""Reads of the amendments' files, scoped: staff see the request's consortium's, a partner user
+its own consortium's amendments (acts between all the parties), and only its own deliberation's
+scan."""
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -9,10 +10,10 @@ from ligeris.lib.roles import STAFF, role_of
 from membership.models import AmendmentFile, AmendmentParty
 from membership.timeline_types import dated_events
 from partners.models import Consortium, Partner
-from partners.selectors import acting_partner_id
+from partners.selectors import acting_partner_id, in_consortium
 
 
-def amendments_visible_to(user) -> QuerySet[AmendmentFile]:
+def amendments_visible_to(user, consortium: Consortium | None) -> QuerySet[AmendmentFile]:
     files = (
         AmendmentFile.objects.select_related(
             "amendment__convention__consortium",
@@ -28,7 +29,7 @@ def amendments_visible_to(user) -> QuerySet[AmendmentFile]:
         .order_by("-amendment__convention__starts_on", "-amendment__number")
     )
     if role_of(user) in STAFF:
-        return files
+        return in_consortium(files, user, consortium, "amendment__convention__consortium")
     own = Partner.objects.filter(pk=acting_partner_id(user)).values("consortium_id")
     return files.filter(amendment__convention__consortium_id__in=own)
 
@@ -44,11 +45,16 @@ def scan_visible_to(user, party: AmendmentParty) -> bool:
     return role_of(user) in STAFF or party.partner_id == acting_partner_id(user)
 
 
-def scans_visible_to(user) -> QuerySet[AmendmentParty]:
-    parties = AmendmentParty.objects.exclude(scan="")
+def parties_visible_to(user, consortium: Consortium | None) -> QuerySet[AmendmentParty]:
+    """Staff see the consortium's amendments' parties; a partner user its own partner's."""
+    parties = AmendmentParty.objects.select_related("file__amendment", "partner")
     if role_of(user) in STAFF:
-        return parties
+        return in_consortium(parties, user, consortium, "file__amendment__convention__consortium")
     return parties.filter(partner_id=acting_partner_id(user))
+
+
+def scans_visible_to(user, consortium: Consortium | None) -> QuerySet[AmendmentParty]:
+    return parties_visible_to(user, consortium).exclude(scan="")
 
 
 def timeline_events(partner: Partner) -> list:

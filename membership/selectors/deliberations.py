@@ -1,10 +1,12 @@
-"""Reads of the deliberations partners upload: staff see all, a partner user its own."""
+"""Reads of the deliberations partners upload: staff see their consortium's, a partner user its
+own."""
 
 from django.db.models import QuerySet
 
 from ligeris.lib.roles import STAFF, role_of
 from membership.models import AmendmentParty, DeliberationSubmission, SubmissionState
-from partners.selectors import acting_partner_id
+from partners.models import Consortium
+from partners.selectors import acting_partner_id, in_consortium
 
 
 def _submissions() -> QuerySet[DeliberationSubmission]:
@@ -13,15 +15,18 @@ def _submissions() -> QuerySet[DeliberationSubmission]:
     ).order_by("-submitted_at", "-pk")
 
 
-def submissions_visible_to(user) -> QuerySet[DeliberationSubmission]:
+def submissions_visible_to(user, consortium: Consortium | None) -> QuerySet[DeliberationSubmission]:
     submissions = _submissions()
     if role_of(user) in STAFF:
-        return submissions
+        return in_consortium(
+            submissions, user, consortium, "party__file__amendment__convention__consortium"
+        )
     return submissions.filter(party__partner_id=acting_partner_id(user))
 
 
-def waiting_submissions() -> QuerySet[DeliberationSubmission]:
-    return _submissions().filter(state=SubmissionState.SUBMITTED)
+def waiting_submissions(user, consortium: Consortium | None) -> QuerySet[DeliberationSubmission]:
+    """Those still to be checked."""
+    return submissions_visible_to(user, consortium).filter(state=SubmissionState.SUBMITTED)
 
 
 def own_party(user, file_id: int) -> AmendmentParty | None:

@@ -10,19 +10,19 @@ from ligeris.lib.roles import STAFF, role_of
 from membership.models import ExclusionCase, ExclusionState
 from membership.timeline_types import TimelineEvent, dated_events
 from partners.models import Consortium, Partner
-from partners.selectors import acting_partner_id
+from partners.selectors import acting_partner_id, in_consortium
 
 
-def cases_visible_to(user) -> QuerySet[ExclusionCase]:
-    """Staff see every case; a partner user only its own decided one (its letter, its deadline):
-    a proposal not yet decided is the COPIL's business until its minutes."""
+def cases_visible_to(user, consortium: Consortium | None) -> QuerySet[ExclusionCase]:
+    """Staff see the consortium's cases; a partner user only its own decided one (its letter, its
+    deadline): a proposal not yet decided is the COPIL's business until its minutes."""
     cases = ExclusionCase.objects.select_related(
         "partner__consortium__coordinator",
         "decision__item__meeting__body",
         "costs_pool",
     )
     if role_of(user) in STAFF:
-        return cases
+        return in_consortium(cases, user, consortium, "partner__consortium")
     return cases.filter(partner_id=acting_partner_id(user), state=ExclusionState.DECIDED)
 
 

@@ -8,14 +8,14 @@ from ligeris.lib.roles import STAFF, role_of
 from membership.models import WithdrawalNotice
 from membership.timeline_types import TimelineEvent
 from partners.models import Consortium, Partner
-from partners.selectors import acting_partner_id
+from partners.selectors import acting_partner_id, in_consortium
 
 
-def notices_visible_to(user) -> QuerySet[WithdrawalNotice]:
-    """Staff see every notice; a partner user its own partner's only."""
+def notices_visible_to(user, consortium: Consortium | None) -> QuerySet[WithdrawalNotice]:
+    """Staff see the consortium's notices; a partner user its own partner's only."""
     notices = WithdrawalNotice.objects.select_related("partner", "recorded_by")
     if role_of(user) in STAFF:
-        return notices
+        return in_consortium(notices, user, consortium, "partner__consortium")
     return notices.filter(partner_id=acting_partner_id(user))
 
 

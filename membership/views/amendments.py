@@ -1,7 +1,8 @@
 """Amendments: the list, one amendment with who has not yet approved, recording an approval, PDF.
 
-Staff see every amendment; a partner user sees its consortium's (acts between all the parties),
-read-only, and only its own deliberation's scan. Finance staff and administrators record.
+Staff see their consortium's amendments; a partner user sees its own consortium's (acts between
+all the parties), read-only, and only its own deliberation's scan. Finance staff and
+administrators record.
 """
 
 from django.http import FileResponse, Http404, HttpResponse
@@ -19,6 +20,7 @@ from membership.models import AmendmentParty
 from membership.selectors import amendments as selectors
 from membership.selectors import deliberations as deliberation_selectors
 from membership.services import amendments as services
+from partners.consortia import request_consortium
 
 
 class AmendmentListView(RoleRequiredMixin, ListView):
@@ -28,7 +30,7 @@ class AmendmentListView(RoleRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.amendments_visible_to(self.request.user)
+        return selectors.amendments_visible_to(self.request.user, request_consortium(self.request))
 
 
 class AmendmentDetailView(RoleRequiredMixin, DetailView):
@@ -37,7 +39,7 @@ class AmendmentDetailView(RoleRequiredMixin, DetailView):
     context_object_name = "file"
 
     def get_queryset(self):
-        return selectors.amendments_visible_to(self.request.user)
+        return selectors.amendments_visible_to(self.request.user, request_consortium(self.request))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -55,9 +57,9 @@ class AmendmentDetailView(RoleRequiredMixin, DetailView):
             own
         )
         if context["can_record"]:
-            context["waiting"] = deliberation_selectors.waiting_submissions().filter(
-                party__file=self.object
-            )
+            context["waiting"] = deliberation_selectors.waiting_submissions(
+                user, request_consortium(self.request)
+            ).filter(party__file=self.object)
         return context
 
 
@@ -69,10 +71,8 @@ class ApprovalRecordView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def party(self) -> AmendmentParty:
-        return get_object_or_404(
-            AmendmentParty.objects.select_related("file__amendment", "partner"),
-            pk=self.kwargs["pk"],
-        )
+        parties = selectors.parties_visible_to(self.request.user, request_consortium(self.request))
+        return get_object_or_404(parties, pk=self.kwargs["pk"])
 
     def get_initial(self):
         return {"approving_body": self.party.partner.approving_body}
@@ -93,7 +93,9 @@ class AmendmentPdfView(RoleRequiredMixin, View):
     allowed_roles = SIGNED_IN
 
     def get(self, request, pk):
-        file = get_object_or_404(selectors.amendments_visible_to(request.user), pk=pk)
+        file = get_object_or_404(
+            selectors.amendments_visible_to(request.user, request_consortium(request)), pk=pk
+        )
         response = HttpResponse(amendment_pdf(file), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{amendment_filename(file)}"'
         response["Cache-Control"] = "private, no-store"
@@ -104,7 +106,9 @@ class ApprovalScanView(RoleRequiredMixin, View):
     allowed_roles = SIGNED_IN
 
     def get(self, request, pk):
-        party = get_object_or_404(selectors.scans_visible_to(request.user), pk=pk)
+        party = get_object_or_404(
+            selectors.scans_visible_to(request.user, request_consortium(request)), pk=pk
+        )
         if not party.scan:
             raise Http404(_("Aucune délibération numérisée."))
         response = FileResponse(party.scan.open("rb"), as_attachment=True)

@@ -16,9 +16,9 @@ from membership.forms.deliberations import (
     DeliberationRecordForm,
     DeliberationRejectForm,
 )
-from membership.models import SubmissionState
 from membership.selectors import deliberations as selectors
 from membership.services import deliberations as services
+from partners.consortia import request_consortium
 
 
 class DeliberationListView(RoleRequiredMixin, ListView):
@@ -30,7 +30,7 @@ class DeliberationListView(RoleRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.submissions_visible_to(self.request.user)
+        return selectors.submissions_visible_to(self.request.user, request_consortium(self.request))
 
     def get_context_data(self, **kwargs):
         can_check = role_of(self.request.user) in MANAGERS
@@ -71,9 +71,8 @@ class DeliberationSubmitView(RoleRequiredMixin, ServiceFormMixin, FormView):
 class _WaitingMixin:
     @cached_property
     def submission(self):
-        return get_object_or_404(
-            selectors.waiting_submissions(), pk=self.kwargs["pk"], state=SubmissionState.SUBMITTED
-        )
+        waiting = selectors.waiting_submissions(self.request.user, request_consortium(self.request))
+        return get_object_or_404(waiting, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         return {
@@ -120,7 +119,8 @@ class DeliberationPdfView(RoleRequiredMixin, View):
     allowed_roles = SIGNED_IN
 
     def get(self, request, pk):
-        submission = get_object_or_404(selectors.submissions_visible_to(request.user), pk=pk)
+        submissions = selectors.submissions_visible_to(request.user, request_consortium(request))
+        submission = get_object_or_404(submissions, pk=pk)
         response = FileResponse(
             submission.pdf.open("rb"), as_attachment=True, filename="deliberation.pdf"
         )

@@ -27,7 +27,7 @@ from membership.forms.exclusion import (
 from membership.models import ExclusionGround, ExclusionState
 from membership.selectors import exclusion as selectors
 from membership.services import exclusion as services
-from partners.consortia import request_consortium_or_404
+from partners.consortia import request_consortium, request_consortium_or_404
 
 
 class ExclusionListView(RoleRequiredMixin, TemplateView):
@@ -91,7 +91,7 @@ class ExclusionDetailView(RoleRequiredMixin, DetailView):
     context_object_name = "case"
 
     def get_queryset(self):
-        return selectors.cases_visible_to(self.request.user)
+        return selectors.cases_visible_to(self.request.user, request_consortium(self.request))
 
     def get_context_data(self, **kwargs):
         case = self.object
@@ -116,9 +116,8 @@ class _CaseStepView(RoleRequiredMixin, FormView):
 
     @cached_property
     def case(self):
-        case = get_object_or_404(
-            selectors.cases_visible_to(self.request.user), pk=self.kwargs["pk"]
-        )
+        cases = selectors.cases_visible_to(self.request.user, request_consortium(self.request))
+        case = get_object_or_404(cases, pk=self.kwargs["pk"])
         if case.state not in self.states:
             raise Http404(_("Cette étape ne s'applique pas à la procédure dans son état."))
         return case
@@ -199,9 +198,8 @@ class ExclusionLetterPdfView(RoleRequiredMixin, View):
     allowed_roles = SIGNED_IN
 
     def get(self, request, pk):
-        case = get_object_or_404(
-            selectors.cases_visible_to(request.user), pk=pk, state=ExclusionState.DECIDED
-        )
+        cases = selectors.cases_visible_to(request.user, request_consortium(request))
+        case = get_object_or_404(cases, pk=pk, state=ExclusionState.DECIDED)
         response = HttpResponse(letters.letter_pdf(case), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{letters.letter_filename(case)}"'
         return response

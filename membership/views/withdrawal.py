@@ -22,7 +22,9 @@ class NoticeListView(RoleRequiredMixin, ListView):
     context_object_name = "notices"
 
     def get_queryset(self):
-        return selectors.notices_visible_to(self.request.user).order_by("-received_on")
+        return selectors.notices_visible_to(
+            self.request.user, request_consortium(self.request)
+        ).order_by("-received_on")
 
 
 class NoticeCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):
@@ -66,7 +68,7 @@ class NoticeDetailView(RoleRequiredMixin, DetailView):
     context_object_name = "notice"
 
     def get_queryset(self):
-        return selectors.notices_visible_to(self.request.user)
+        return selectors.notices_visible_to(self.request.user, request_consortium(self.request))
 
     def get_context_data(self, **kwargs):
         return {
@@ -83,7 +85,7 @@ class NoticeMilestonesView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
     success_message = _("La restitution des données a été enregistrée.")
 
     def get_queryset(self):
-        return selectors.notices_visible_to(self.request.user)
+        return selectors.notices_visible_to(self.request.user, request_consortium(self.request))
 
     def get_context_data(self, **kwargs):
         return {
@@ -104,7 +106,9 @@ class NoticeScanView(RoleRequiredMixin, View):
     allowed_roles = SIGNED_IN
 
     def get(self, request, pk):
-        notice = get_object_or_404(selectors.notices_visible_to(request.user), pk=pk)
+        notice = get_object_or_404(
+            selectors.notices_visible_to(request.user, request_consortium(request)), pk=pk
+        )
         if not notice.scan:
             raise Http404
         response = FileResponse(notice.scan.open("rb"), as_attachment=True)
