@@ -32,7 +32,7 @@ from billing.views.common import BILLING_READERS, fiscal_year_or_404
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin, TableExportMixin
-from partners.consortia import request_consortium_or_404
+from partners.consortia import request_consortium, request_consortium_or_404
 
 #: Valid rows shown in the preview (every row in error is always shown).
 PREVIEW_VALID_ROWS = 50
@@ -222,7 +222,7 @@ class ShareDetailView(RoleRequiredMixin, DetailView):
     context_object_name = "share"
 
     def get_queryset(self):
-        return selectors.shares_visible_to(self.request.user)
+        return selectors.shares_visible_to(self.request.user, request_consortium(self.request))
 
     def get_context_data(self, **kwargs):
         share = self.object
