@@ -256,7 +256,8 @@ class MySharesView(RoleRequiredMixin, SingleTableMixin, TemplateView):
         return selectors.shown_runs(request_consortium_or_404(self.request))
 
     def get_table_data(self):
-        return selectors.shares_visible_to(self.request.user).filter(run__in=self.runs)
+        consortium = request_consortium_or_404(self.request)
+        return selectors.shares_visible_to(self.request.user, consortium).filter(run__in=self.runs)
 
     def get_context_data(self, **kwargs):
         return {
