@@ -17,13 +17,16 @@ from billing.models import (
     FiscalYear,
     RunKind,
     Share,
+    StaffTime,
     StorageVolume,
     TariffGrid,
+    TariffLine,
     TariffLineKind,
 )
 from billing.money import ZERO, format_euros, from_cents, round_money, to_cents
 from ligeris.lib.roles import STAFF, role_of
-from partners.models import Holding, Tenant
+from partners.consortia import consortia_of
+from partners.models import Consortium, Holding, Tenant
 from partners.selectors import acting_partner_id, tenants_visible_to
 
 
@@ -34,6 +37,21 @@ class PoolAmount:
     actual: Decimal
     actual_detail: str  # how the actual amount was reached
     budget_detail: str = ""  # said when the staff-time cap brought the budget down
+
+
+#: How each cost-sharing row reaches its consortium: through its fiscal year.
+_CONSORTIUM_OF = {
+    CostPool: "fiscal_year__consortium",
+    Expense: "pool__fiscal_year__consortium",
+    StaffTime: "pool__fiscal_year__consortium",
+    TariffLine: "grid__fiscal_year__consortium",
+    Share: "run__fiscal_year__consortium",
+}
+
+
+def in_consortium(rows: QuerySet, consortium: Consortium) -> QuerySet:
+    """The rows of one consortium's fiscal years: another consortium's ids are not found."""
+    return rows.filter(**{_CONSORTIUM_OF[rows.model]: consortium})
 
 
 def fiscal_years(consortium) -> QuerySet[FiscalYear]:
@@ -176,15 +194,18 @@ def shown_runs(consortium) -> list[AllocationRun]:
     return [chosen[key][1] for key in keys]
 
 
-def shares_visible_to(user) -> QuerySet[Share]:
-    """Staff see every share; a partner user its own and those of the tenants it holds."""
+def shares_visible_to(user, consortium: Consortium | None = None) -> QuerySet[Share]:
+    """Staff see the request's consortium's shares (without one, those of all their consortia);
+    a partner user its own and those of the tenants it holds."""
     # The run's inputs (a JSON snapshot of ~1 MB at 2,000 partners) are not shown per share: a
     # page that needs them reads its one run. Not a join on holdings: no DISTINCT.
     shares = Share.objects.select_related("run__fiscal_year", "tenant", "partner", "pool").defer(
         "run__inputs"
     )
     if role_of(user) in STAFF:
-        return shares
+        if consortium is not None:
+            return in_consortium(shares, consortium)
+        return shares.filter(run__fiscal_year__consortium__in=consortia_of(user).values("pk"))
     partner_id = acting_partner_id(user)
     # The held tenants as values, not a subquery: PostgreSQL then reads the shares through two
     # indexes (BitmapOr) instead of filtering every share of the runs (92,000 rows, 0.28 s).

@@ -125,8 +125,14 @@ class VoteView(_CatalogueMixin, _FormView):
 
 class CopyView(_CatalogueMixin, _FormView):
     form_class = CopyForm
-    extra_context = {"title": _("Reprendre le catalogue l'année suivante")}
     success_message = _("Le catalogue de l'année suivante est créé, à voter.")
+
+    def get_context_data(self, **kwargs):
+        # The title reads the catalogue: another consortium's is a 404 on the form's page too.
+        title = _("Reprendre le catalogue %(year)s l'année suivante") % {
+            "year": self.catalogue.year
+        }
+        return {**super().get_context_data(**kwargs), "title": title}
 
     def perform(self, form):
         return services.catalogue_copy(catalogue=self.catalogue, rate=form.cleaned_data["rate"])
@@ -137,12 +143,18 @@ class CopyView(_CatalogueMixin, _FormView):
 
 class WithdrawView(_FormView):
     form_class = WithdrawForm
-    extra_context = {"title": _("Retirer un service pour raison de sécurité")}
     success_message = _("Le service est retiré ; les membres abonnés sont avertis.")
 
     @cached_property
     def service(self):
         return get_object_or_404(selectors.services_of(self.consortium), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        # The title reads the service: another consortium's is a 404 on the form's page too.
+        title = _("Retirer le service « %(service)s » pour raison de sécurité") % {
+            "service": self.service
+        }
+        return {**super().get_context_data(**kwargs), "title": title}
 
     def perform(self, form):
         return services.service_withdraw(

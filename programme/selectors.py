@@ -1,5 +1,6 @@
-"""Reads of the programme, scoped as governance is: coordinator staff see every workstream; a
-partner user sees its own consortium's, and a meeting's additions where it sees the meeting."""
+"""Reads of the programme, scoped as governance is: coordinator staff see the request's
+consortium's workstreams and meetings; a partner user sees its own consortium's, and a meeting's
+additions where it sees the meeting."""
 
 import datetime
 from dataclasses import dataclass
@@ -10,11 +11,13 @@ from django.db.models import Prefetch, QuerySet
 from governance.models import BodyKind, Meeting
 from governance.selectors import meetings_visible_to, minutes_visible_to
 from ligeris.lib.roles import STAFF, role_of
-from partners.models import Partner
+from partners.consortia import consortia_of
+from partners.models import Consortium, Partner
 from partners.selectors import acting_partner_id
 from programme.models import (
     Deliverable,
     DeliverableStatus,
+    MeetingGuest,
     MeetingRecording,
     MeetingSecretariat,
     RotaEntry,
@@ -25,24 +28,45 @@ from programme.models import (
 from programme.models.workstreams import STATUS_PROGRESS
 
 
-def workstreams_visible_to(user) -> QuerySet[Workstream]:
+def _of_staff(rows: QuerySet, user, consortium: Consortium | None, path: str = "") -> QuerySet:
+    """Staff see the request's consortium's rows; without one, those of all their consortia.
+    A partner user's rows are already its own consortium's (the caller filters them)."""
+    if role_of(user) not in STAFF:
+        return rows
+    if consortium is not None:
+        return rows.filter(**{f"{path}consortium": consortium})
+    return rows.filter(**{f"{path}consortium__in": consortia_of(user).values("pk")})
+
+
+def workstreams_visible_to(user, consortium: Consortium | None = None) -> QuerySet[Workstream]:
     workstreams = Workstream.objects.select_related("consortium")
     if role_of(user) in STAFF:
-        return workstreams
+        return _of_staff(workstreams, user, consortium)
     own = Partner.objects.filter(pk=acting_partner_id(user)).values("consortium_id")[:1]
     return workstreams.filter(consortium_id=own)
 
 
-def deliverables_visible_to(user) -> QuerySet[Deliverable]:
+def deliverables_visible_to(user, consortium: Consortium | None = None) -> QuerySet[Deliverable]:
     return Deliverable.objects.select_related("workstream").filter(
-        workstream__in=workstreams_visible_to(user)
+        workstream__in=workstreams_visible_to(user, consortium)
     )
 
 
-def recordings_visible_to(user) -> QuerySet[MeetingRecording]:
+def meetings_of(user, consortium: Consortium | None = None) -> QuerySet[Meeting]:
+    """The meetings a user sees (governance's rule), staff those of the consortium's bodies."""
+    return _of_staff(meetings_visible_to(user), user, consortium, "body__")
+
+
+def guests_visible_to(user, consortium: Consortium | None = None) -> QuerySet[MeetingGuest]:
+    return MeetingGuest.objects.select_related("meeting").filter(
+        meeting__in=meetings_of(user, consortium)
+    )
+
+
+def recordings_visible_to(user, consortium: Consortium | None = None) -> QuerySet[MeetingRecording]:
     """Partners hear a recording with the published minutes, as they see the attendance."""
     recordings = MeetingRecording.objects.select_related("meeting").filter(
-        meeting__in=meetings_visible_to(user)
+        meeting__in=meetings_of(user, consortium)
     )
     if role_of(user) in STAFF:
         return recordings
@@ -58,12 +82,12 @@ def progress_of(deliverables) -> int | None:
     return int(mean.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def workstream_list(user) -> list[Workstream]:
+def workstream_list(user, consortium: Consortium | None = None) -> list[Workstream]:
     """Each workstream with its deliverables' progress and its last COPIL follow-up."""
     deliverables = Deliverable.objects.order_by("due_on", "pk")
     reviews = WorkstreamReview.objects.select_related("meeting").order_by("-meeting__starts_at")
     workstreams = list(
-        workstreams_visible_to(user).prefetch_related(
+        workstreams_visible_to(user, consortium).prefetch_related(
             Prefetch("deliverables", queryset=deliverables),
             Prefetch("reviews", queryset=reviews),
         )
@@ -97,12 +121,12 @@ def workstream_page(workstream: Workstream, today: datetime.date) -> dict:
 # --- The rotating secretariat -----------------------------------------------------------------
 
 
+def rota_entries(consortium_id: int) -> QuerySet[RotaEntry]:
+    return RotaEntry.objects.filter(consortium_id=consortium_id).select_related("partner")
+
+
 def rota(consortium_id: int) -> list[RotaEntry]:
-    return list(
-        RotaEntry.objects.filter(consortium_id=consortium_id)
-        .select_related("partner")
-        .order_by("position")
-    )
+    return list(rota_entries(consortium_id).order_by("position"))
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from billing.views.common import BILLING_READERS, fiscal_year_or_404
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin, TableExportMixin
-from partners.consortia import request_consortium_or_404
+from partners.consortia import request_consortium, request_consortium_or_404
 
 #: Valid rows shown in the preview (every row in error is always shown).
 PREVIEW_VALID_ROWS = 50
@@ -222,7 +222,7 @@ class ShareDetailView(RoleRequiredMixin, DetailView):
     context_object_name = "share"
 
     def get_queryset(self):
-        return selectors.shares_visible_to(self.request.user)
+        return selectors.shares_visible_to(self.request.user, request_consortium(self.request))
 
     def get_context_data(self, **kwargs):
         share = self.object
@@ -256,7 +256,8 @@ class MySharesView(RoleRequiredMixin, SingleTableMixin, TemplateView):
         return selectors.shown_runs(request_consortium_or_404(self.request))
 
     def get_table_data(self):
-        return selectors.shares_visible_to(self.request.user).filter(run__in=self.runs)
+        consortium = request_consortium_or_404(self.request)
+        return selectors.shares_visible_to(self.request.user, consortium).filter(run__in=self.runs)
 
     def get_context_data(self, **kwargs):
         return {

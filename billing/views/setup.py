@@ -26,7 +26,7 @@ from billing.views.common import fiscal_year_or_404
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS
 from ligeris.lib.views import ServiceFormMixin, add_service_errors
-from partners.consortia import request_consortium_or_404
+from partners.consortia import RequestConsortiumMixin, request_consortium_or_404
 
 FORM_TEMPLATE = "partners/form.html"
 
@@ -118,7 +118,14 @@ class TariffLineCreateView(RoleRequiredMixin, _YearChildMixin, ServiceFormMixin,
         )
 
 
-class TariffLineUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
+class _InConsortiumMixin(RequestConsortiumMixin):
+    """An object of the request's consortium's fiscal years; another consortium's is not found."""
+
+    def get_queryset(self):
+        return selectors.in_consortium(super().get_queryset(), self.consortium)
+
+
+class TariffLineUpdateView(RoleRequiredMixin, _InConsortiumMixin, ServiceFormMixin, UpdateView):
     allowed_roles = MANAGERS
     form_class = TariffLineForm
     template_name = FORM_TEMPLATE
@@ -180,7 +187,7 @@ class CostPoolCreateView(RoleRequiredMixin, _YearChildMixin, ServiceFormMixin, C
         return costs.pool_save(pool=CostPool(fiscal_year=self.fiscal_year), **form.cleaned_data)
 
 
-class CostPoolUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
+class CostPoolUpdateView(RoleRequiredMixin, _InConsortiumMixin, ServiceFormMixin, UpdateView):
     allowed_roles = MANAGERS
     form_class = CostPoolForm
     template_name = FORM_TEMPLATE
@@ -199,7 +206,7 @@ class CostPoolUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
         return reverse("billing:pool_detail", args=[self.object.pk])
 
 
-class CostPoolDetailView(RoleRequiredMixin, DetailView):
+class CostPoolDetailView(RoleRequiredMixin, _InConsortiumMixin, DetailView):
     allowed_roles = MANAGERS
     template_name = "billing/pool_detail.html"
     context_object_name = "pool"
@@ -217,11 +224,12 @@ class CostPoolDetailView(RoleRequiredMixin, DetailView):
         }
 
 
-class _PoolChildMixin:
+class _PoolChildMixin(RequestConsortiumMixin):
     @cached_property
     def pool(self):
+        pools = CostPool.objects.select_related("fiscal_year")
         return get_object_or_404(
-            CostPool.objects.select_related("fiscal_year"), pk=self.kwargs["pk"]
+            selectors.in_consortium(pools, self.consortium), pk=self.kwargs["pk"]
         )
 
     def get_success_url(self):
@@ -261,7 +269,7 @@ class StaffTimeCreateView(RoleRequiredMixin, _PoolChildMixin, ServiceFormMixin, 
         return costs.staff_time_save(staff_time=StaffTime(pool=self.pool), **form.cleaned_data)
 
 
-class StaffTimeUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
+class StaffTimeUpdateView(RoleRequiredMixin, _InConsortiumMixin, ServiceFormMixin, UpdateView):
     allowed_roles = MANAGERS
     form_class = StaffTimeForm
     template_name = FORM_TEMPLATE
@@ -282,7 +290,7 @@ class StaffTimeUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
         return {**super().get_context_data(**kwargs), "title": title, "cancel_url": cancel_url}
 
 
-class ExpenseUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
+class ExpenseUpdateView(RoleRequiredMixin, _InConsortiumMixin, ServiceFormMixin, UpdateView):
     allowed_roles = MANAGERS
     form_class = ExpenseForm
     template_name = FORM_TEMPLATE
@@ -297,7 +305,7 @@ class ExpenseUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
         return reverse("billing:pool_detail", args=[self.object.pool_id])
 
 
-class _DeleteView(RoleRequiredMixin, View):
+class _DeleteView(RoleRequiredMixin, RequestConsortiumMixin, View):
     """POST-only removal through a service; a refusal comes back as a message."""
 
     allowed_roles = MANAGERS
@@ -323,7 +331,8 @@ class ExpenseDeleteView(_DeleteView):
     success_message = _("La dépense a été supprimée.")
 
     def remove(self, pk) -> str:
-        expense = get_object_or_404(Expense, pk=pk)
+        expenses = selectors.in_consortium(Expense.objects.all(), self.consortium)
+        expense = get_object_or_404(expenses, pk=pk)
         self.back_url = reverse("billing:pool_detail", args=[expense.pool_id])
         costs.expense_delete(expense=expense)
         return self.back_url
@@ -333,7 +342,8 @@ class StaffTimeDeleteView(_DeleteView):
     success_message = _("Le temps RH déclaré a été supprimé.")
 
     def remove(self, pk) -> str:
-        staff_time = get_object_or_404(StaffTime, pk=pk)
+        staff_times = selectors.in_consortium(StaffTime.objects.all(), self.consortium)
+        staff_time = get_object_or_404(staff_times, pk=pk)
         self.back_url = reverse("billing:pool_detail", args=[staff_time.pool_id])
         costs.staff_time_delete(staff_time=staff_time)
         return self.back_url
@@ -343,7 +353,8 @@ class TariffLineDeleteView(_DeleteView):
     success_message = _("La ligne de la grille a été supprimée.")
 
     def remove(self, pk) -> str:
-        line = get_object_or_404(TariffLine.objects.select_related("grid__fiscal_year"), pk=pk)
+        lines = TariffLine.objects.select_related("grid__fiscal_year")
+        line = get_object_or_404(selectors.in_consortium(lines, self.consortium), pk=pk)
         self.back_url = line.grid.fiscal_year.get_absolute_url()
         grids.tariff_line_delete(line=line)
         return self.back_url

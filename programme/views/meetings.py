@@ -11,15 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 
 from governance.models import BodyKind
-from governance.selectors import meetings_visible_to
 from governance.views.meetings import OpenMeetingMixin
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import RECORDERS, SIGNED_IN, role_of
 from ligeris.lib.views import ServiceFormMixin
-from partners.consortia import request_consortium_or_404
+from partners.consortia import request_consortium, request_consortium_or_404
 from programme import selectors
 from programme.forms import GuestForm, RecordingForm, ReviewForm, RotaForm, SecretariatForm
-from programme.models import MeetingGuest, RotaEntry, WorkstreamReview
+from programme.models import WorkstreamReview
 from programme.services import meetings as services
 from programme.services.workstreams import ReviewEntry, reviews_record
 from programme.views.workstreams import EDITORS, FORM
@@ -28,7 +27,8 @@ from programme.views.workstreams import EDITORS, FORM
 class _MeetingMixin:
     @cached_property
     def meeting(self):
-        visible = meetings_visible_to(self.request.user).select_related("body__consortium")
+        visible = selectors.meetings_of(self.request.user, request_consortium(self.request))
+        visible = visible.select_related("body__consortium")
         return get_object_or_404(visible, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
@@ -62,12 +62,7 @@ class ReviewSheetView(RoleRequiredMixin, OpenMeetingMixin, _MeetingMixin, Templa
         return super().dispatch(request, *args, **kwargs)
 
     def _rows(self, data=None):
-        consortium_id = self.meeting.body.consortium_id
-        workstreams = [
-            w
-            for w in selectors.workstream_list(self.request.user)
-            if w.consortium_id == consortium_id
-        ]
+        workstreams = selectors.workstream_list(self.request.user, self.meeting.body.consortium)
         reviews = {
             r.workstream_id: r for r in WorkstreamReview.objects.filter(meeting=self.meeting)
         }
@@ -144,7 +139,8 @@ class RotaRemoveView(RoleRequiredMixin, View):
     allowed_roles = RECORDERS
 
     def post(self, request, pk):
-        entry = get_object_or_404(RotaEntry.objects.select_related("partner"), pk=pk)
+        entries = selectors.rota_entries(request_consortium_or_404(request).pk)
+        entry = get_object_or_404(entries, pk=pk)
         services.rota_remove(entry=entry)
         messages.success(
             request,
@@ -185,9 +181,7 @@ class GuestRemoveView(RoleRequiredMixin, View):
     allowed_roles = RECORDERS
 
     def post(self, request, pk):
-        guests = MeetingGuest.objects.select_related("meeting").filter(
-            meeting__in=meetings_visible_to(request.user)
-        )
+        guests = selectors.guests_visible_to(request.user, request_consortium(request))
         guest = get_object_or_404(guests, pk=pk)
         try:
             services.guest_remove(guest=guest)
@@ -215,7 +209,9 @@ class RecordingDownloadView(RoleRequiredMixin, View):
     allowed_roles = SIGNED_IN
 
     def get(self, request, pk):
-        recording = get_object_or_404(selectors.recordings_visible_to(request.user), pk=pk)
+        recording = get_object_or_404(
+            selectors.recordings_visible_to(request.user, request_consortium(request)), pk=pk
+        )
         extension = recording.audio_format
         content_type = {
             "mp3": "audio/mpeg",

@@ -10,7 +10,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import SIGNED_IN, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin
-from partners.consortia import request_consortium_or_404
+from partners.consortia import request_consortium, request_consortium_or_404
 from programme import selectors
 from programme.forms import DeliverableCreateForm, DeliverableForm, MemberForm, WorkstreamForm
 from programme.services import workstreams as services
@@ -32,7 +32,7 @@ class WorkstreamListView(RoleRequiredMixin, _CanEditMixin, ListView):
     context_object_name = "workstreams"
 
     def get_queryset(self):
-        return selectors.workstream_list(self.request.user)
+        return selectors.workstream_list(self.request.user, request_consortium(self.request))
 
 
 class WorkstreamCreateView(RoleRequiredMixin, ServiceFormMixin, CreateView):
@@ -53,7 +53,7 @@ class WorkstreamDetailView(RoleRequiredMixin, _CanEditMixin, DetailView):
     context_object_name = "workstream"
 
     def get_queryset(self):
-        return selectors.workstreams_visible_to(self.request.user)
+        return selectors.workstreams_visible_to(self.request.user, request_consortium(self.request))
 
     def get_context_data(self, **kwargs):
         page = selectors.workstream_page(self.object, timezone.localdate())
@@ -68,7 +68,7 @@ class WorkstreamUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
     success_message = _("Le chantier a été enregistré.")
 
     def get_queryset(self):
-        return selectors.workstreams_visible_to(self.request.user)
+        return selectors.workstreams_visible_to(self.request.user, request_consortium(self.request))
 
     def perform(self, form):
         return services.workstream_update(workstream=self.get_object(), **form.cleaned_data)
@@ -80,7 +80,9 @@ class _WorkstreamFormView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def workstream(self):
-        visible = selectors.workstreams_visible_to(self.request.user)
+        visible = selectors.workstreams_visible_to(
+            self.request.user, request_consortium(self.request)
+        )
         return get_object_or_404(visible, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
@@ -120,7 +122,9 @@ class DeliverableUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
     success_message = _("Le livrable a été enregistré.")
 
     def get_queryset(self):
-        return selectors.deliverables_visible_to(self.request.user)
+        return selectors.deliverables_visible_to(
+            self.request.user, request_consortium(self.request)
+        )
 
     def get_context_data(self, **kwargs):
         url = self.object.workstream.get_absolute_url()
@@ -138,7 +142,7 @@ class DeliverableDocumentView(RoleRequiredMixin, View):
     allowed_roles = SIGNED_IN
 
     def get(self, request, pk):
-        visible = selectors.deliverables_visible_to(request.user)
+        visible = selectors.deliverables_visible_to(request.user, request_consortium(request))
         deliverable = get_object_or_404(visible, pk=pk)
         if not deliverable.document:
             raise Http404(_("Ce livrable n'a pas encore de document."))
