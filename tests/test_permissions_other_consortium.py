@@ -31,17 +31,6 @@ def _asker(expected) -> str | None:
 #: and strict, so a view fixed must leave this list).
 NOT_YET_SCOPED = frozenset(
     {
-        "billing:expense_create",
-        "billing:expense_delete",
-        "billing:expense_update",
-        "billing:pool_detail",
-        "billing:pool_update",
-        "billing:share_detail",
-        "billing:staff_time_create",
-        "billing:staff_time_delete",
-        "billing:staff_time_update",
-        "billing:tariff_line_delete",
-        "billing:tariff_line_update",
         "governance:action_create",
         "governance:action_update",
         "governance:attendance",
@@ -57,8 +46,6 @@ NOT_YET_SCOPED = frozenset(
         "governance:meeting_detail",
         "governance:meeting_request_answer",
         "governance:meeting_request_schedule",
-        "catalogue:catalogue_copy",
-        "catalogue:service_withdraw",
         "governance:meeting_update",
         "governance:minutes_close",
         "governance:minutes_export",
@@ -69,19 +56,6 @@ NOT_YET_SCOPED = frozenset(
         "governance:seat_update",
         "governance:votes",
         "governance:working_group_create",
-        "programme:deliverable_create",
-        "programme:deliverable_document",
-        "programme:deliverable_update",
-        "programme:guest_create",
-        "programme:guest_remove",
-        "programme:member_create",
-        "programme:recording_create",
-        "programme:recording_download",
-        "programme:review_sheet",
-        "programme:rota_remove",
-        "programme:secretariat",
-        "programme:workstream_detail",
-        "programme:workstream_update",
     }
 )
 
