@@ -35,43 +35,55 @@ from governance.vote_base import (  # noqa: F401 (read from here by the other mo
     voting_holder,
 )
 from ligeris.lib.roles import STAFF, role_of
+from partners.consortia import consortia_of
+from partners.models import Consortium
 from partners.selectors import acting_partner_id
 
 # --- Who may see what -------------------------------------------------------------------------
 
 
-def _partner_filter(user, path: str) -> Q | None:
-    """None for coordinator staff; else the condition "the user's partner sits in the body"."""
+def in_consortium(rows: QuerySet, consortium: Consortium, path: str = "") -> QuerySet:
+    """The rows of one consortium; `path` leads from a row to its body ("meeting__body__")."""
+    return rows.filter(**{f"{path}consortium": consortium})
+
+
+def _of_staff(rows: QuerySet, user, consortium: Consortium | None, path: str) -> QuerySet:
+    """Staff see the request's consortium's rows; without one, those of all their consortia."""
+    if consortium is not None:
+        return in_consortium(rows, consortium, path)
+    return rows.filter(**{f"{path}consortium__in": consortia_of(user).values("pk")})
+
+
+def _scoped(rows: QuerySet, user, consortium: Consortium | None, path: str) -> QuerySet:
+    """Staff's rows, or those of the bodies the partner user's partner sits in (a partner is one
+    consortium's: its bodies are)."""
     if role_of(user) in STAFF:
-        return None
-    return Q(
-        **{f"{path}seats__partner_id": acting_partner_id(user), f"{path}seats__is_active": True}
-    )
+        return _of_staff(rows, user, consortium, path)
+    seated = {f"{path}seats__partner_id": acting_partner_id(user), f"{path}seats__is_active": True}
+    return rows.filter(**seated).distinct()
 
 
-def bodies_visible_to(user) -> QuerySet[Body]:
+def bodies_visible_to(user, consortium: Consortium | None = None) -> QuerySet[Body]:
     bodies = Body.objects.select_related("consortium").annotate(
         seat_count=Count("seats", filter=Q(seats__is_active=True), distinct=True)
     )
-    condition = _partner_filter(user, "")
-    return bodies if condition is None else bodies.filter(condition).distinct()
+    return _scoped(bodies, user, consortium, "")
 
 
-def meetings_visible_to(user) -> QuerySet[Meeting]:
+def meetings_visible_to(user, consortium: Consortium | None = None) -> QuerySet[Meeting]:
     meetings = Meeting.objects.select_related("body", "chair", "secretary")
-    condition = _partner_filter(user, "body__")
-    return meetings if condition is None else meetings.filter(condition).distinct()
+    return _scoped(meetings, user, consortium, "body__")
 
 
-def decisions_visible_to(user) -> QuerySet[Decision]:
+def decisions_visible_to(user, consortium: Consortium | None = None) -> QuerySet[Decision]:
     """The decision register: partner users see the decisions of published minutes only."""
     decisions = Decision.objects.select_related(
         "item__meeting__body", "concerned_partner"
     ).order_by("-item__meeting__starts_at", "item__position")
-    condition = _partner_filter(user, "item__meeting__body__")
-    if condition is None:
+    decisions = _scoped(decisions, user, consortium, "item__meeting__body__")
+    if role_of(user) in STAFF:
         return decisions
-    return decisions.filter(condition, item__meeting__minutes_closed_at__isnull=False).distinct()
+    return decisions.filter(item__meeting__minutes_closed_at__isnull=False)
 
 
 def minutes_visible_to(user, meeting: Meeting) -> bool:
@@ -175,15 +187,23 @@ def attendance_of(meeting: Meeting) -> dict[int, Attendance]:
     return {a.seat_id: a for a in meeting.attendances.all()}
 
 
-def actions_overdue(*, today: datetime.date | None = None) -> QuerySet[Action]:
+def actions_overdue(
+    consortium: Consortium | None = None, *, today: datetime.date | None = None
+) -> QuerySet[Action]:
     today = today or timezone.localdate()
-    return actions_all().filter(
+    return actions_all(consortium).filter(
         status__in=(ActionStatus.OPEN, ActionStatus.IN_PROGRESS), due_on__lt=today
     )
 
 
-def actions_all() -> QuerySet[Action]:
-    return Action.objects.select_related("owner__partner", "item__meeting__body")
+def actions_all(consortium: Consortium | None = None) -> QuerySet[Action]:
+    """The action plan: one consortium's, or (None, for tasks) every consortium's."""
+    actions = Action.objects.select_related("owner__partner", "item__meeting__body")
+    return (
+        actions
+        if consortium is None
+        else in_consortium(actions, consortium, "item__meeting__body__")
+    )
 
 
 @dataclass(frozen=True)
@@ -202,11 +222,15 @@ class Frequency:
         return max(self.minimum - self.held, 0)
 
 
-def frequency(year: int, *, now: datetime.datetime | None = None) -> list[Frequency]:
-    """Meetings held (date passed) and still scheduled this year, against each body's minimum."""
+def frequency(
+    year: int, consortium: Consortium | None = None, *, now: datetime.datetime | None = None
+) -> list[Frequency]:
+    """Meetings held (date passed) and still scheduled this year, against each body's minimum:
+    one consortium's bodies, or (None, for the daily check) every consortium's."""
     now = now or timezone.now()
     in_year = Q(meetings__starts_at__year=year)
-    bodies = Body.objects.annotate(
+    bodies = Body.objects.all() if consortium is None else in_consortium(Body.objects, consortium)
+    bodies = bodies.annotate(
         held=Count("meetings", filter=in_year & Q(meetings__starts_at__lte=now)),
         scheduled=Count("meetings", filter=in_year & Q(meetings__starts_at__gt=now)),
     ).exclude(Q(kind="working_group") & Q(minimum_meetings=0))
@@ -216,8 +240,9 @@ def frequency(year: int, *, now: datetime.datetime | None = None) -> list[Freque
     ]
 
 
-def closed_years() -> list[int]:
-    return list(ClosedYear.objects.order_by("-year").values_list("year", flat=True))
+def closed_years(consortium: Consortium) -> list[int]:
+    years = in_consortium(ClosedYear.objects, consortium)
+    return list(years.order_by("-year").values_list("year", flat=True))
 
 
 def history_of_meeting(meeting: Meeting) -> QuerySet[LogEntry]:
@@ -237,13 +262,15 @@ def history_of_meeting(meeting: Meeting) -> QuerySet[LogEntry]:
 # --- Meeting requests -----------------------------------------------------------------------------
 
 
-def meeting_requests_visible_to(user) -> QuerySet[MeetingRequest]:
-    """Staff see every request; a partner user its own partner's."""
+def meeting_requests_visible_to(
+    user, consortium: Consortium | None = None
+) -> QuerySet[MeetingRequest]:
+    """Staff see the requests to the consortium's bodies; a partner user its own partner's."""
     requests = MeetingRequest.objects.select_related(
         "body", "partner", "meeting", "requested_by"
     ).order_by("-created_at", "-pk")
     if role_of(user) in STAFF:
-        return requests
+        return _of_staff(requests, user, consortium, "body__")
     return requests.filter(partner_id=acting_partner_id(user))
 
 

@@ -126,8 +126,16 @@ def test_closing_the_minutes_shows_what_will_happen_first(copil, world, client_f
     assert Meeting.objects.get(pk=copil.meeting.pk).is_closed
 
 
-def test_the_closing_summary_names_the_partner_an_admission_changes(committee_builder, client_for):
-    committee = committee_builder(deliberative=3, decision_kind=DecisionKind.ADMISSION, concerned=2)
+def test_the_closing_summary_names_the_partner_an_admission_changes(
+    committee_builder, world, client_for
+):
+    # In the world's consortium: the one its secretary works in.
+    committee = committee_builder(
+        consortium=world.consortium,
+        deliberative=3,
+        decision_kind=DecisionKind.ADMISSION,
+        concerned=2,
+    )
     committee.attend()
     vote_all(committee.meeting, committee.decision)
     candidate = committee.members[2].partner

@@ -74,6 +74,7 @@ def test_meeting_pages_read_the_same_queries_with_ten_times_more_seats(client, d
     counts = []
     for size in (50, 500):
         committee, items = _voted_committee(size)
+        user.consortia.set([committee.body.consortium_id])  # each committee is a consortium's
         counts.append(_pages(client, committee, items, recorder=role == "secretary"))
         page = client.get(committee.meeting.get_absolute_url()).text
         # The totals stay exact while the rows are paginated.

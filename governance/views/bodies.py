@@ -18,7 +18,7 @@ from governance.views.common import RecorderContextMixin
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import RECORDERS, SIGNED_IN
 from ligeris.lib.views import ServiceFormMixin
-from partners.consortia import request_consortium_or_404
+from partners.consortia import RequestConsortiumMixin, request_consortium
 
 
 class BodyListView(RoleRequiredMixin, RecorderContextMixin, ListView):
@@ -27,7 +27,7 @@ class BodyListView(RoleRequiredMixin, RecorderContextMixin, ListView):
     context_object_name = "bodies"
 
     def get_queryset(self):
-        return selectors.bodies_visible_to(self.request.user)
+        return selectors.bodies_visible_to(self.request.user, request_consortium(self.request))
 
 
 #: A general assembly has a seat per partner (2,000 at the largest consortia): a page at a time.
@@ -40,9 +40,8 @@ class BodyDetailView(RoleRequiredMixin, RecorderContextMixin, DetailView):
     context_object_name = "body"
 
     def get_queryset(self):
-        return selectors.bodies_visible_to(self.request.user).select_related(
-            "created_by__item__meeting"
-        )
+        bodies = selectors.bodies_visible_to(self.request.user, request_consortium(self.request))
+        return bodies.select_related("created_by__item__meeting")
 
     def get_context_data(self, **kwargs):
         body = self.object
@@ -57,7 +56,7 @@ class BodyDetailView(RoleRequiredMixin, RecorderContextMixin, DetailView):
         }
 
 
-class _BodyFormView(RoleRequiredMixin, ServiceFormMixin):
+class _BodyFormView(RoleRequiredMixin, RequestConsortiumMixin, ServiceFormMixin):
     allowed_roles = RECORDERS
     form_class = BodyForm
     template_name = "partners/form.html"
@@ -72,18 +71,20 @@ class BodyCreateView(_BodyFormView, CreateView):
 
     def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if v is not None or k == "quorum"}
-        return services.body_create(consortium=request_consortium_or_404(self.request), **data)
+        return services.body_create(consortium=self.consortium, **data)
 
 
 class BodyUpdateView(_BodyFormView, UpdateView):
-    model = Body
     extra_context = {"title": _("Paramètres de l'instance")}
+
+    def get_queryset(self):
+        return selectors.in_consortium(Body.objects, self.consortium)
 
     def perform(self, form):
         return services.body_update(body=self.get_object(), **form.cleaned_data)
 
 
-class SeatCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
+class SeatCreateView(RoleRequiredMixin, RequestConsortiumMixin, ServiceFormMixin, FormView):
     allowed_roles = RECORDERS
     form_class = SeatForm
     template_name = "partners/form.html"
@@ -91,7 +92,9 @@ class SeatCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def body(self):
-        return get_object_or_404(Body, pk=self.kwargs["pk"])
+        return get_object_or_404(
+            selectors.in_consortium(Body.objects, self.consortium), pk=self.kwargs["pk"]
+        )
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "body": self.body}
@@ -108,7 +111,7 @@ class SeatCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return self.body.get_absolute_url()
 
 
-class SeatUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
+class SeatUpdateView(RoleRequiredMixin, RequestConsortiumMixin, ServiceFormMixin, FormView):
     """A seat's role and protocol rank."""
 
     allowed_roles = RECORDERS
@@ -118,8 +121,9 @@ class SeatUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def seat(self):
+        seats = Seat.objects.select_related("body", "person", "partner")
         return get_object_or_404(
-            Seat.objects.select_related("body", "person", "partner"), pk=self.kwargs["pk"]
+            selectors.in_consortium(seats, self.consortium, "body__"), pk=self.kwargs["pk"]
         )
 
     def get_initial(self):
@@ -140,18 +144,19 @@ class SeatUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return self.seat.body.get_absolute_url()
 
 
-class SeatEndView(RoleRequiredMixin, View):
+class SeatEndView(RoleRequiredMixin, RequestConsortiumMixin, View):
     allowed_roles = RECORDERS
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        seat = get_object_or_404(Seat, pk=pk)
+        seats = Seat.objects.select_related("body")
+        seat = get_object_or_404(selectors.in_consortium(seats, self.consortium, "body__"), pk=pk)
         services.seat_deactivate(seat=seat)
         messages.success(request, _("%(seat)s ne siège plus.") % {"seat": seat})
         return HttpResponseRedirect(seat.body.get_absolute_url())
 
 
-class WorkingGroupCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
+class WorkingGroupCreateView(RoleRequiredMixin, RequestConsortiumMixin, ServiceFormMixin, FormView):
     allowed_roles = RECORDERS
     form_class = WorkingGroupForm
     template_name = "partners/form.html"
@@ -159,13 +164,14 @@ class WorkingGroupCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def decision(self):
+        decisions = Decision.objects.select_related("item__meeting__body")
         return get_object_or_404(
-            Decision.objects.select_related("item__meeting__body"), pk=self.kwargs["pk"]
+            selectors.in_consortium(decisions, self.consortium, "item__meeting__body__"),
+            pk=self.kwargs["pk"],
         )
 
     def get_form_kwargs(self):
-        consortium = self.decision.item.meeting.body.consortium
-        return {**super().get_form_kwargs(), "consortium": consortium}
+        return {**super().get_form_kwargs(), "consortium": self.consortium}
 
     def get_context_data(self, **kwargs):
         title = _("Groupe de travail créé par : %(decision)s") % {"decision": self.decision}
@@ -178,14 +184,14 @@ class WorkingGroupCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return self.object.get_absolute_url()
 
 
-class YearCloseView(RoleRequiredMixin, View):
+class YearCloseView(RoleRequiredMixin, RequestConsortiumMixin, View):
     allowed_roles = RECORDERS
     http_method_names = ["post"]
 
     def post(self, request):
         try:
             year = int(request.POST.get("year", ""))
-            services.year_close(consortium=request_consortium_or_404(self.request), year=year)
+            services.year_close(consortium=self.consortium, year=year)
         except ValueError:
             messages.error(request, _("Année invalide."))
         except ValidationError as error:

@@ -17,18 +17,23 @@ from governance.services import meetings as services
 from governance.services import minutes_exports
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import RECORDERS, SIGNED_IN
+from partners.consortia import RequestConsortiumMixin, request_consortium
 
 
-class _ConfirmedMeetingActionView(RoleRequiredMixin, SingleObjectMixin, View):
+class _ConfirmedMeetingActionView(
+    RoleRequiredMixin, RequestConsortiumMixin, SingleObjectMixin, View
+):
     """Nothing irreversible on a single click: the first POST changes nothing and shows what will
     happen; the POST from that page (with `confirmed`) calls the service, whose refusal comes back
     as a message."""
 
     allowed_roles = RECORDERS
     http_method_names = ["post"]
-    model = Meeting
     template_name = ""
     success_message = ""
+
+    def get_queryset(self):
+        return selectors.in_consortium(Meeting.objects, self.consortium, "body__")
 
     def post(self, request, pk):
         meeting = self.object = self.get_object()
@@ -86,7 +91,8 @@ class MinutesCloseView(_ConfirmedMeetingActionView):
 
 
 def _readable_meeting(request, pk) -> Meeting:
-    meeting = get_object_or_404(selectors.meetings_visible_to(request.user), pk=pk)
+    meetings = selectors.meetings_visible_to(request.user, request_consortium(request))
+    meeting = get_object_or_404(meetings, pk=pk)
     if not selectors.minutes_visible_to(request.user, meeting):
         raise Http404(_("Le procès-verbal de cette séance n'est pas encore publié."))
     return meeting

@@ -29,6 +29,7 @@ from ligeris.lib import french
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import RECORDERS, SIGNED_IN, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin
+from partners.consortia import RequestConsortiumMixin, request_consortium
 
 
 class MeetingListView(RoleRequiredMixin, RecorderContextMixin, ListView):
@@ -38,7 +39,10 @@ class MeetingListView(RoleRequiredMixin, RecorderContextMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        return selectors.meetings_visible_to(self.request.user).order_by("-starts_at")
+        meetings = selectors.meetings_visible_to(
+            self.request.user, request_consortium(self.request)
+        )
+        return meetings.order_by("-starts_at")
 
     def get_context_data(self, **kwargs):
         is_staff_role = role_of(self.request.user) in STAFF
@@ -50,7 +54,7 @@ class MeetingDetailView(RoleRequiredMixin, RecorderContextMixin, DetailView):
     template_name = "governance/meeting_detail.html"
 
     def get_queryset(self):
-        return selectors.meetings_visible_to(self.request.user)
+        return selectors.meetings_visible_to(self.request.user, request_consortium(self.request))
 
     def get_context_data(self, **kwargs):
         meeting = self.object
@@ -84,7 +88,9 @@ class DecisionVotesView(RoleRequiredMixin, ListView):
 
     @cached_property
     def item(self):
-        meetings = selectors.meetings_visible_to(self.request.user)
+        meetings = selectors.meetings_visible_to(
+            self.request.user, request_consortium(self.request)
+        )
         item = get_object_or_404(
             AgendaItem.objects.select_related("meeting__body", "decision"),
             pk=self.kwargs["pk"],
@@ -124,7 +130,9 @@ class OpenMeetingMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class _MeetingFormView(RoleRequiredMixin, OpenMeetingMixin, ServiceFormMixin):
+class _MeetingFormView(
+    RoleRequiredMixin, RequestConsortiumMixin, OpenMeetingMixin, ServiceFormMixin
+):
     allowed_roles = RECORDERS
     form_class = MeetingForm
     template_name = "partners/form.html"
@@ -142,7 +150,8 @@ class MeetingCreateView(_MeetingFormView, CreateView):
 
     @cached_property
     def body(self):
-        return get_object_or_404(Body, pk=self.kwargs["pk"])
+        bodies = selectors.in_consortium(Body.objects, self.consortium)
+        return get_object_or_404(bodies, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         title = _("Nouvelle séance : %(body)s") % {"body": self.body.name}
@@ -153,12 +162,14 @@ class MeetingCreateView(_MeetingFormView, CreateView):
 
 
 class MeetingUpdateView(_MeetingFormView, UpdateView):
-    model = Meeting
     extra_context = {"title": _("Modifier la séance")}
+
+    def get_queryset(self):
+        return selectors.in_consortium(Meeting.objects, self.consortium, "body__")
 
     @cached_property
     def meeting(self):
-        return get_object_or_404(Meeting, pk=self.kwargs["pk"])
+        return self.get_object()
 
     @property
     def body(self):
@@ -168,11 +179,20 @@ class MeetingUpdateView(_MeetingFormView, UpdateView):
         return services.meeting_update(meeting=self.get_object(), **form.cleaned_data)
 
 
-class _MeetingChildFormView(RoleRequiredMixin, OpenMeetingMixin, ServiceFormMixin, FormView):
-    """A form on something of one meeting (an item, a document, the attendance, the votes)."""
+class _MeetingChildFormView(
+    RoleRequiredMixin, RequestConsortiumMixin, OpenMeetingMixin, ServiceFormMixin, FormView
+):
+    """A form on something of one meeting (an item, a document, the attendance, the votes), of
+    the request's consortium."""
 
     allowed_roles = RECORDERS
     template_name = "partners/form.html"
+
+    def meetings(self):
+        return selectors.in_consortium(Meeting.objects, self.consortium, "body__")
+
+    def items(self):
+        return selectors.in_consortium(AgendaItem.objects, self.consortium, "meeting__body__")
 
     def get_success_url(self):
         return self.meeting.get_absolute_url()
@@ -193,7 +213,7 @@ class ItemCreateView(_MeetingChildFormView):
 
     @cached_property
     def meeting(self):
-        return get_object_or_404(Meeting, pk=self.kwargs["pk"])
+        return get_object_or_404(self.meetings(), pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "body": self.meeting.body}
@@ -207,7 +227,7 @@ class _ItemFormView(_MeetingChildFormView):
 
     @cached_property
     def item(self):
-        return get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=self.kwargs["pk"])
+        return get_object_or_404(self.items().select_related("meeting"), pk=self.kwargs["pk"])
 
     @property
     def meeting(self):
@@ -253,7 +273,7 @@ class DocumentDownloadView(RoleRequiredMixin, View):
     allowed_roles = SIGNED_IN
 
     def get(self, request, pk):
-        meetings = selectors.meetings_visible_to(request.user)
+        meetings = selectors.meetings_visible_to(request.user, request_consortium(request))
         document = get_object_or_404(AgendaDocument, pk=pk, item__meeting__in=meetings)
         response = FileResponse(document.file.open("rb"), as_attachment=True)
         response["Cache-Control"] = "private, no-store"
@@ -267,7 +287,7 @@ class AttendanceView(_MeetingChildFormView):
 
     @cached_property
     def meeting(self):
-        return get_object_or_404(Meeting.objects.select_related("body"), pk=self.kwargs["pk"])
+        return get_object_or_404(self.meetings().select_related("body"), pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
         # Only what names a seat: 2,000 seats, people and partners read in full cost seconds.
@@ -298,12 +318,11 @@ class VoteSheetView(_MeetingChildFormView):
 
     @cached_property
     def item(self):
-        item = get_object_or_404(
-            AgendaItem.objects.select_related("meeting__body", "decision"),
+        return get_object_or_404(
+            self.items().select_related("meeting__body", "decision"),
             pk=self.kwargs["pk"],
             kind=ItemKind.DECISION,
         )
-        return item
 
     @property
     def meeting(self):

@@ -20,6 +20,7 @@ from governance.views.meetings import _ItemFormView
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import RECORDERS, SIGNED_IN, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin, TableExportMixin
+from partners.consortia import RequestConsortiumMixin, request_consortium
 
 
 class DecisionListView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
@@ -31,15 +32,20 @@ class DecisionListView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Fi
     export_name = "registre-des-decisions"
 
     def get_queryset(self):
-        return selectors.decisions_visible_to(self.request.user)
+        return selectors.decisions_visible_to(self.request.user, request_consortium(self.request))
 
     def get_filterset_kwargs(self, filterset_class):
-        bodies = selectors.bodies_visible_to(self.request.user)
+        bodies = selectors.bodies_visible_to(self.request.user, request_consortium(self.request))
         return {**super().get_filterset_kwargs(filterset_class), "bodies": bodies}
 
 
 class ActionListView(
-    RoleRequiredMixin, RecorderContextMixin, TableExportMixin, SingleTableMixin, FilterView
+    RoleRequiredMixin,
+    RequestConsortiumMixin,
+    RecorderContextMixin,
+    TableExportMixin,
+    SingleTableMixin,
+    FilterView,
 ):
     allowed_roles = STAFF
     table_class = ActionTable
@@ -49,7 +55,7 @@ class ActionListView(
     export_name = "plan-d-actions"
 
     def get_queryset(self):
-        return selectors.actions_all()
+        return selectors.actions_all(self.consortium)
 
     def get_table_kwargs(self):
         return {"can_edit": role_of(self.request.user) in RECORDERS}
@@ -59,7 +65,10 @@ class ActionListView(
         return {**super().get_filterset_kwargs(filterset_class), "today": today}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "overdue": selectors.actions_overdue()}
+        return {
+            **super().get_context_data(**kwargs),
+            "overdue": selectors.actions_overdue(self.consortium),
+        }
 
 
 class ActionCreateView(_ItemFormView):
@@ -71,23 +80,24 @@ class ActionCreateView(_ItemFormView):
     success_message = _("L'action a été ajoutée au plan d'actions.")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "consortium": self.meeting.body.consortium}
+        return {**super().get_form_kwargs(), "consortium": self.consortium}
 
     def perform(self, form):
         return services.action_create(item=self.item, **form.cleaned_data)
 
 
-class ActionUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
+class ActionUpdateView(RoleRequiredMixin, RequestConsortiumMixin, ServiceFormMixin, UpdateView):
     allowed_roles = RECORDERS
-    model = Action
     form_class = ActionForm
     template_name = "partners/form.html"
     extra_context = {"title": _("Suivi de l'action")}
     success_message = _("L'action a été enregistrée.")
 
+    def get_queryset(self):
+        return selectors.in_consortium(Action.objects, self.consortium, "item__meeting__body__")
+
     def get_form_kwargs(self):
-        consortium = self.object.item.meeting.body.consortium
-        return {**super().get_form_kwargs(), "consortium": consortium}
+        return {**super().get_form_kwargs(), "consortium": self.consortium}
 
     def perform(self, form):
         return services.action_update(action=self.get_object(), **form.cleaned_data)
@@ -96,7 +106,7 @@ class ActionUpdateView(RoleRequiredMixin, ServiceFormMixin, UpdateView):
         return reverse("governance:action_list")
 
 
-class FrequencyView(RoleRequiredMixin, RecorderContextMixin, TemplateView):
+class FrequencyView(RoleRequiredMixin, RequestConsortiumMixin, RecorderContextMixin, TemplateView):
     allowed_roles = STAFF
     template_name = "governance/frequency.html"
 
@@ -110,8 +120,8 @@ class FrequencyView(RoleRequiredMixin, RecorderContextMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "year": year,
-            "rows": selectors.frequency(year),
+            "rows": selectors.frequency(year, self.consortium),
             "years": range(today.year - 3, today.year + 2),
             "checks_from": datetime.date(year, 10, 1),
-            "closed_years": selectors.closed_years(),
+            "closed_years": selectors.closed_years(self.consortium),
         }

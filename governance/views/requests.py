@@ -15,6 +15,7 @@ from governance.views.common import RecorderContextMixin
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import PARTNERS, RECORDERS, SIGNED_IN
 from ligeris.lib.views import ServiceFormMixin
+from partners.consortia import request_consortium
 
 
 class MeetingRequestListView(RoleRequiredMixin, RecorderContextMixin, ListView):
@@ -24,7 +25,9 @@ class MeetingRequestListView(RoleRequiredMixin, RecorderContextMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.meeting_requests_visible_to(self.request.user)
+        return selectors.meeting_requests_visible_to(
+            self.request.user, request_consortium(self.request)
+        )
 
 
 class MeetingRequestCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
@@ -50,7 +53,9 @@ class _PendingRequestMixin:
     @cached_property
     def meeting_request(self):
         return get_object_or_404(
-            selectors.meeting_requests_visible_to(self.request.user),
+            selectors.meeting_requests_visible_to(
+                self.request.user, request_consortium(self.request)
+            ),
             pk=self.kwargs["pk"],
             state=RequestState.PENDING,
         )
