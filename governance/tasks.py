@@ -6,7 +6,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.selectors import staff_addresses
 from governance import selectors
 from governance.calendar import meeting_ics
 from governance.confirmations import ICS_FILENAME, convocation_context
@@ -78,15 +78,14 @@ def check_meeting_frequency() -> int:
         return 0
     # The same instant decides the month and which meetings are already held.
     behind = [f for f in selectors.frequency(today.year, now=now) if f.behind]
-    recipients = list(
-        User.objects.filter(is_active=True, role__in=(Role.ADMIN, Role.SECRETARY))
-        .values_list("email", flat=True)
-        .order_by("email")
-    )
-    if not recipients:
-        return 0
+    recipients = {}  # per consortium: its own secretaries hear of its bodies, no one else's
     sent = 0
     for row in behind:
+        consortium_id = row.body.consortium_id
+        if consortium_id not in recipients:
+            recipients[consortium_id] = staff_addresses(consortium_id, (Role.ADMIN, Role.SECRETARY))
+        if not recipients[consortium_id]:
+            continue
         with transaction.atomic():
             alert, _created = FrequencyAlert.objects.get_or_create(
                 body=row.body, year=today.year, month=today.month
@@ -98,7 +97,7 @@ def check_meeting_frequency() -> int:
             alert.save(update_fields=["sent_at"])
             send_templated_email(
                 "frequency_alert",
-                to=recipients,
+                to=recipients[consortium_id],
                 context={
                     "row": row,
                     "year": today.year,

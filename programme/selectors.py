@@ -54,7 +54,7 @@ def deliverables_visible_to(user, consortium: Consortium | None = None) -> Query
 
 def meetings_of(user, consortium: Consortium | None = None) -> QuerySet[Meeting]:
     """The meetings a user sees (governance's rule), staff those of the consortium's bodies."""
-    return _of_staff(meetings_visible_to(user), user, consortium, "body__")
+    return meetings_visible_to(user, consortium)
 
 
 def guests_visible_to(user, consortium: Consortium | None = None) -> QuerySet[MeetingGuest]:

@@ -21,7 +21,7 @@ from governance.models import (
 )
 from governance.services.bodies import body_create, seat_add, seat_deactivate
 from governance.services.meetings import convocation_send, item_add, meeting_schedule
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import ConsortiumFactory, PersonFactory, UserFactory
 from tests.governance_fixtures import MEETING_AT, PARIS
 
 # --- Convocation ------------------------------------------------------------------------------
@@ -216,11 +216,14 @@ def test_frequency_before_october_sends_nothing(behind, frozen):
 
 def test_frequency_on_2_october_mails_admin_and_secretary_once(behind, users, frozen):
     UserFactory(email="ancien@example.org", role="secretary", is_active=False)
+    other = ConsortiumFactory(name="GIP RECIA", short_name="RECIA")
+    UserFactory(email="secretary@recia.example.org", role="secretary", consortia=[other])
     frozen(2026, 10, 2)
 
     assert tasks.check_meeting_frequency() == 1
 
     (message,) = mail.outbox
+    # Not the former secretary, nor another consortium's.
     assert sorted(message.to) == ["admin@example.org", "secretary@example.org"]
     assert "Comité technique" in message.subject
     assert (
