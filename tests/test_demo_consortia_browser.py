@@ -18,7 +18,7 @@ from django.core.management import call_command
 from accounts.management.commands.load_demo import DEMO_PASSWORD
 from billing.models import RevenueTitle, TitreState
 from catalogue.models import Catalogue
-from commitments.models import CommitmentKind, ServiceRequest
+from commitments.models import Commitment, CommitmentKind, ServiceRequest
 from governance.models import Meeting
 from ligeris.lib.demo_clock import PARIS
 from partners.models import Consortium, Partner
@@ -89,8 +89,9 @@ def test_each_new_consortium_s_staff_does_its_job(transactional_db, live_server,
     log_in(page, base, "finance@recia.localhost", DEMO_PASSWORD)
     page.get_by_role("navigation").get_by_role("link", name="Engagements de service").click()
     page.get_by_role("link", name="Enregistrer une demande").click()
-    page.get_by_label("Membre").select_option(label="Grand Chambord")
-    support = recia.commitments.get(kind=CommitmentKind.SUPPORT, service=None)
+    chambord = Partner.objects.get(consortium=recia, short_name="Grand Chambord")
+    page.get_by_label("Membre").select_option(str(chambord.pk))
+    support = Commitment.objects.get(consortium=recia, kind=CommitmentKind.SUPPORT, service=None)
     page.get_by_label("Engagement").select_option(str(support.pk))
     page.get_by_label("Objet").fill("Parapheur inaccessible")
     page.get_by_label("Reçue le").fill("2026-11-02T09:00")
@@ -115,6 +116,8 @@ def test_each_new_consortium_s_staff_does_its_job(transactional_db, live_server,
     page.get_by_label("Échéance").fill("2027-03-31")
     page.locator("main button[type=submit]").click()
     page.wait_for_url(f"{base}/programme/chantiers/{workstream.pk}/")
-    assert page.get_by_text("Kit de sensibilisation des agents d'Osny").is_visible()
+    assert page.get_by_role(
+        "cell", name="Kit de sensibilisation des agents d'Osny", exact=True
+    ).is_visible()
     assert Deliverable.objects.filter(workstream=workstream, title__startswith="Kit").exists()
     _refused_to(page, base, ligeris)
