@@ -63,6 +63,10 @@ def test_finance_bills_the_catalogue_from_its_pages(world, client_for):
     titre_page = client.get(titre.get_absolute_url())
     assert titre_page.status_code == 200
     assert "GED — Gestion électronique des documents" in titre_page.content.decode()
+    # The titres list leads to the catalogue's billing, not to cost sharing's fiscal years.
+    listing = client.get(reverse("billing:titre_list")).content.decode()
+    assert reverse("catalogue:billing") in listing
+    assert "Établir des titres depuis un exercice" not in listing
 
 
 def test_finance_withdraws_a_service_from_its_page(world, client_for, mailoutbox):
