@@ -20,8 +20,12 @@ def test_every_stamp_of_the_demo_is_within_its_story(db):
     call_command("load_demo", stdout=io.StringIO())
     budget = AllocationRun.objects.get(kind="budget")
     assert _day(budget.created_at) == datetime.date(2026, 1, 12)
-    annual = TitreBatch.objects.get(number=1)
+    batches = TitreBatch.objects.filter(number=1)
+    annual = batches.get(fiscal_year__consortium__short_name="Ligeris")
     assert _day(annual.issued_at) == datetime.date(2026, 1, 20) == annual.issue_date
+    # Cœur Côte Fleurie's 2025 catalogue, billed in arrears inside the window.
+    arrears = batches.get(fiscal_year__consortium__short_name="Cœur Côte Fleurie")
+    assert _day(arrears.issued_at) == datetime.date(2026, 2, 16) == arrears.issue_date
     # The run backs the titres: it was computed before they were issued.
     assert budget.created_at < annual.issued_at
     for email in TitreEmail.objects.filter(titre__batch=annual):
