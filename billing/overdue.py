@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models.fields.json import KT
 from django.utils import timezone
 from django_tables2.data import TableListData
 
@@ -116,6 +117,7 @@ def titres_of(rows: list[OverdueRow]) -> list[RevenueTitle]:
     titres = (
         RevenueTitle.objects.select_related("debtor", "tenant", "batch")
         .defer("snapshot")  # the issued titre's frozen copy: not shown in a list
+        .annotate(wording_heading=KT("snapshot__wording__heading"))
         .in_bulk([row.pk for row in rows])
     )
     shown = []

@@ -134,6 +134,16 @@ class TitreTable(tables.Table):
         flag = " ⚑" if record.below_threshold and record.state != "issued" else ""
         return f"{record.reference}{flag}"
 
+    def render_kind(self, record) -> str:
+        # The titre's own heading: a catalogue's annual titre billed in arrears is « terme échu ».
+        # Lists that defer the snapshot annotate its heading instead (no query per row).
+        if "snapshot" in record.get_deferred_fields():
+            return getattr(record, "wording_heading", None) or record.get_kind_display()
+        return record.heading
+
+    def value_kind(self, record) -> str:
+        return str(self.render_kind(record))
+
     def render_total(self, value) -> str:
         return euros_text(value)
 

@@ -18,6 +18,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -176,6 +177,7 @@ def overdue(consortium: Consortium, today: datetime.date | None = None) -> Query
             )
             .select_related("debtor", "tenant", "batch")
             .defer("snapshot")  # the issued titre's frozen copy: not shown in a list
+            .annotate(wording_heading=KT("snapshot__wording__heading"))
         )
         .filter(balance__gt=0)
         .order_by("due_on", "exercise", "number")

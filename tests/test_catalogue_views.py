@@ -67,6 +67,7 @@ def test_finance_bills_the_catalogue_from_its_pages(world, client_for):
     listing = client.get(reverse("billing:titre_list")).content.decode()
     assert reverse("catalogue:billing") in listing
     assert "Établir des titres depuis un exercice" not in listing
+    assert "Titre annuel (terme échu)" in listing  # the titre's heading, not its kind's label
 
 
 def test_finance_withdraws_a_service_from_its_page(world, client_for, mailoutbox):
