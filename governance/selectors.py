@@ -35,9 +35,9 @@ from governance.vote_base import (  # noqa: F401 (read from here by the other mo
     voting_holder,
 )
 from ligeris.lib.roles import STAFF, role_of
-from partners.consortia import consortia_of
 from partners.models import Consortium
 from partners.selectors import acting_partner_id
+from partners.selectors import in_consortium as staff_rows
 
 # --- Who may see what -------------------------------------------------------------------------
 
@@ -49,9 +49,7 @@ def in_consortium(rows: QuerySet, consortium: Consortium, path: str = "") -> Que
 
 def _of_staff(rows: QuerySet, user, consortium: Consortium | None, path: str) -> QuerySet:
     """Staff see the request's consortium's rows; without one, those of all their consortia."""
-    if consortium is not None:
-        return in_consortium(rows, consortium, path)
-    return rows.filter(**{f"{path}consortium__in": consortia_of(user).values("pk")})
+    return staff_rows(rows, user, consortium, f"{path}consortium")
 
 
 def _scoped(rows: QuerySet, user, consortium: Consortium | None, path: str) -> QuerySet:

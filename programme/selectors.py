@@ -11,9 +11,8 @@ from django.db.models import Prefetch, QuerySet
 from governance.models import BodyKind, Meeting
 from governance.selectors import meetings_visible_to, minutes_visible_to
 from ligeris.lib.roles import STAFF, role_of
-from partners.consortia import consortia_of
 from partners.models import Consortium, Partner
-from partners.selectors import acting_partner_id
+from partners.selectors import acting_partner_id, in_consortium
 from programme.models import (
     Deliverable,
     DeliverableStatus,
@@ -33,9 +32,7 @@ def _of_staff(rows: QuerySet, user, consortium: Consortium | None, path: str = "
     A partner user's rows are already its own consortium's (the caller filters them)."""
     if role_of(user) not in STAFF:
         return rows
-    if consortium is not None:
-        return rows.filter(**{f"{path}consortium": consortium})
-    return rows.filter(**{f"{path}consortium__in": consortia_of(user).values("pk")})
+    return in_consortium(rows, user, consortium, f"{path}consortium")
 
 
 def workstreams_visible_to(user, consortium: Consortium | None = None) -> QuerySet[Workstream]:
