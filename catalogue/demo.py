@@ -96,6 +96,7 @@ def load_coeur_cote_fleurie(year: int) -> Consortium:
         iban="FR7630001007941234567890185",
         bic="BDFEFRPPCCT",
         court="Tribunal administratif de Caen",
+        court_address="3 rue Arthur Le Duc, 14050 Caen Cedex 4",
     )
     catalogue = services.catalogue_create(consortium=consortium, year=year)
     rows = {}
