@@ -166,6 +166,7 @@ class TitreSettingsForm(FrenchDecimalsMixin, forms.ModelForm):
             "recovery_threshold",
             "court",
             "court_address",
+            "court_article",
             "executory_formula",
             "remedies_text",
             "pes_poste",

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from billing.models import RevenueTitle, TitreKind
 from billing.money import amount_in_words, format_euros
-from billing.titre_typst import iban_display, pdf_title, siret_display
+from billing.titre_typst import designated_court, iban_display, pdf_title, siret_display
 from ligeris.lib import french
 
 TEMPLATE = "billing/titre_pdf.html"
@@ -59,6 +59,7 @@ def _context(titre: RevenueTitle) -> dict:
         "issuer_siret": siret_display((snapshot.get("issuer") or {}).get("siret", "")),
         "debtor_siret": siret_display((snapshot.get("debtor") or {}).get("siret", "")),
         "iban": iban_display((snapshot.get("payment") or {}).get("iban", "")),
+        "designated": designated_court(snapshot.get("court") or {}),
         "convention_signed_on": _date(legal.get("convention_signed_on")),
         "original": (
             {

@@ -207,6 +207,16 @@ def _correction_text(titre: RevenueTitle, original: dict, total: str) -> list[di
     return [{"text": text, "bold": False} for text in runs]
 
 
+def designated_court(court: dict) -> str:
+    # Titres issued before the setting existed printed Ligeris's article 12: a re-render keeps it.
+    article = court.get("article", "12")
+    if not article:
+        return _("juridiction désignée par la convention")
+    return _("juridiction désignée par l'article %(article)s de la convention") % {
+        "article": article
+    }
+
+
 def titre_data(titre: RevenueTitle) -> dict:
     """Every text of one titre, formatted."""
     s = titre.snapshot or {}
@@ -340,10 +350,14 @@ def titre_data(titre: RevenueTitle) -> dict:
         or _(
             "Dans un délai de deux mois suivant la réception du présent titre, le débiteur peut "
             "contester la somme mentionnée en saisissant directement le %(court)s, %(address)s, "
-            "juridiction désignée par l'article 12 de la convention (article L. 1617-5, 2° du "
-            "code général des collectivités territoriales). Les personnes publiques saisissent "
-            "le tribunal par l'application Télérecours (www.telerecours.fr) ; les autres "
-            "requérants peuvent utiliser Télérecours citoyens."
+            "%(designated)s (article L. 1617-5, 2° du code général des collectivités "
+            "territoriales). Les personnes publiques saisissent le tribunal par l'application "
+            "Télérecours (www.telerecours.fr) ; les autres requérants peuvent utiliser "
+            "Télérecours citoyens."
         )
-        % {"court": court.get("name", ""), "address": court.get("address", "")},
+        % {
+            "court": court.get("name", ""),
+            "address": court.get("address", ""),
+            "designated": designated_court(court),
+        },
     }

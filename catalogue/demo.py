@@ -97,6 +97,7 @@ def load_coeur_cote_fleurie(year: int) -> Consortium:
         bic="BDFEFRPPCCT",
         court="Tribunal administratif de Caen",
         court_address="3 rue Arthur Le Duc, 14050 Caen Cedex 4",
+        court_article="10",  # seed 004, article 10 "Litiges et recours"
     )
     catalogue = services.catalogue_create(consortium=consortium, year=year)
     rows = {}

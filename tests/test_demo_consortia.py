@@ -5,7 +5,7 @@ import io
 from django.core.management import call_command
 
 from accounts.models import User
-from billing.models import RevenueTitle, TitreState
+from billing.models import RevenueTitle, TitreSettings, TitreState
 from catalogue.models import Service, Subscription
 from commitments.models import ServiceRequest
 from partners.consortia import consortia_of
@@ -67,6 +67,9 @@ def _each_convention_brings_its_own_rows(demo):
         "Trouville-sur-Mer",
         "Villers-sur-Mer",
     ]
+    # Each titre's remedies cite the article of its own convention that designates the court.
+    assert {titre.snapshot["court"]["article"] for titre in issued} == {"10"}
+    assert TitreSettings.objects.get(consortium=recia).court_article == "8"
     assert Workstream.objects.filter(consortium=cergy).count() == 4
     assert Workstream.objects.filter(consortium=demo["Ligeris"]).count() == 0
     assert list(

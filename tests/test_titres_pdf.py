@@ -469,3 +469,23 @@ def test_a_titre_frozen_before_the_wording_settings_prints_the_standard_text(iss
     text = text_of(render_titre(titre))
     assert "est exécutoire en application de l'article L. 252 A" in text
     assert "Télérecours" in text
+
+
+def test_the_remedies_cite_the_consortiums_own_article_designating_the_court(
+    world, billing_year, titre_settings
+):
+    # Ligeris's convention designates the court in its article 12, GIP RECIA's in its article 8.
+    titre_settings.court_article = "8"
+    titre_settings.save()
+    titre = issue_budget_batch(billing_year)[0]
+    assert titre.snapshot["court"]["article"] == "8"
+    text = normalise(text_of(render_titre(titre)))
+    assert "désignée par l'article 8 de la convention" in text
+    assert "article 12" not in text
+
+    titre.snapshot["court"]["article"] = ""  # a convention whose article is not given
+    assert "juridiction désignée par la convention (article L. 1617-5" in normalise(
+        text_of(render_titre(titre))
+    )
+    titre.snapshot["court"].pop("article")  # as issued before the setting: article 12 printed
+    assert "désignée par l'article 12 de la convention" in normalise(text_of(render_titre(titre)))

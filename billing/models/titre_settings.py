@@ -84,6 +84,16 @@ class TitreSettings(models.Model):
         max_length=300,
         default="28 rue de la Bretonnerie, 45057 Orléans Cedex 1",
     )
+    court_article = models.CharField(
+        _("article de la convention désignant la juridiction"),
+        max_length=20,
+        blank=True,
+        default="12",
+        help_text=_(
+            "Cité par les voies de recours du titre (article 12 pour Ligeris) ; laissé vide, "
+            "le titre dit « juridiction désignée par la convention »."
+        ),
+    )
     # The legal wording an administrator may adapt; empty, the titre prints the standard text.
     executory_formula = models.TextField(
         _("formule exécutoire"),

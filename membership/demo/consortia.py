@@ -137,7 +137,7 @@ def load_gip_recia(ligeris: Consortium, year: int = 2026) -> Consortium:
     _settings(consortium, first="Olivier", last="Jouin", role="Directeur du GIP RECIA",
               deliberation="délibération n° 11 du Conseil d'administration du 18 octobre 2016",
               accountant_name="Agent comptable du GIP RECIA", accountant_address="45160 Olivet",
-              court="Tribunal administratif d'Orléans")  # fmt: skip
+              court="Tribunal administratif d'Orléans", court_article="8")  # fmt: skip
     catalogue = catalogue_services.catalogue_create(consortium=consortium, year=year)
     services = {}
     for code, label, unit, kind, price, complementary in RECIA_SERVICES:

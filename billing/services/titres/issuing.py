@@ -86,7 +86,11 @@ def shared_mentions(consortium, settings: TitreSettings) -> dict:
             "iban": settings.iban,
             "bic": settings.bic,
         },
-        "court": {"name": settings.court, "address": settings.court_address},
+        "court": {
+            "name": settings.court,
+            "address": settings.court_address,
+            "article": settings.court_article.strip(),
+        },
         # Empty: the standard text, as for titres issued before these settings existed.
         "wording": {
             "executory": settings.executory_formula.strip(),
