@@ -132,3 +132,12 @@ def test_the_navigation_offers_the_catalogue_to_a_catalogue_consortium_only(worl
     assert 'href="/catalogue/"' in page and 'href="/engagements/"' in page
     partner = client_for("partner_a").get(reverse("home")).content.decode()
     assert 'href="/catalogue/mes-abonnements/"' in partner
+
+
+def test_the_header_and_footer_name_the_consortium_of_the_pages(world, client_for):
+    world.consortium.name, world.consortium.platform = "GIP RECIA (essai)", "sOlaere"
+    world.consortium.save()
+    page = client_for("finance").get(reverse("home")).content.decode()
+    assert '<span class="tagline">GIP RECIA (essai)</span>' in page
+    assert "GIP RECIA (essai) — sOlaere · Ligeris" in page
+    assert "groupement pour un système d&#x27;archivage" not in page
