@@ -5,6 +5,7 @@ import io
 from django.core.management import call_command
 
 from accounts.models import User
+from billing import titre_selectors
 from billing.models import RevenueTitle, TitreSettings, TitreState
 from catalogue.models import Service, Subscription
 from commitments.models import ServiceRequest
@@ -69,6 +70,8 @@ def _each_convention_brings_its_own_rows(demo):
     ]
     # Each titre's remedies cite the article of its own convention that designates the court.
     assert {titre.snapshot["court"]["article"] for titre in issued} == {"10"}
+    # Both communes paid their 2025 titres (none stays late in the demo).
+    assert all(titre_selectors.balance_of(titre).balance == 0 for titre in issued)
     assert TitreSettings.objects.get(consortium=recia).court_article == "8"
     assert Workstream.objects.filter(consortium=cergy).count() == 4
     assert Workstream.objects.filter(consortium=demo["Ligeris"]).count() == 0

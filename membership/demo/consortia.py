@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from billing.models import RevenueTitle, TitreState
 from billing.services import titres
 from billing.tasks import process_batch
 from catalogue.demo import NAME as CCF_NAME
@@ -222,6 +223,19 @@ def load_ccf() -> Consortium:
         )
         titres.batch_issue(batch=batch)
         process_batch(batch.pk)
+    # Illustrative: both communes paid, Villers-sur-Mer three weeks after the due date.
+    paid = {"Trouville-sur-Mer": "2026-03-12", "Villers-sur-Mer": "2026-04-09"}
+    for titre in RevenueTitle.objects.filter(batch=batch, state=TitreState.ISSUED).select_related(
+        "debtor"
+    ):
+        paid_on = datetime.date.fromisoformat(str(paid[titre.debtor.short_name]))
+        with demo_clock.at(f"{paid_on.isoformat()} 11:00"):
+            titres.payment_record(
+                titre=titre,
+                paid_on=paid_on,
+                amount=titre.total,
+                reference=f"CCF-{paid_on:%Y%m%d}-{titre.number:04d}",
+            )
     return consortium
 
 
