@@ -105,6 +105,14 @@ def in_scope_of(model: type[models.Model], argument: str):
     return decorate
 
 
+def unscope_script() -> None:
+    """For a script (bench/): every consortium's rows in this thread from now on, as a
+    command; the requests it makes through a test client still run in their own scope."""
+    from django_scopes.state import state
+
+    state.set({"_enabled": False})
+
+
 def unscoped(func):
     """Decorate work that is across consortia by nature (a daily sweep of every consortium)."""
 
