@@ -124,7 +124,7 @@ class ScopeMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if request.path.startswith(ADMIN_PREFIX) and user is not None and user.is_superuser:
+        if request.path_info.startswith(ADMIN_PREFIX) and user is not None and user.is_superuser:
             with scopes_disabled():
                 return self.get_response(request)
         with consortium_scope(request_consortium(request)):
