@@ -133,3 +133,12 @@ def test_a_real_task_runs_in_its_rows_consortium(copil, other, mailoutbox):
         with pytest.raises(ScopeError):
             Body.objects.count()  # and leaves no scope behind
     assert len(mailoutbox) == 3
+
+
+def test_the_admin_shows_superusers_every_consortium(world, other, client):
+    root = UserFactory(email="root@example.org", role=Role.ADMIN, is_superuser=True, is_staff=True)
+    client.force_login(root)
+    response = client.get("/admin/partners/partner/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Région Centre" in page and "Ville de Blois" in page
