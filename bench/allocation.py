@@ -17,6 +17,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ligeris.settings")
 import django
 
 django.setup()
+from ligeris.lib.scopes import unscope_script  # noqa: E402
+
+unscope_script()  # a bench reads and writes every consortium's rows
 
 from decimal import Decimal  # noqa: E402
 

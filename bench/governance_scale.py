@@ -39,6 +39,9 @@ os.environ["LIGERIS_VAR_DIR"] = _VAR.name
 import django  # noqa: E402
 
 django.setup()
+from ligeris.lib.scopes import unscope_script  # noqa: E402
+
+unscope_script()  # a bench reads and writes every consortium's rows
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -68,6 +68,9 @@ def child(module_path: str, file_name: str, data_path: str) -> None:
     import django
 
     django.setup()
+    from ligeris.lib.scopes import unscope_script
+
+    unscope_script()  # a bench reads and writes every consortium's rows
     if module_path:
         spec = importlib.util.spec_from_file_location("imports_under_test", module_path)
         module = importlib.util.module_from_spec(spec)

@@ -16,6 +16,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ligeris.settings")
 import django
 
 django.setup()
+from ligeris.lib.scopes import unscope_script  # noqa: E402
+
+unscope_script()  # a bench reads and writes every consortium's rows
 
 from allauth.mfa.models import Authenticator  # noqa: E402
 from allauth.mfa.totp.internal.auth import TOTP  # noqa: E402

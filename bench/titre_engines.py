@@ -56,6 +56,9 @@ def _django(var_dir: str) -> None:
     import django
 
     django.setup()
+    from ligeris.lib.scopes import unscope_script
+
+    unscope_script()  # a bench reads and writes every consortium's rows
 
 
 def child_render(engine: str, var_dir: str, pks_file: str, out_dir: str) -> None:

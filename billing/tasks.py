@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from billing import recap_export, titre_mail
 from billing.models import (
+    OrderNotice,
     RecapExport,
     RevenueTitle,
     TitreBatch,
@@ -30,6 +31,7 @@ from billing.models import (
     TitreState,
 )
 from billing.titre_pdf import render_titres, sha256
+from ligeris.lib.scopes import in_scope_of, scope_of, scopes_disabled
 
 #: Titres laid out per render task, unless `settings.LIGERIS_TITRE_CHUNK` says otherwise: large
 #: enough to share a render's start-up, small enough for memory and to spread a batch.
@@ -130,6 +132,7 @@ def send_missing(batch_id: int, first_number: int = 1, last_number: int | None =
 
 
 @shared_task(**RETRY)
+@in_scope_of(TitreBatch, "batch_id")
 def render_chunk(batch_id: int, first_number: int, last_number: int) -> dict:
     """Render one chunk of an issued batch (numbers `first_number` to `last_number`), then
     e-mail its titres with the PDFs in hand: a chunk's e-mails go while other chunks render.
@@ -143,6 +146,7 @@ def render_chunk(batch_id: int, first_number: int, last_number: int) -> dict:
 
 
 @shared_task(**RETRY)
+@in_scope_of(TitreBatch, "batch_id")
 def send_chunk(rendered: int | dict, batch_id: int, first_number: int, last_number: int) -> dict:
     """E-mail what is left of a chunk. Only for the chains queued before `render_chunk` sent
     its own e-mails (`rendered`: what it returned, a count then, its result now)."""
@@ -151,6 +155,7 @@ def send_chunk(rendered: int | dict, batch_id: int, first_number: int, last_numb
 
 
 @shared_task(**RETRY)
+@in_scope_of(TitreBatch, "batch_id")
 def finish_batch(chunks: list[dict], batch_id: int) -> dict:
     """The end of the chord: every chunk is rendered and sent; send what is left (nothing,
     unless titres were added by hand), and sum up."""
@@ -161,6 +166,7 @@ def finish_batch(chunks: list[dict], batch_id: int) -> dict:
 
 
 @shared_task(bind=True, **RETRY)
+@in_scope_of(TitreBatch, "batch_id")
 def process_batch(self, batch_id: int) -> dict:
     """Render, then e-mail, every titre of an issued batch; a rerun only does what is missing.
 
@@ -187,6 +193,7 @@ def process_batch(self, batch_id: int) -> dict:
 
 
 @shared_task(**RETRY)
+@in_scope_of(RecapExport, "export_id")
 def build_recap_export(export_id: int) -> bool:
     """Build and store a recap workbook (`RecapExport`); run twice, it stores it once."""
     export = (
@@ -227,6 +234,7 @@ def build_recap_export(export_id: int) -> bool:
 
 
 @shared_task
+@in_scope_of(OrderNotice, "notice_id")
 def send_order_notice(notice_id: int) -> int:
     """The e-mail of a purchase order's step (submitted, or the coordinator's decision), once."""
     from billing.order_notices import order_notice_send
@@ -239,4 +247,10 @@ def send_unsent_order_notices() -> int:
     """Every quarter of an hour: the notices queued when the broker was down are sent."""
     from billing.order_notices import order_notice_send, unsent_notices
 
-    return sum(order_notice_send(pk) for pk in unsent_notices(datetime.timedelta(minutes=10)))
+    with scopes_disabled():  # the notices of every consortium; each is sent in its own
+        pks = list(unsent_notices(datetime.timedelta(minutes=10)))
+    sent = 0
+    for pk in pks:
+        with scope_of(OrderNotice, pk):
+            sent += order_notice_send(pk)
+    return sent

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Consortium, Partner
 
 
@@ -48,6 +49,8 @@ class Commitment(models.Model):
     delay = models.PositiveSmallIntegerField(_("délai"))
     unit = models.CharField(_("unité du délai"), max_length=15, choices=DelayUnit.choices)
 
+    objects = scoped_manager("consortium")
+
     class Meta:
         verbose_name = _("engagement de service")
         verbose_name_plural = _("engagements de service")
@@ -83,6 +86,8 @@ class Referent(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     email = models.EmailField(_("courriel"))
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+
+    objects = scoped_manager("consortium")
 
     class Meta:
         verbose_name = _("référent du membre")
@@ -124,6 +129,8 @@ class ServiceRequest(models.Model):
         blank=True,
         related_name="+",
     )
+
+    objects = scoped_manager("consortium")
 
     class Meta:
         verbose_name = _("demande d'un membre")

@@ -21,12 +21,14 @@ from governance.models import (
 from governance.services.meetings import meeting_mark_convened
 from ligeris.lib.email import send_templated_email
 from ligeris.lib.roles import Role
+from ligeris.lib.scopes import in_scope_of, unscoped
 
 #: The frequency reminder starts on 1 October: before it, a body still has time.
 ALERT_FROM_MONTH = 10
 
 
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@in_scope_of(Meeting, "meeting_id")
 def send_convocation(self, meeting_id: int) -> int:
     """E-mail the convocation to every seat holder once; a retry sends only what is missing."""
     meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
@@ -67,6 +69,7 @@ def _send_one(meeting: Meeting, seat) -> bool:
 
 
 @shared_task
+@unscoped  # every consortium's bodies; each is told to its own staff
 def check_meeting_frequency() -> int:
     """From 1 October, e-mail the coordinator's staff about bodies behind their yearly minimum.
 
@@ -109,6 +112,7 @@ def check_meeting_frequency() -> int:
 
 
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@in_scope_of(MeetingRequest, "request_id")
 def notify_meeting_request(self, request_id: int) -> int:
     """Tell the requester what became of its meeting request, once."""
     with transaction.atomic():
@@ -138,6 +142,7 @@ _TRANSIENT = (OSError, OperationalError, InterfaceError)
 
 
 @shared_task(autoretry_for=_TRANSIENT, retry_backoff=True, max_retries=5)
+@in_scope_of(MinutesExport, "export_id")
 def build_minutes_pdf(export_id: int) -> bool:
     """Lay out and store a meeting's minutes (`MinutesExport`); run twice, it stores them once."""
     from governance.minutes import minutes_pdf  # WeasyPrint: loaded by the task that uses it

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "partners.consortia.ConsortiumMiddleware",
+    "partners.consortia.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.session_lifetime.SessionLifetimeMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",

@@ -13,10 +13,11 @@ from accounts.models import User
 from accounts.selectors import staff_addresses
 from ligeris.lib.email import send_templated_email
 from ligeris.lib.roles import STAFF, Role
+from ligeris.lib.scopes import consortium_id_of, consortium_scope, unscoped
 from membership.inbox import inbox_of
 from membership.models import InboxDigest, TermConsultation
 from membership.services.withdrawal import withdrawals_apply_due
-from partners.models import Consortium
+from partners.models import Consortium, Partner
 from partners.selectors import term_alert
 
 
@@ -35,7 +36,11 @@ def consult_before_term() -> int:
 
 
 def consult_consortium(consortium_id: int, *, today=None) -> int:
-    today = today or timezone.localdate()
+    with consortium_scope(consortium_id):
+        return _consult(consortium_id, today or timezone.localdate())
+
+
+def _consult(consortium_id: int, today) -> int:
     consortium = Consortium.objects.select_related("coordinator").get(pk=consortium_id)
     alert = term_alert(consortium, today)
     if alert is None:
@@ -65,6 +70,7 @@ def consult_consortium(consortium_id: int, *, today=None) -> int:
 
 
 @shared_task
+@unscoped  # the due notices of every consortium
 def apply_due_withdrawals(notice_ids: list[int] | None = None) -> int:
     """Every withdrawal whose effective date has come becomes effective; run twice, once."""
     return withdrawals_apply_due(notice_ids=notice_ids)
@@ -96,6 +102,12 @@ def send_inbox_digest(user_id: int, period_start: str) -> int:
     user = User.objects.select_related("partner").filter(pk=user_id).first()
     if user is None or not (user.is_active and user.inbox_digest and user.partner_id):
         return 0
+    # The partner's consortium: its inbox is read there, as the portal would.
+    with consortium_scope(consortium_id_of(Partner, user.partner_id)):
+        return _send_digest(user, period_start)
+
+
+def _send_digest(user: User, period_start: str) -> int:
     inbox = inbox_of(user.partner)
     if not inbox["awaiting_count"]:
         return 0

@@ -12,6 +12,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 
 from ligeris.lib.roles import Role, role_of
+from ligeris.lib.scopes import consortium_scope, scopes_disabled
 from partners.models import Consortium, Partner
 
 SESSION_KEY = "ligeris_consortium"
@@ -49,7 +50,8 @@ def _resolve(request) -> tuple[Consortium | None, list[Consortium]]:
 
 def _resolved(request) -> tuple[Consortium | None, list[Consortium]]:
     if "_ligeris_consortia" not in request.__dict__:
-        request._ligeris_consortia = _resolve(request)
+        with scopes_disabled():  # it reads the memberships of every consortium
+            request._ligeris_consortia = _resolve(request)
     return request._ligeris_consortia
 
 
@@ -85,7 +87,10 @@ def switch(request, consortium_id: int) -> Consortium | None:
         return None
     user = request.user
     if role_of(user) == Role.PARTNER:
-        membership = Partner.objects.get(consortium=chosen, organisation__memberships__users=user)
+        with scopes_disabled():  # the membership is in the consortium switched to
+            membership = Partner.objects.get(
+                consortium=chosen, organisation__memberships__users=user
+            )
         user.partner = membership
         user.save(update_fields=["partner"])
     else:
@@ -103,3 +108,24 @@ class ConsortiumMiddleware:
     def __call__(self, request):
         request.consortium = SimpleLazyObject(lambda: request_consortium(request))
         return self.get_response(request)
+
+
+#: Django's admin, for superusers: every consortium's rows, as before there were scopes.
+ADMIN_PREFIX = "/admin/"
+
+
+class ScopeMiddleware:
+    """Runs the view in the scope of the request's consortium (`ligeris.lib.scopes`): a query
+    a selector forgot to filter sees that consortium's rows only; a request working for no
+    consortium sees none. After `ConsortiumMiddleware` and the authentication."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if request.path_info.startswith(ADMIN_PREFIX) and user is not None and user.is_superuser:
+            with scopes_disabled():
+                return self.get_response(request)
+        with consortium_scope(request_consortium(request)):
+            return self.get_response(request)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pytest
 
 from ligeris.lib.roles import Role
+from ligeris.lib.scopes import scopes_disabled
 from partners import services
 from partners.models import Consortium, Holding, Partner, Tenant
 from tests.factories import ConventionFactory, PartnerFactory, PersonFactory, UserFactory
@@ -109,6 +110,15 @@ def client_for(client, users):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _scopes_disabled():
+    """Tests build and check rows across consortia, unscoped as a command is; a request made
+    through the test client still runs in its consortium's scope (`ScopeMiddleware`'s `scope()`
+    enables the guard again inside), and so does a task (`in_scope_of`)."""
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from billing.models import AllocationRun, FiscalYear, RunKind, StorageVolume
 from billing.services import runs
 from tests.billing_fixtures import build_billing_year
 from tests.conftest import ON_POSTGRES
+from tests.races import unscoped_thread
 
 pytestmark = [
     pytest.mark.postgres,
@@ -36,7 +37,7 @@ def test_concurrent_runs_get_distinct_versions(transactional_db, world):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run) for _ in range(4)]
+    threads = [unscoped_thread(run) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:

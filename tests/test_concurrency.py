@@ -9,6 +9,7 @@ from partners import services
 from partners.models import Holding
 from tests.conftest import ON_POSTGRES
 from tests.factories import PartnerFactory
+from tests.races import unscoped_thread
 
 pytestmark = [
     pytest.mark.postgres,
@@ -35,7 +36,7 @@ def test_concurrent_payer_moves_leave_exactly_one_payer(transactional_db, world)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=move, args=(h.pk,)) for h in holdings]
+    threads = [unscoped_thread(move, h.pk) for h in holdings]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -62,7 +63,7 @@ def test_concurrent_additions_of_a_payer_never_make_two(transactional_db, world)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=add, args=(p,)) for p in partners]
+    threads = [unscoped_thread(add, p) for p in partners]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -10,6 +10,7 @@ from governance.services import meetings as meeting_services
 from governance.services import votes as vote_services
 from tests.conftest import ON_POSTGRES
 from tests.governance_fixtures import sheet_all, vote_all
+from tests.races import unscoped_thread
 
 pytestmark = [
     pytest.mark.postgres,
@@ -34,7 +35,7 @@ def _race(count: int, work) -> list[str]:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    threads = [unscoped_thread(run, i) for i in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:

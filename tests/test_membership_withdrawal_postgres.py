@@ -10,6 +10,7 @@ from membership.models import WithdrawalNotice
 from membership.services.withdrawal import notice_record, withdrawals_apply_due
 from partners.models import Partner, PartnerStatus
 from tests.conftest import ON_POSTGRES
+from tests.races import unscoped_thread
 
 pytestmark = [
     pytest.mark.postgres,
@@ -31,7 +32,7 @@ def _together(target, count=4):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run) for _ in range(count)]
+    threads = [unscoped_thread(run) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -27,6 +27,7 @@ from billing.models import (
 )
 from billing.services import grids, runs, titres
 from tests.conftest import ON_POSTGRES
+from tests.races import unscoped_thread
 from tests.titre_fixtures import ISSUE_DATE, add_paying_partners, issued, settings_for
 
 pytestmark = pytest.mark.django_db
@@ -232,7 +233,7 @@ def test_a_batch_raced_by_itself_and_by_single_issues_numbers_each_titre_once(
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
+    threads = [unscoped_thread(work, i) for i in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from billing import allocation
 from billing.models._fields import money_field
 from billing.models.grids import FiscalYear
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Partner, Tenant
 
 
@@ -83,6 +84,8 @@ class CostPool(models.Model):
         ),
     )
 
+    objects = scoped_manager("fiscal_year__consortium")
+
     class Meta:
         verbose_name = _("poste de coût")
         verbose_name_plural = _("postes de coût")
@@ -144,6 +147,8 @@ class Expense(models.Model):
     amount = money_field(_("montant TTC (€)"))
     description = models.CharField(_("objet"), max_length=300, blank=True)
 
+    objects = scoped_manager("pool__fiscal_year__consortium")
+
     class Meta:
         verbose_name = _("dépense")
         verbose_name_plural = _("dépenses")
@@ -169,6 +174,8 @@ class StaffTime(models.Model):
     period_end = models.DateField(_("période close le"))
     days = models.DecimalField(_("jours"), max_digits=7, decimal_places=2)
     description = models.CharField(_("objet"), max_length=300, blank=True)
+
+    objects = scoped_manager("pool__fiscal_year__consortium")
 
     class Meta:
         verbose_name = _("temps RH déclaré")

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.models._fields import money_field, user_field
 from billing.models.titres import NOT_ISSUED, RevenueTitle, TitreBatch
-from ligeris.lib.final import FinalRows
+from ligeris.lib.final import FinalRows, FinalRowsManager
+from ligeris.lib.scopes import scoped_manager
 
 
 class WriteOnce(FinalRows):
@@ -32,6 +33,8 @@ class TitreDocument(WriteOnce):
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
     size = models.PositiveIntegerField(_("taille (octets)"))
     created_at = models.DateTimeField(_("produit le"), auto_now_add=True)
+
+    objects = scoped_manager("titre__consortium", FinalRowsManager)
 
     class Meta:
         verbose_name = _("PDF de titre")
@@ -56,6 +59,8 @@ class TitreBatchChunk(models.Model):
     first_number = models.PositiveIntegerField(_("premier numéro"))
     last_number = models.PositiveIntegerField(_("dernier numéro"))
     done_at = models.DateTimeField(_("produit le"), null=True, blank=True)
+
+    objects = scoped_manager("batch__fiscal_year__consortium")
 
     class Meta:
         verbose_name = _("lot de PDF d'un bordereau")
@@ -93,6 +98,8 @@ class TitreEmail(FinalRows):
     email = models.EmailField(_("destinataire"))
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
 
+    objects = scoped_manager("titre__consortium", FinalRowsManager)
+
     class Meta:
         verbose_name = _("envoi de titre")
         verbose_name_plural = _("envois de titres")
@@ -121,6 +128,8 @@ class Payment(WriteOnce):
     reference = models.CharField(_("référence"), max_length=100)
     recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
     recorded_by = user_field(_("enregistré par"))
+
+    objects = scoped_manager("titre__consortium", FinalRowsManager)
 
     class Meta:
         verbose_name = _("paiement")

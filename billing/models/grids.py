@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from billing.models._fields import money_field
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Consortium
 
 
@@ -19,6 +20,8 @@ class FiscalYear(models.Model):
         related_name="fiscal_years",
     )
     year = models.PositiveSmallIntegerField(_("année"))
+
+    objects = scoped_manager("consortium")
 
     class Meta:
         verbose_name = _("exercice")
@@ -75,6 +78,8 @@ class TariffGrid(models.Model):
         help_text=_("Une grille utilisée par un titre émis ne se modifie plus."),
     )
 
+    objects = scoped_manager("fiscal_year__consortium")
+
     class Meta:
         verbose_name = _("grille tarifaire")
         verbose_name_plural = _("grilles tarifaires")
@@ -102,6 +107,8 @@ class TariffLine(models.Model):
     kind = models.CharField(_("nature"), max_length=20, choices=TariffLineKind.choices)
     amount = money_field(_("montant (€)"))
     unit = models.CharField(_("unité"), max_length=40, blank=True)
+
+    objects = scoped_manager("grid__fiscal_year__consortium")
 
     class Meta:
         verbose_name = _("ligne de grille tarifaire")

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from billing.models._fields import money_field, user_field
 from billing.models.costs import CostPool
 from billing.models.grids import FiscalYear, TariffLine
-from ligeris.lib.final import FinalRows
+from ligeris.lib.final import FinalRows, FinalRowsManager
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Partner, Tenant
 
 ORDER_FINAL = _("Un bon de commande émis, refusé ou retiré ne se modifie ni ne se supprime.")
@@ -29,6 +30,8 @@ class OrderingPeriod(models.Model):
     )
     opens_on = models.DateField(_("ouverture des commandes"))
     closes_on = models.DateField(_("clôture des commandes"))
+
+    objects = scoped_manager("fiscal_year__consortium")
 
     class Meta:
         verbose_name = _("période de commande")
@@ -122,6 +125,8 @@ class PurchaseOrder(FinalRows):
     pdf = models.BinaryField(_("PDF"), null=True, blank=True)
     pdf_sha256 = models.CharField(_("empreinte SHA-256 du PDF"), max_length=64, blank=True)
 
+    objects = scoped_manager("partner__consortium", FinalRowsManager)
+
     class Meta:
         verbose_name = _("bon de commande")
         verbose_name_plural = _("bons de commande")
@@ -204,6 +209,8 @@ class PurchaseOrderLine(FinalRows):
     unit_price = money_field(_("prix unitaire (€)"), null=True, blank=True)
     amount = money_field(_("montant (€)"), null=True, blank=True)
 
+    objects = scoped_manager("order__partner__consortium", FinalRowsManager)
+
     class Meta:
         verbose_name = _("ligne de bon de commande")
         verbose_name_plural = _("lignes de bon de commande")
@@ -257,6 +264,8 @@ class OrderNotice(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
     recipients = models.PositiveSmallIntegerField(_("destinataires"), default=0)
+
+    objects = scoped_manager("order__partner__consortium")
 
     class Meta:
         verbose_name = _("avis de bon de commande")

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from billing.models._fields import user_field
 from billing.models.documents import WriteOnce
 from billing.models.titres import TitreBatch
+from ligeris.lib.final import FinalRowsManager
+from ligeris.lib.scopes import scoped_manager
 
 
 class PesExport(WriteOnce):
@@ -23,6 +25,8 @@ class PesExport(WriteOnce):
     size = models.PositiveIntegerField(_("taille (octets)"))
     created_at = models.DateTimeField(_("produit le"), auto_now_add=True)
     created_by = user_field(_("produit par"))
+
+    objects = scoped_manager("batch__fiscal_year__consortium", FinalRowsManager)
 
     class Meta:
         verbose_name = _("export PES")

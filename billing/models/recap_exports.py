@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.models._fields import user_field
 from billing.models.grids import FiscalYear
 from billing.models.runs import AllocationRun
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Partner
 
 
@@ -46,6 +47,8 @@ class RecapExport(models.Model):
     created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
     created_by = user_field(_("demandé par"))
     done_at = models.DateTimeField(_("produit le"), null=True, blank=True)
+
+    objects = scoped_manager("fiscal_year__consortium")
 
     class Meta:
         verbose_name = _("classeur du tableau récapitulatif")

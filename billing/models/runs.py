@@ -10,7 +10,8 @@ from billing.explain import base_text
 from billing.models._fields import money_field
 from billing.models.costs import AllocationKey, CostPool, RunKind
 from billing.models.grids import FiscalYear
-from ligeris.lib.final import FinalRows
+from ligeris.lib.final import FinalRows, FinalRowsManager
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Partner, Tenant
 
 IMMUTABLE = _(
@@ -48,6 +49,8 @@ class AllocationRun(FinalRows):
         blank=True,
         help_text=_("Une répartition utilisée par un titre n'est jamais remplacée."),
     )
+
+    objects = scoped_manager("fiscal_year__consortium", FinalRowsManager)
 
     class Meta:
         verbose_name = _("répartition")
@@ -121,6 +124,8 @@ class Share(FinalRows):
     base_total = models.BigIntegerField(_("mesure totale"))
     weight = models.DecimalField(_("poids"), max_digits=13, decimal_places=10)
     amount = money_field(_("quote-part (€)"))
+
+    objects = scoped_manager("run__fiscal_year__consortium", FinalRowsManager)
 
     class Meta:
         verbose_name = _("quote-part")

@@ -15,7 +15,8 @@ from billing.models.documents import Payment, WriteOnce
 from billing.models.grids import FiscalYear
 from billing.models.runs import AllocationRun
 from billing.models.titres import RevenueTitle, TitreBatch
-from ligeris.lib.final import RECORD_IMMUTABLE
+from ligeris.lib.final import RECORD_IMMUTABLE, FinalRowsManager
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Consortium, Partner, Tenant
 
 
@@ -30,6 +31,8 @@ class Refund(WriteOnce):
     amount = money_field(_("montant remboursé (€)"))
     recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
     recorded_by = user_field(_("enregistré par"))
+
+    objects = scoped_manager("titre__consortium", FinalRowsManager)
 
     class Meta:
         verbose_name = _("remboursement de trop-perçu")
@@ -57,6 +60,8 @@ class PaymentReversal(WriteOnce):
     reason = models.TextField(_("motif"))
     recorded_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
     recorded_by = user_field(_("enregistrée par"))
+
+    objects = scoped_manager("payment__titre__consortium", FinalRowsManager)
 
     class Meta:
         verbose_name = _("contre-passation de paiement")
@@ -110,6 +115,8 @@ class Carryover(models.Model):
     reason = models.CharField(_("motif du report"), max_length=300)
     amount = money_field(_("montant à déduire (€)"))
     created_at = models.DateTimeField(_("établi le"), auto_now_add=True)
+
+    objects = scoped_manager("consortium")
 
     class Meta:
         verbose_name = _("report sur les prochains titres")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.models._fields import money_field
 from billing.pes import validators as pes
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Consortium
 from partners.validators import validate_siret
 
@@ -183,6 +184,8 @@ class TitreSettings(models.Model):
             "un titre complémentaire pour les charges et un titre de réduction pour le reste."
         ),
     )
+
+    objects = scoped_manager("consortium")
 
     class Meta:
         verbose_name = _("paramètres des titres")

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from billing.models._fields import money_field, user_field
 from billing.models.grids import FiscalYear
 from billing.models.runs import AllocationRun, Share
-from ligeris.lib.final import FinalRows
+from ligeris.lib.final import FinalRows, FinalRowsManager
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Consortium, Partner, Tenant
 
 ISSUED_IMMUTABLE = _(
@@ -48,6 +49,8 @@ class TitreBatch(FinalRows):
     created_by = user_field(_("créé par"))
     issued_at = models.DateTimeField(_("émis le"), null=True, blank=True)
     issued_by = user_field(_("émis par"))
+
+    objects = scoped_manager("fiscal_year__consortium", FinalRowsManager)
 
     class Meta:
         verbose_name = _("bordereau")
@@ -102,6 +105,8 @@ class TitreSequence(FinalRows):
     year = models.PositiveSmallIntegerField(_("année d'émission"))
     kind = models.CharField(max_length=10, default="titre")  # "titre" or "batch"
     last_number = models.PositiveIntegerField(default=0)
+
+    objects = scoped_manager("consortium", FinalRowsManager)
 
     class Meta:
         constraints = [
@@ -223,6 +228,8 @@ class RevenueTitle(FinalRows):
         help_text=_("Émetteur, débiteur, imputation, paiement et base juridique, tels qu'émis."),
     )
 
+    objects = scoped_manager("consortium", FinalRowsManager)
+
     class Meta:
         verbose_name = _("titre de recette")
         verbose_name_plural = _("titres de recette")
@@ -336,6 +343,8 @@ class TitreLine(FinalRows):
         blank=True,
         related_name="lines",
     )
+
+    objects = scoped_manager("titre__consortium", FinalRowsManager)
 
     class Meta:
         verbose_name = _("ligne de titre")

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Consortium, Tenant
 
 
@@ -26,6 +27,8 @@ class VolumeImport(models.Model):
     uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
     rows = models.JSONField(_("lignes normalisées"), default=list)
     applied_at = models.DateTimeField(_("importé le"), null=True, blank=True)
+
+    objects = scoped_manager("consortium")
 
     class Meta:
         verbose_name = _("import de volumétrie")
@@ -50,6 +53,8 @@ class StorageVolume(models.Model):
         blank=True,
         related_name="volumes",
     )
+
+    objects = scoped_manager("tenant__consortium")
 
     class Meta:
         verbose_name = _("volumétrie")

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Consortium
 
 
@@ -37,6 +38,8 @@ class Service(models.Model):
     )
     withdrawn_on = models.DateField(_("retiré le"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("motif du retrait"), blank=True)
+
+    objects = scoped_manager("consortium")
 
     class Meta:
         verbose_name = _("service du catalogue")
@@ -75,6 +78,8 @@ class Catalogue(models.Model):
         _("taux d'indexation (%)"), max_digits=6, decimal_places=3, null=True, blank=True
     )
 
+    objects = scoped_manager("consortium")
+
     class Meta:
         verbose_name = _("catalogue annuel")
         verbose_name_plural = _("catalogues annuels")
@@ -111,6 +116,8 @@ class ServicePrice(models.Model):
         Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="prices"
     )
     price = money_field(_("prix unitaire HT (€)"))
+
+    objects = scoped_manager("catalogue__consortium")
 
     class Meta:
         verbose_name = _("prix d'un service")

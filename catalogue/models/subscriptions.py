@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models.catalogue import Catalogue, Service
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Consortium, Partner
 
 
@@ -20,6 +21,8 @@ class CommissioningReport(models.Model):
     signed_on = models.DateField(_("signé le"))
     signatories = models.TextField(_("signataires"), help_text=_("Un signataire par ligne."))
     note = models.CharField(_("objet"), max_length=200, blank=True)
+
+    objects = scoped_manager("consortium")
 
     class Meta:
         verbose_name = _("procès-verbal de mise en service")
@@ -56,6 +59,8 @@ class Subscription(models.Model):
     )
     starts_on = models.DateField(_("début"))
     ends_on = models.DateField(_("fin"), null=True, blank=True)
+
+    objects = scoped_manager("consortium")
 
     class Meta:
         verbose_name = _("abonnement")
@@ -94,6 +99,8 @@ class CatalogueTitre(models.Model):
         on_delete=models.CASCADE,
         related_name="catalogue_billing",
     )
+
+    objects = scoped_manager("catalogue__consortium")
 
     class Meta:
         verbose_name = _("titre du catalogue")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from governance import voting
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Consortium, Partner, Person, PersonRole
 
 
@@ -81,6 +82,8 @@ class Body(models.Model):
     mandate = models.TextField(_("mandat"), blank=True)
     mandate_ends_on = models.DateField(_("fin du mandat"), null=True, blank=True)
 
+    objects = scoped_manager("consortium")
+
     class Meta:
         verbose_name = _("instance")
         verbose_name_plural = _("instances")
@@ -131,6 +134,8 @@ class Seat(models.Model):
         help_text=_("L'ordre dans lequel le procès-verbal nomme les membres."),
     )
 
+    objects = scoped_manager("body__consortium")
+
     class Meta:
         verbose_name = _("siège")
         verbose_name_plural = _("sièges")
@@ -157,6 +162,8 @@ class ClosedYear(models.Model):
     consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField(_("année"))
     closed_at = models.DateTimeField(_("close le"), auto_now_add=True)
+
+    objects = scoped_manager("consortium")
 
     class Meta:
         verbose_name = _("année close")

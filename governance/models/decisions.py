@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from governance import voting
 from governance.models.bodies import Seat
 from governance.models.meetings import AgendaItem, ClosedMinutesGuard
+from ligeris.lib.final import FinalRowsManager
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Partner, Tenant
 
 
@@ -54,6 +56,8 @@ class Decision(ClosedMinutesGuard):
     abstentions = models.PositiveSmallIntegerField(_("abstentions"), default=0)
     base = models.PositiveSmallIntegerField(_("base des deux tiers"), default=0)
     rule = models.CharField(_("règle appliquée"), max_length=300, blank=True)
+
+    objects = scoped_manager("item__meeting__body__consortium", FinalRowsManager)
 
     class Meta:
         verbose_name = _("décision")
@@ -107,6 +111,8 @@ class Vote(ClosedMinutesGuard):
         related_name="+",
         verbose_name=_("au titre du pouvoir de"),
     )
+
+    objects = scoped_manager("tenant__consortium", FinalRowsManager)
 
     class Meta:
         verbose_name = _("vote")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models.bodies import Body, Seat
 from governance.models.meetings import AgendaItem, Meeting
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Person
 
 
@@ -31,6 +32,8 @@ class Action(models.Model):
     )
     done_on = models.DateField(_("réalisée le"), null=True, blank=True)
 
+    objects = scoped_manager("item__meeting__body__consortium")
+
     class Meta:
         verbose_name = _("action")
         verbose_name_plural = _("actions")
@@ -52,6 +55,8 @@ class ConvocationDelivery(models.Model):
     email = models.EmailField()
     sent_at = models.DateTimeField(null=True, blank=True)
 
+    objects = scoped_manager("meeting__body__consortium")
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -72,6 +77,8 @@ class FrequencyAlert(models.Model):
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = scoped_manager("body__consortium")
 
     class Meta:
         constraints = [

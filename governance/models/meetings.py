@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from governance.models.bodies import Body, Seat
-from ligeris.lib.final import FinalRows
+from ligeris.lib.final import FinalRows, FinalRowsManager
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Person
 
 CLOSED_MINUTES = _("Le procès-verbal de cette séance est clos : rien n'y change.")
@@ -71,6 +72,8 @@ class Meeting(FinalRows):
     # Stamped when the product sends the convocation; typed in for a convocation sent otherwise.
     convened_at = models.DateTimeField(_("convocation envoyée le"), null=True, blank=True)
     minutes_closed_at = models.DateTimeField(_("procès-verbal clos le"), null=True, blank=True)
+
+    objects = scoped_manager("body__consortium", FinalRowsManager)
 
     class Meta:
         verbose_name = _("séance")
@@ -147,6 +150,8 @@ class Attendance(ClosedMinutesGuard):
         verbose_name=_("pouvoir donné à"),
     )
 
+    objects = scoped_manager("meeting__body__consortium", FinalRowsManager)
+
     class Meta:
         verbose_name = _("présence")
         verbose_name_plural = _("présences")
@@ -204,6 +209,8 @@ class AgendaItem(ClosedMinutesGuard):
     )
     summary = models.TextField(_("compte rendu des échanges"), blank=True)
 
+    objects = scoped_manager("meeting__body__consortium", FinalRowsManager)
+
     class Meta:
         verbose_name = _("point de l'ordre du jour")
         verbose_name_plural = _("points de l'ordre du jour")
@@ -235,6 +242,8 @@ class AgendaDocument(ClosedMinutesGuard):
     title = models.CharField(_("titre"), max_length=200)
     file = models.FileField(_("fichier"), upload_to=_document_path)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager("item__meeting__body__consortium", FinalRowsManager)
 
     class Meta:
         verbose_name = _("document joint")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models.meetings import Meeting
 from ligeris.lib.fields import user_field
+from ligeris.lib.scopes import scoped_manager
 
 
 class MinutesExport(models.Model):
@@ -28,6 +29,8 @@ class MinutesExport(models.Model):
     created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
     created_by = user_field(_("demandé par"))
     done_at = models.DateTimeField(_("produit le"), null=True, blank=True)
+
+    objects = scoped_manager("meeting__body__consortium")
 
     class Meta:
         verbose_name = _("procès-verbal préparé")

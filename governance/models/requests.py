@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.models.bodies import Body
 from governance.models.meetings import Meeting
 from ligeris.lib.fields import acting_user
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Partner
 
 
@@ -46,6 +47,8 @@ class MeetingRequest(models.Model):
     decided_by = acting_user(_("traitée par"))
     # Stamped with the e-mail that tells the requester: a task run again sends nothing more.
     notified_at = models.DateTimeField(_("demandeur informé le"), null=True, blank=True)
+
+    objects = scoped_manager("body__consortium")
 
     class Meta:
         verbose_name = _("demande de séance")

@@ -43,6 +43,10 @@ class FinalRowsQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
+#: For a model that also scopes its rows: `scoped_manager(path, FinalRowsManager)`.
+FinalRowsManager = models.Manager.from_queryset(FinalRowsQuerySet)
+
+
 class FinalRows(models.Model):
     """A model whose rows become final; by default every stored row is (written once)."""
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Decision
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Partner
 
 
@@ -50,6 +51,8 @@ class Candidacy(models.Model):
         related_name="candidacy",
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    objects = scoped_manager("partner__consortium")
 
     class Meta:
         verbose_name = _("candidature")
@@ -119,6 +122,8 @@ class RequestedTenant(models.Model):
     volume_gb = models.DecimalField(
         _("volumétrie attendue (Go)"), max_digits=12, decimal_places=3, default=0
     )
+
+    objects = scoped_manager("candidacy__partner__consortium")
 
     class Meta:
         verbose_name = _("tenant demandé")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Decision
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Amendment, Partner
 
 
@@ -23,6 +24,8 @@ class AmendmentFile(models.Model):
         related_name="amendment_file",
     )
     drawn_up_on = models.DateField(_("établi le"))
+
+    objects = scoped_manager("amendment__convention__consortium")
 
     class Meta:
         verbose_name = _("dossier d'avenant")
@@ -67,6 +70,8 @@ class AmendmentParty(models.Model):
         blank=True,
         related_name="+",
     )
+
+    objects = scoped_manager("partner__consortium")
 
     class Meta:
         verbose_name = _("partie à l'avenant")

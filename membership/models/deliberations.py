@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ligeris.lib.fields import acting_user
+from ligeris.lib.scopes import scoped_manager
 from membership.models.amendments import AmendmentParty
 
 
@@ -44,6 +45,8 @@ class DeliberationSubmission(models.Model):
     reason = models.TextField(_("motif du refus"), blank=True, max_length=5000)
     decided_at = models.DateTimeField(_("vérifiée le"), null=True, blank=True)
     decided_by = acting_user(_("vérifiée par"))
+
+    objects = scoped_manager("party__partner__consortium")
 
     class Meta:
         verbose_name = _("délibération déposée")

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ligeris.lib.scopes import scoped_manager
+
 #: Article 8: six months from the receipt of the registered letter to recover the data.
 RECOVERY_MONTHS = 6
 
@@ -82,6 +84,8 @@ class ExclusionCase(models.Model):
         blank=True,
         related_name="+",
     )
+
+    objects = scoped_manager("partner__consortium")
 
     class Meta:
         verbose_name = _("procédure d'exclusion")

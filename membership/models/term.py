@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Convention
 
 
@@ -13,6 +14,8 @@ class TermConsultation(models.Model):
     #: The end of the period the reminder is about (a tacit renewal has one per period).
     period_end = models.DateField(_("fin de la période"))
     sent_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
+
+    objects = scoped_manager("convention__consortium")
 
     class Meta:
         verbose_name = _("rappel de consultation avant le terme")

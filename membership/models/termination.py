@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Decision
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Convention
 
 
@@ -20,6 +21,8 @@ class Termination(models.Model):
     )
     decided_on = models.DateField(_("décidée le"))
     effective_on = models.DateField(_("prend effet le"))
+
+    objects = scoped_manager("convention__consortium")
 
     class Meta:
         verbose_name = _("résiliation d'un commun accord")

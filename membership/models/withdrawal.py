@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Partner
 
 SCAN_MAX_BYTES = 5 * 1024 * 1024
@@ -60,6 +61,8 @@ class WithdrawalNotice(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+
+    objects = scoped_manager("partner__consortium")
 
     class Meta:
         verbose_name = _("préavis de retrait")

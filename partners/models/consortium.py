@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ligeris.lib.scopes import scoped_manager
+
 CONVENTION_MAX_YEARS = 4
 
 
@@ -150,6 +152,8 @@ class Convention(models.Model):
         ),
     )
 
+    objects = scoped_manager("consortium")
+
     class Meta:
         verbose_name = _("convention")
         verbose_name_plural = _("conventions")
@@ -287,6 +291,8 @@ class Amendment(models.Model):
     signed_on = models.DateField(_("date de signature"), null=True, blank=True)
     effective_on = models.DateField(_("date d'effet"), null=True, blank=True)
     summary = models.TextField(_("résumé"), blank=True)
+
+    objects = scoped_manager("convention__consortium")
 
     class Meta:
         verbose_name = _("avenant")

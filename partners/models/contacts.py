@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ligeris.lib.fields import acting_user
+from ligeris.lib.scopes import scoped_manager
 from partners.models.members import Partner
 from partners.models.people import Civility, Person, PersonRole
 
@@ -73,6 +74,8 @@ class ContactChange(models.Model):
         related_name="+",
         verbose_name=_("nouvel interlocuteur"),
     )
+
+    objects = scoped_manager("partner__consortium")
 
     class Meta:
         verbose_name = _("changement d'interlocuteur")

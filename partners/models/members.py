@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ligeris.lib.scopes import scoped_manager
 from partners.models.consortium import (
     Consortium,
 )
@@ -86,6 +87,8 @@ class Partner(models.Model):
         blank=True,
         help_text=_("Date d'effet du retrait ou de l'exclusion."),
     )
+
+    objects = scoped_manager("consortium")
 
     class Meta:
         verbose_name = _("partenaire")
@@ -189,6 +192,8 @@ class Tenant(models.Model):
     )
     closed_on = models.DateField(_("fermé le"), null=True, blank=True)
 
+    objects = scoped_manager("consortium")
+
     class Meta:
         verbose_name = _("tenant")
         verbose_name_plural = _("tenants")
@@ -245,6 +250,8 @@ class Holding(models.Model):
         help_text=_("Reçoit et règle les pièces financières du tenant (article 7)."),
     )
     since = models.DateField(_("depuis le"), null=True, blank=True)
+
+    objects = scoped_manager("tenant__consortium")
 
     class Meta:
         verbose_name = _("détention de tenant")

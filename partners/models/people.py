@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ligeris.lib.scopes import scoped_manager
 from partners.models.members import Partner
 
 
@@ -31,6 +32,8 @@ class Person(models.Model):
     email = models.EmailField(_("courriel"))
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("actif"), default=True)
+
+    objects = scoped_manager("partner__consortium")
 
     class Meta:
         verbose_name = _("interlocuteur")

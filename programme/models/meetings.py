@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Meeting
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Consortium, Partner
 
 
@@ -18,6 +19,8 @@ class RotaEntry(models.Model):
         Partner, on_delete=models.PROTECT, related_name="+", verbose_name=_("partenaire")
     )
     position = models.PositiveIntegerField(_("rang"))
+
+    objects = scoped_manager("consortium")
 
     class Meta:
         verbose_name = _("tour du secrétariat")
@@ -58,6 +61,8 @@ class MeetingSecretariat(models.Model):
         verbose_name=_("proposé par le tour de rôle"),
     )
 
+    objects = scoped_manager("meeting__body__consortium")
+
     class Meta:
         verbose_name = _("secrétariat de la séance")
         verbose_name_plural = _("secrétariats des séances")
@@ -89,6 +94,8 @@ class MeetingGuest(models.Model):
     organisation = models.CharField(_("organisme"), max_length=200, blank=True)
     attended = models.BooleanField(_("présent"), default=True)
 
+    objects = scoped_manager("meeting__body__consortium")
+
     class Meta:
         verbose_name = _("invité")
         verbose_name_plural = _("invités")
@@ -115,6 +122,8 @@ class MeetingRecording(models.Model):
     size = models.PositiveBigIntegerField(_("taille (octets)"), editable=False)
     sha256 = models.CharField(max_length=64, editable=False)
     uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+
+    objects = scoped_manager("meeting__body__consortium")
 
     class Meta:
         verbose_name = _("enregistrement audio")

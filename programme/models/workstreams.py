@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Meeting
+from ligeris.lib.scopes import scoped_manager
 from partners.models import Consortium, Partner, Person
 
 
@@ -32,6 +33,8 @@ class Workstream(models.Model):
         help_text=_("Par ex. « Plusieurs séquences, en visio, 1 h par session »."),
     )
     position = models.PositiveSmallIntegerField(_("rang"), default=0)
+
+    objects = scoped_manager("consortium")
 
     class Meta:
         verbose_name = _("chantier")
@@ -77,6 +80,8 @@ class WorkstreamMember(models.Model):
     role = models.CharField(
         _("rôle"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER
     )
+
+    objects = scoped_manager("workstream__consortium")
 
     class Meta:
         verbose_name = _("membre du chantier")
@@ -143,6 +148,8 @@ class Deliverable(models.Model):
     document_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     document_pages = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
+    objects = scoped_manager("workstream__consortium")
+
     class Meta:
         verbose_name = _("livrable")
         verbose_name_plural = _("livrables")
@@ -200,6 +207,8 @@ class WorkstreamReview(models.Model):
     staff_days = models.DecimalField(
         _("jours-agents mobilisés"), max_digits=7, decimal_places=1, null=True, blank=True
     )
+
+    objects = scoped_manager("workstream__consortium")
 
     class Meta:
         verbose_name = _("suivi du chantier")

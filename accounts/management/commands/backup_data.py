@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from accounts.backup import backup
+from ligeris.lib.scopes import unscoped
 
 
 class Command(BaseCommand):
@@ -11,6 +12,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("destination", type=Path, help="dossier à créer")
 
+    @unscoped  # every consortium's rows
     def handle(self, *args, destination: Path, **options):
         manifest = backup(destination)
         self.stdout.write(

@@ -22,6 +22,7 @@ from billing.generate import generate_years
 from billing.generate_titres import generate_annual_titres, settings_for
 from governance.generate import generate_meetings
 from ligeris.lib.roles import Role
+from ligeris.lib.scopes import unscoped
 from partners.generate import generate_partners
 from partners.models import Consortium
 
@@ -90,6 +91,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {label} : {time.perf_counter() - start:.1f} s")
         return result
 
+    @unscoped  # every consortium's rows
     def handle(self, *args, **options):
         self._check(options)
         rng = random.Random(options["seed"])  # noqa: S311 (synthetic data)

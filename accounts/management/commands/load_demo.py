@@ -15,6 +15,7 @@ from billing.order_demo import load_demo_orders
 from billing.titre_demo import load_demo_titres
 from governance.demo import load_demo_governance
 from ligeris.lib.roles import Role
+from ligeris.lib.scopes import unscoped
 from membership.demo import consortia as demo_consortia
 from membership.demo import load as load_demo_membership
 from membership.demo import portal as demo_portal
@@ -41,6 +42,7 @@ class Command(BaseCommand):
     help = "Charge les quatre groupements de démonstration et leurs comptes."
 
     @transaction.atomic
+    @unscoped  # every consortium's rows
     def handle(self, *args, **options):
         consortium = load_demo_consortium()
         load_demo_governance(consortium)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts import integrity
 from accounts.backup import restore
+from ligeris.lib.scopes import unscoped
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("source", type=Path, help="dossier écrit par backup_data")
 
+    @unscoped  # every consortium's rows
     def handle(self, *args, source: Path, **options):
         manifest = restore(source)
         problems = integrity.compare(manifest)

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import integrity
+from ligeris.lib.scopes import unscoped
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--save", type=Path, help="écrire le manifeste de l'état actuel")
         parser.add_argument("--against", type=Path, help="comparer à un manifeste enregistré")
 
+    @unscoped  # every consortium's rows
     def handle(self, *args, save: Path | None, against: Path | None, **options):
         now = integrity.report()
         pdfs, audit = now["titre_pdfs"], now["audit"]
