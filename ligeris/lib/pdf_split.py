@@ -63,8 +63,9 @@ def _read(pdf: bytes) -> tuple[dict[int, tuple[bytes, bytes]], bytes, bytes]:
     return objects, header, pdf[pdf.index(b"trailer", start) :]
 
 
-def _reached(objects, roots: list[int], excluded: set[int]) -> list[int]:
-    """The objects `roots` reach through their dictionaries, in the order first met."""
+def _reached(refs, roots: list[int], excluded: set[int]) -> list[int]:
+    """The objects `roots` reach through their dictionaries (`refs(number)`: the numbers an
+    object's dictionary names), in the order first met."""
     seen, order, stack = set(excluded), [], list(reversed(roots))
     while stack:
         number = stack.pop()
@@ -72,8 +73,7 @@ def _reached(objects, roots: list[int], excluded: set[int]) -> list[int]:
             continue
         seen.add(number)
         order.append(number)
-        refs = [int(m) for m in _REF.findall(objects[number][0])]
-        stack.extend(reversed([r for r in refs if r not in seen]))
+        stack.extend(reversed([r for r in refs(number) if r not in seen]))
     return order
 
 
@@ -140,25 +140,38 @@ def split(pdf: bytes, starts: Sequence[int], titles: Sequence[str]) -> list[byte
     # and the pages of the other parts.
     fixed = {root, tree, metadata, info, *pages}
     outside = [int(n) for n in _REF.findall(catalog) if int(n) not in fixed]
+    # The parts share objects (fonts, colour profile) that each part numbers alike, most often:
+    # their references are read once, and an object renumbered the same way is written once.
+    found: dict[int, list[int]] = {}
+    written: dict[tuple, bytes] = {}
+
+    def refs(number: int) -> list[int]:
+        if number not in found:
+            found[number] = [int(m) for m in _REF.findall(objects[number][0])]
+        return found[number]
+
+    def body(number: int, numbers: dict[int, int]) -> bytes:
+        key = (number, *(numbers[r] for r in refs(number)))
+        if key not in written:
+            raw, rest = objects[number]
+            written[key] = _REF.sub(lambda m: b"%d 0 R" % numbers[int(m.group(1))], raw) + rest
+        return written[key]
+
     parts = []
     for start, end, title in zip(starts, ends, titles, strict=True):
         kids = pages[start:end]
-        copied = _reached(objects, kids + outside, fixed - set(kids))
+        copied = _reached(refs, kids + outside, fixed - set(kids))
         numbers = {root: 1, tree: 2, info: 3, metadata: 4}
         numbers.update({old: new for new, old in enumerate(copied, start=5)})
-
-        def renumber(raw: bytes, numbers=numbers) -> bytes:
-            return _REF.sub(lambda m: b"%d 0 R" % numbers[int(m.group(1))], raw)
-
         packet = _packet(xmp, title, len(kids))
         bodies = [
-            renumber(catalog),
+            body(root, numbers),
             b"<</Type/Pages/Count %d/Kids[%s]>>"
             % (len(kids), b" ".join(b"%d 0 R" % numbers[k] for k in kids)),
             _info(objects[info][0], title),
             b"<</Type/Metadata/Subtype/XML/Length %d>>stream\n%s\nendstream"
             % (len(packet), packet),
-            *(renumber(objects[old][0]) + objects[old][1] for old in copied),
+            *(body(old, numbers) for old in copied),
         ]
         parts.append(_write(header, bodies, document_id.group(1) if document_id else None))
     return parts
