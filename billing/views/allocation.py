@@ -25,7 +25,7 @@ from billing import (
     trueup_totals,
 )
 from billing.forms import RunForm, VolumeForm, VolumeUploadForm
-from billing.models import AllocationKey, AllocationRun, RunKind, StorageVolume, VolumeImport
+from billing.models import AllocationKey, RunKind, StorageVolume, VolumeImport
 from billing.services import runs, volumes
 from billing.tables import ShareTable, VolumeTable
 from billing.views.common import BILLING_READERS, fiscal_year_or_404
