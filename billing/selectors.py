@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -157,6 +157,17 @@ def tenants_without_volume(fiscal_year: FiscalYear) -> QuerySet[Tenant]:
 
 def runs_of(fiscal_year: FiscalYear) -> QuerySet[AllocationRun]:
     return fiscal_year.runs.select_related("created_by").order_by("kind", "-version")
+
+
+def runs_with_pools(consortium) -> QuerySet[AllocationRun]:
+    """The consortium's runs without their inputs: only the pools of the snapshot, read by the
+    database (`input_pools`), where the whole ~0.9 MB JSON took 30 ms to send and as much to parse."""
+    return (
+        AllocationRun.objects.filter(fiscal_year__consortium=consortium)
+        .select_related("fiscal_year", "created_by")
+        .defer("inputs")
+        .annotate(input_pools=F("inputs__pools"))
+    )
 
 
 def latest_run(fiscal_year: FiscalYear, kind: str) -> AllocationRun | None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.models import RevenueTitle, Share, StorageVolume
 from billing.templatetags.euros import euros_text
 from billing.titre_selectors import status_of
-from ligeris.lib.tables import DateColumn
+from ligeris.lib.tables import ROWS_IN_PYTHON, DateColumn
 
 NUM = {"td": {"class": "num"}}
 
@@ -33,6 +33,7 @@ class ShareTable(tables.Table):
         sequence = [*fields, "borne_by_coordinator", "explanation"]
         empty_text = _("Aucune quote-part.")
         attrs = {"class": "data-table"}
+        template_name = ROWS_IN_PYTHON
 
     def render_base(self, record) -> str:
         return record.explanation()

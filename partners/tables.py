@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from ligeris.lib.tables import ROWS_IN_PYTHON
 from partners.models import Partner, Tenant
 
 
@@ -16,6 +17,7 @@ class PartnerTable(tables.Table):
         fields = ["name", "short_name", "kind", "status", "siret", "city", "representative_name"]
         sequence = [*fields, "tenant_count", "paid_count"]
         empty_text = _("Aucun partenaire ne correspond à ces critères.")
+        template_name = ROWS_IN_PYTHON
 
 
 class TenantTable(tables.Table):

@@ -26,12 +26,12 @@ def test_the_run_page_groups_the_shares_by_debtor_with_subtotals(world, billing_
     assert 'data-field="total"' in text
 
 
-def test_reading_a_page_of_debtors_takes_four_queries_whatever_the_run(
+def test_reading_a_page_of_debtors_takes_three_queries_whatever_the_run(
     world, billing_year, django_assert_num_queries
 ):
     run = runs.run_create(fiscal_year=billing_year.fiscal_year, kind=RunKind.BUDGET)
     for per_page in (1, 50):
-        with django_assert_num_queries(4):  # count, the page's debtors, partners, their shares
+        with django_assert_num_queries(3):  # count, the page's debtors, their shares
             result = run_groups.run_by_debtor(run, 1, per_page=per_page)
         assert len(result.groups) == min(per_page, result.debtors)
 

@@ -25,7 +25,7 @@ from billing import (
     trueup_totals,
 )
 from billing.forms import RunForm, VolumeForm, VolumeUploadForm
-from billing.models import AllocationKey, AllocationRun, RunKind, StorageVolume, VolumeImport
+from billing.models import AllocationKey, RunKind, StorageVolume, VolumeImport
 from billing.services import runs, volumes
 from billing.tables import ShareTable, VolumeTable
 from billing.views.common import BILLING_READERS, fiscal_year_or_404
@@ -193,9 +193,7 @@ class RunDetailView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Detai
     table_pagination = False
 
     def get_queryset(self):
-        return AllocationRun.objects.filter(
-            fiscal_year__consortium=request_consortium_or_404(self.request)
-        ).select_related("fiscal_year", "created_by")
+        return selectors.runs_with_pools(request_consortium_or_404(self.request))
 
     def get_table_data(self):
         return self.object.shares.select_related("tenant", "partner")
@@ -204,10 +202,16 @@ class RunDetailView(RoleRequiredMixin, TableExportMixin, SingleTableMixin, Detai
         keys = dict(AllocationKey.choices)
         pools = [
             {**pool, "key_label": keys.get(pool["key"], pool["key"])}
-            for pool in self.object.inputs["pools"]
+            for pool in self.object.input_pools
         ]
         by_debtor = run_groups.run_by_debtor(self.object, self.request.GET.get("page") or 1)
-        return {**super().get_context_data(**kwargs), "pools": pools, "by_debtor": by_debtor}
+        return {
+            **super().get_context_data(**kwargs),
+            "pools": pools,
+            "by_debtor": by_debtor,
+            # One reverse() a page, not one a share: the link is this prefix and the share's id.
+            "share_url_prefix": reverse("billing:share_detail", args=[0]).removesuffix("0/"),
+        }
 
     def get_export_filename(self, export_format):
         run = self.object
