@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy
 from governance import voting, wording
 from governance.models import Decision, DecisionResult, MajorityBase, Seat, Vote, VoteChoice
 from governance.services.common import refuse_before_meeting, refuse_if_closed
-from governance.vote_base import TenantVoter, VoteBase, attendance_stamp, vote_base
+from governance.vote_base import (
+    SeatName,
+    TenantVoter,
+    VoteBase,
+    attendance_stamp,
+    vote_base,
+)
 from ligeris.lib.audit import (
     DELETE,
     auditlog_disabled,
@@ -27,7 +33,7 @@ from partners.models import Holding, Tenant
 class BallotEntry:
     tenant: Tenant
     choice: str
-    cast_by: Seat
+    cast_by: Seat | SeatName  # only its key and its name are read
 
 
 def _voice_for(voter: TenantVoter, cast_by: Seat):
@@ -218,7 +224,7 @@ def vote_cast(*, decision: Decision, tenant: Tenant, choice: str, cast_by: Seat)
         choice=choice,
         is_advisory=advisory,
         cast_by=cast_by,
-        proxy_from=proxy_from,
+        proxy_from_id=getattr(proxy_from, "pk", None),  # the base names seats, as rows
     )
     decision_tally(decision=decision, base=base)
     return vote

@@ -350,7 +350,7 @@ class VoteSheetView(_MeetingChildFormView):
         )
 
     def get_form_kwargs(self):
-        current = {v.tenant_id: v for v in self.item.decision.votes.all()}
+        current = selectors.casts_of(self.item.decision)
         shown = self.page.object_list if self.page is not None else None
         return {
             **super().get_form_kwargs(),
