@@ -258,11 +258,15 @@ class VoteBase:
     @cached_property
     def voices(self) -> list[Voice]:
         # Every seat a voice names has a row here: a proxy's holder is present.
-        attending = Seat.objects.filter(
-            attendances__meeting=self.meeting,
-            attendances__status__in=(AttendanceStatus.PRESENT, AttendanceStatus.PROXY),
-        ).order_by().values_list(
-            "pk", "partner_id", "person__first_name", "person__last_name", "partner__short_name"
+        attending = (
+            Seat.objects.filter(
+                attendances__meeting=self.meeting,
+                attendances__status__in=(AttendanceStatus.PRESENT, AttendanceStatus.PROXY),
+            )
+            .order_by()
+            .values_list(
+                "pk", "partner_id", "person__first_name", "person__last_name", "partner__short_name"
+            )
         )
         seats = {
             pk: SeatName(pk, partner_id, f"{first} {last}", short)
