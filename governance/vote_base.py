@@ -50,10 +50,12 @@ def _base_of(body: Body, day: datetime.date) -> tuple[dict, dict]:
     Two flat queries, joined in Python: nested IN subqueries on the tenants let PostgreSQL,
     with tables just filled (no statistics yet), pick a plan that ran for minutes.
     """
-    seated = set(body.seats.filter(is_active=True).values_list("partner_id", flat=True))
+    # Unordered: the default orderings join partners and people only to sort rows kept as sets.
+    seated = set(body.seats.filter(is_active=True).order_by().values_list("partner_id", flat=True))
     holdings = (
         Holding.objects.filter(tenant__consortium=body.consortium_id, tenant__opened_on__lte=day)
         .filter(Q(tenant__closed_on__isnull=True) | Q(tenant__closed_on__gt=day))
+        .order_by()
         .values_list(
             "tenant_id",
             "tenant__deployed_on",
