@@ -78,6 +78,39 @@ def _base_of(body: Body, day: datetime.date) -> tuple[dict, dict]:
     )
 
 
+@dataclass(frozen=True, eq=False)
+class TenantName:
+    """A voting tenant as the vote sheet and the services read it, from a row: 3,000 `Tenant`
+    instances were a fifth of a vote sheet's time. Equal to its `Tenant` (same key), as a model
+    instance would be."""
+
+    pk: int
+    code: str
+    name: str
+    deployed_on: datetime.date | None
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"  # `Tenant.__str__`
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, TenantName | Tenant):
+            return self.pk == other.pk
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.pk)
+
+    def is_deployed_on(self, day: datetime.date) -> bool:
+        return self.deployed_on is not None and self.deployed_on <= day
+
+
+def _tenant_names(body: Body, day: datetime.date, pks) -> list[TenantName]:
+    """`_tenants` as rows."""
+    tenants = Tenant.objects.filter(_open_on(day), consortium=body.consortium_id).order_by("code")
+    rows = tenants.values_list("pk", "code", "name", "deployed_on")
+    return [TenantName(*row) for row in rows if row[0] in pks]
+
+
 def _tenants(body: Body, day: datetime.date, pks) -> list[Tenant]:
     tenants = Tenant.objects.filter(_open_on(day), consortium=body.consortium_id).order_by("code")
     return [tenant for tenant in tenants if tenant.pk in pks]
@@ -137,7 +170,7 @@ def voices(meeting: Meeting) -> list[Voice]:
 
 @dataclass
 class TenantVoter:
-    tenant: Tenant
+    tenant: Tenant | TenantName
     deliberative: bool
     voices: list[Voice] = field(default_factory=list)
     recused: bool = False
@@ -254,8 +287,8 @@ class VoteBase:
         return deployed_on is not None and deployed_on <= self.day
 
     @cached_property
-    def tenants(self) -> list[Tenant]:
-        return _tenants(self.body, self.day, self.deployed)
+    def tenants(self) -> list[TenantName]:
+        return _tenant_names(self.body, self.day, self.deployed)
 
     @cached_property
     def voices(self) -> list[Voice]:

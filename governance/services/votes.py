@@ -12,6 +12,7 @@ from governance.models import Decision, DecisionResult, MajorityBase, Seat, Vote
 from governance.services.common import refuse_before_meeting, refuse_if_closed
 from governance.vote_base import (
     SeatName,
+    TenantName,
     TenantVoter,
     VoteBase,
     attendance_stamp,
@@ -31,7 +32,7 @@ from partners.models import Holding, Tenant
 
 @dataclass(frozen=True)
 class BallotEntry:
-    tenant: Tenant
+    tenant: Tenant | TenantName  # its key and its code
     choice: str
     cast_by: Seat | SeatName  # only its key and its name are read
 
@@ -292,9 +293,11 @@ def decision_tally(*, decision: Decision, base: VoteBase | None = None) -> Decis
     meeting = decision.item.meeting
     base = base or vote_base(meeting)
     body = base.body
-    ballots = [
-        voting.Ballot(tenant=str(v.tenant_id), choice=v.choice, advisory=v.is_advisory)
-        for v in decision.votes.all()
+    ballots = [  # from rows: 3,000 `Vote` instances cost a tenth of a sheet's POST
+        voting.Ballot(tenant=str(tenant_id), choice=choice, advisory=advisory)
+        for tenant_id, choice, advisory in decision.votes.order_by().values_list(
+            "tenant_id", "choice", "is_advisory"
+        )
     ]
     # A tenant recused from this decision (its holder is concerned) is outside every base.
     deliberative = [v for v in base.voters(decision) if v.deliberative and not v.recused]
