@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from governance import wording
 from governance.models import AttendanceStatus, Body, Decision, Meeting, Seat
-from partners.models import Holding, PartnerStatus, Tenant
+from partners.models import Holding, PartnerStatus, PersonRole, Tenant
 
 #: Partners whose tenants vote (article 6): a candidate has no vote yet, a withdrawn or excluded
 #: partner none any more, from the effective date kept in `member_until`.
@@ -135,9 +135,13 @@ class SeatName:
     partner_id: int
     person: str  # `Person.__str__`
     partner_short_name: str
+    role: str = ""  # read for the attendance sheet only
 
     def __str__(self) -> str:
         return f"{self.person} ({self.partner_short_name})"
+
+    def get_role_display(self) -> str:
+        return str(PersonRole(self.role).label) if self.role else ""
 
 
 @dataclass(frozen=True)
@@ -211,8 +215,8 @@ class Quorum:
         )
 
 
-#: The columns a seat is named with on the attendance sheet (`Seat.__str__`, its role).
-VOICE_FIELDS = (
+#: The columns a seat is named with (`Seat.__str__`, its role), read for the audit of a sheet.
+SEAT_FIELDS = (
     "body_id",
     "person_id",
     "partner_id",

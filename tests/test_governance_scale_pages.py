@@ -10,11 +10,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from governance.forms import PROXY_SELECT_MAX
 from governance.meeting_page import ATTENDANCE_PER_PAGE, VOTES_SHOWN, meeting_page
 from governance.models import AgendaItem
+from governance.selectors import active_seats, seat_names
 from governance.services.meetings import meeting_update, minutes_close
+from governance.sheet_forms import SEATS_PER_PAGE
 from ligeris.lib.roles import Role
 from tests.factories import UserFactory
 from tests.governance_fixtures import vote_all
@@ -140,3 +143,20 @@ def test_the_meeting_page_pages_the_attendance_in_protocol_order_and_shows_the_f
         codes = item.decision.votes.order_by("tenant__code").values_list("tenant__code", flat=True)
         assert [vote.tenant.code for vote in item.votes_list] == list(codes[:VOTES_SHOWN])
         assert all(str(vote.cast_by.person) for vote in item.votes_list)
+
+
+def test_the_attendance_sheet_names_its_seats_as_the_models_do(client, db):
+    """The sheet reads its seats as rows: the same names, roles and order as the models'."""
+    committee = bulk_committee(PROXY_SELECT_MAX + 20)
+    body = committee.meeting.body
+    seats = list(active_seats(body))
+    names = seat_names(body)
+    assert [(s.pk, str(s), s.get_role_display(), s.partner_id) for s in seats] == [
+        (s.pk, str(s), s.get_role_display(), s.partner_id) for s in names
+    ]
+    client.force_login(UserFactory(email="s@example.org", role=Role.SECRETARY))
+    page = client.get(reverse("governance:attendance", args=[committee.meeting.pk])).text
+    for seat in seats[:SEATS_PER_PAGE]:
+        row = f'<th scope="row">{escape(seat)}<br><span class="muted">{escape(seat.get_role_display())}'
+        assert row in page
+    assert escape(seats[SEATS_PER_PAGE]) + "<br>" not in page  # on the second page
