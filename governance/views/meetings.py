@@ -24,7 +24,7 @@ from governance.sheet_forms import (
     sheet_search,
 )
 from governance.views.common import RecorderContextMixin
-from governance.vote_base import VOICE_FIELDS
+from governance.vote_base import SEAT_FIELDS
 from ligeris.lib import french
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import RECORDERS, SIGNED_IN, STAFF, role_of
@@ -290,9 +290,8 @@ class AttendanceView(_MeetingChildFormView):
         return get_object_or_404(self.meetings().select_related("body"), pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
-        # Only what names a seat: 2,000 seats, people and partners read in full cost seconds.
-        seats = list(selectors.active_seats(self.meeting.body).only(*VOICE_FIELDS, "is_active"))
-        current = selectors.attendance_of(self.meeting)
+        seats = selectors.seat_names(self.meeting.body)
+        current = selectors.roll_of(self.meeting)
         shown = self.page(seats).object_list if len(seats) > PROXY_SELECT_MAX else None
         return {**super().get_form_kwargs(), "seats": seats, "current": current, "shown": shown}
 
@@ -307,7 +306,11 @@ class AttendanceView(_MeetingChildFormView):
         return {**super().get_context_data(**kwargs), "page_obj": getattr(self, "_page", None)}
 
     def perform(self, form):
-        services.attendance_record(meeting=self.meeting, entries=list(form.entries()))
+        # The sheet names its seats from rows; the service writes (and audits) Seat models.
+        # Only what names a seat: 2,000 seats, people and partners read in full cost seconds.
+        seats = selectors.active_seats(self.meeting.body).only(*SEAT_FIELDS, "is_active")
+        entries = list(form.entries({seat.pk: seat for seat in seats}))
+        services.attendance_record(meeting=self.meeting, entries=entries)
         return self.meeting
 
 
@@ -350,7 +353,7 @@ class VoteSheetView(_MeetingChildFormView):
         )
 
     def get_form_kwargs(self):
-        current = {v.tenant_id: v for v in self.item.decision.votes.all()}
+        current = selectors.casts_of(self.item.decision)
         shown = self.page.object_list if self.page is not None else None
         return {
             **super().get_form_kwargs(),
