@@ -4,7 +4,7 @@ Run with `make bench` (or `.venv/bin/python bench/titre_engines.py`; `--pairs 10
 run). Prints a Markdown table and writes it into docs/PERFORMANCE.md between its bench markers.
 Not a test: nothing here asserts a duration.
 
-The titres are those of `bench/titres.py` (five lines each, one page, real rows in a throwaway
+The titres are those of `bench/titre_pdfs.py` (five lines each, one page, real rows in a throwaway
 SQLite database). Each measurement is one whole process that renders N titres into one PDF each
 and exits; its CPU time (user + system, `resource.getrusage(RUSAGE_CHILDREN)`, its own children
 included) is taken on two sizes, small and large, alternated A B A B. The cost per titre beyond
@@ -61,8 +61,8 @@ def _django(var_dir: str) -> None:
 def child_render(engine: str, var_dir: str, pks_file: str, out_dir: str) -> None:
     """Read the titres as `billing.tasks` does, render them chunk by chunk, write the PDFs."""
     _django(var_dir)
-    from billing.models import RevenueTitle
     from billing.tasks import RENDER_CHUNK
+    from titres.models import RevenueTitle
 
     if engine == "typst":
         from billing.titre_pdf import render_titres
@@ -144,7 +144,7 @@ def _inline_css(html: str) -> str:
 
 def prepare(work: Path, n_max: int) -> dict:
     """Build `n_max` titres; for each size, the files every engine reads."""
-    import titres as bench_titres  # sets Django up on its own throwaway database
+    import titre_pdfs as bench_titres  # sets Django up on its own throwaway database
     from django.core.management import call_command
 
     from billing.titre_html import titres_html

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from billing import titre_selectors
-from billing.models import FiscalYear, TitreBatch, TitreSequence
+from billing.models import FiscalYear
 from billing.money import ZERO
 from billing.services.titres.common import TITRE, check_issue_date
+from titres.models import TitreBatch, TitreSequence
 
 
 @dataclass

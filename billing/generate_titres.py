@@ -22,20 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from billing import titre_selectors
-from billing.models import (
-    CHARGING_KINDS,
-    AllocationKey,
-    AllocationRun,
-    BatchState,
-    Payment,
-    RevenueTitle,
-    Share,
-    TitreBatch,
-    TitreKind,
-    TitreLine,
-    TitreSequence,
-    TitreSettings,
-)
+from billing.models import AllocationKey, AllocationRun, Share
 from billing.money import ZERO
 from billing.services import titres
 from billing.services.runs import run_lock
@@ -45,6 +32,17 @@ from billing.titre_plan import fold_members
 from ligeris.lib import demo_clock
 from ligeris.lib.french import lower_first
 from partners.models import Consortium
+from titres.models import (
+    CHARGING_KINDS,
+    BatchState,
+    Payment,
+    RevenueTitle,
+    TitreBatch,
+    TitreKind,
+    TitreLine,
+    TitreSequence,
+    TitreSettings,
+)
 
 PAID, PARTIAL = 0.85, 0.06  # the rest is left unpaid
 

@@ -15,7 +15,9 @@ from django.db.models.fields.json import KT
 from django.utils import timezone
 from django_tables2.data import TableListData
 
-from billing.models import (
+from billing.money import ZERO, round_money
+from partners.models import Consortium, Partner
+from titres.models import (
     CHARGING_KINDS,
     Payment,
     PaymentReversal,
@@ -24,8 +26,6 @@ from billing.models import (
     TitreSettings,
     TitreState,
 )
-from billing.money import ZERO, round_money
-from partners.models import Consortium, Partner
 
 DEFAULT_EXCLUSION_DAYS = 90
 

@@ -21,15 +21,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from billing import recap_export, titre_mail
-from billing.models import (
-    RecapExport,
-    RevenueTitle,
-    TitreBatch,
-    TitreBatchChunk,
-    TitreDocument,
-    TitreState,
-)
+from billing.models import RecapExport
 from billing.titre_pdf import render_titres, sha256
+from titres.models import RevenueTitle, TitreBatch, TitreBatchChunk, TitreDocument, TitreState
 
 #: Titres laid out per render task, unless `settings.LIGERIS_TITRE_CHUNK` says otherwise: large
 #: enough to share a render's start-up, small enough for memory and to spread a batch.

@@ -16,8 +16,8 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from billing.models import RevenueTitle, TitreDocument, TitreEmail, TitreState
 from ligeris.lib.email import TemplatedEmail
+from titres.models import RevenueTitle, TitreDocument, TitreEmail, TitreState
 
 
 def unsent(batch_id: int, first_number: int = 1, last_number: int | None = None):

@@ -15,10 +15,10 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import translation
 
-from billing.models import RevenueTitle, TitreLogo
 from billing.titre_typst import labels, logo_file, pdf_title, titre_data
 from ligeris.lib import pdf_split
 from ligeris.lib.typst import PDFA_3B, compile_pdf, printable
+from titres.models import RevenueTitle, TitreLogo
 
 TEMPLATE = Path(__file__).resolve().parent / "typst" / "titre.typ"
 #: Every PDF is PDF/A-3b now; the name stays for the callers that asked for it.

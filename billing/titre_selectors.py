@@ -24,10 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing import overdue as overdue_set
-from billing.models import (
+from billing.models import FiscalYear
+from billing.money import ZERO, round_money
+from ligeris.lib.roles import STAFF, role_of
+from partners.models import Consortium, Partner
+from partners.selectors import acting_partner_id
+from titres.models import (
     CHARGING_KINDS,
     CORRECTING_KINDS,
-    FiscalYear,
     Payment,
     Refund,
     RevenueTitle,
@@ -36,10 +40,6 @@ from billing.models import (
     TitreSettings,
     TitreState,
 )
-from billing.money import ZERO, round_money
-from ligeris.lib.roles import STAFF, role_of
-from partners.models import Consortium, Partner
-from partners.selectors import acting_partner_id
 
 MONEY = DecimalField(max_digits=13, decimal_places=2)
 

@@ -13,9 +13,9 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext
 
-from billing.models import RevenueTitle, TitreKind
 from billing.money import amount_in_words, format_euros
 from ligeris.lib import french
+from titres.models import RevenueTitle, TitreKind
 
 
 @functools.lru_cache(maxsize=512)

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from billing.models import RevenueTitle, TitreKind, TitreState
 from billing.services import titres
 from billing.titre_pdf import render_titre
 from catalogue import rules
@@ -17,6 +16,7 @@ from catalogue.services import catalogue as services
 from catalogue.services.billing import catalogue_billing
 from tests.catalogue_fixtures import D, build_catalogue
 from tests.test_titres_pdf import text_of
+from titres.models import RevenueTitle, TitreKind, TitreState
 
 FEBRUARY = datetime.date(2026, 2, 16)
 

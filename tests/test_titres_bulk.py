@@ -16,18 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from billing.models import (
-    AllocationRun,
-    RevenueTitle,
-    RunKind,
-    TitreBatch,
-    TitreLine,
-    TitreSequence,
-    TitreState,
-)
+from billing.models import AllocationRun, RunKind
 from billing.services import grids, runs, titres
 from tests.conftest import ON_POSTGRES
 from tests.titre_fixtures import ISSUE_DATE, add_paying_partners, issued, settings_for
+from titres.models import RevenueTitle, TitreBatch, TitreLine, TitreSequence, TitreState
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from billing import tasks, titre_selectors
-from billing.models import TitreBatchChunk, TitreDocument, TitreEmail
 from billing.services import titres
 from tests.titre_fixtures import issued, twenty_drafts
+from titres.models import TitreBatchChunk, TitreDocument, TitreEmail
 
 
 @pytest.fixture

@@ -18,20 +18,12 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from billing import tasks, titre_pdf
-from billing.models import (
-    AllocationKey,
-    CostPool,
-    RevenueTitle,
-    RunKind,
-    Share,
-    TitreDocument,
-    TitreKind,
-    TitreState,
-)
+from billing.models import AllocationKey, CostPool, RunKind, Share
 from billing.services import costs, runs, titres
 from billing.titre_pdf import PDFA, render_titre, render_titres
 from billing.titre_typst import pdf_title
 from ligeris.lib import typst as typst_lib
+from titres.models import RevenueTitle, TitreDocument, TitreKind, TitreState
 
 ISSUE_DATE = datetime.date(2026, 1, 20)
 SIGNATORY = {

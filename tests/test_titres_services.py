@@ -13,21 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from billing import recap, selectors, titre_selectors
-from billing.models import (
-    AllocationRun,
-    Carryover,
-    Expense,
-    Payment,
-    RevenueTitle,
-    RunKind,
-    StaffTime,
-    TitreBatch,
-    TitreDocument,
-    TitreKind,
-    TitreLine,
-    TitreSequence,
-    TitreState,
-)
+from billing.models import AllocationRun, Expense, RunKind, StaffTime
 from billing.money import ZERO, format_euros
 from billing.services import costs, runs, titres
 from billing.tasks import render_missing
@@ -41,6 +27,17 @@ from tests.titre_fixtures import (
     issued,
     settings_for,
     specific_run,
+)
+from titres.models import (
+    Carryover,
+    Payment,
+    RevenueTitle,
+    TitreBatch,
+    TitreDocument,
+    TitreKind,
+    TitreLine,
+    TitreSequence,
+    TitreState,
 )
 
 DUE_DATE = ISSUE_DATE + datetime.timedelta(days=30)

@@ -18,9 +18,6 @@ from billing.forms import (
     DraftsFromRunForm,
     IssueDateForm,
 )
-from billing.models import (
-    TitreState,
-)
 from billing.services import titres
 from billing.tables import BatchExportTable, TitreTable
 from billing.views.common import fiscal_year_or_404
@@ -28,6 +25,7 @@ from billing.views.titres import consortium_batches, refusal_messages
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS
 from ligeris.lib.views import ServiceFormMixin, TableExportMixin
+from titres.models import TitreState
 
 
 class DraftsView(RoleRequiredMixin, ServiceFormMixin, FormView):

@@ -8,13 +8,13 @@ from django.views.generic import FormView
 
 from billing import titre_selectors
 from billing.forms import CorrectionForm, PaymentForm, PaymentReversalForm, RefundForm
-from billing.models import Payment, RevenueTitle, TitreState
 from billing.services import titres
 from billing.templatetags.euros import euros_text
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS
 from ligeris.lib.views import ServiceFormMixin
 from partners.consortia import request_consortium_or_404
+from titres.models import Payment, RevenueTitle, TitreState
 
 
 class TitreFormView(RoleRequiredMixin, ServiceFormMixin, FormView):

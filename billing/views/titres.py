@@ -23,7 +23,14 @@ from billing.forms import (
     RefundForm,
     TitreSettingsForm,
 )
-from billing.models import (
+from billing.services import titres
+from billing.tables import TitreTable
+from billing.views.common import BILLING_READERS
+from ligeris.lib.permissions import RoleRequiredMixin
+from ligeris.lib.roles import MANAGERS, PARTNERS, role_of
+from ligeris.lib.views import ServiceFormMixin
+from partners.consortia import request_consortium_or_404
+from titres.models import (
     CHARGING_KINDS,
     RevenueTitle,
     TitreBatch,
@@ -32,13 +39,6 @@ from billing.models import (
     TitreSettings,
     TitreState,
 )
-from billing.services import titres
-from billing.tables import TitreTable
-from billing.views.common import BILLING_READERS
-from ligeris.lib.permissions import RoleRequiredMixin
-from ligeris.lib.roles import MANAGERS, PARTNERS, role_of
-from ligeris.lib.views import ServiceFormMixin
-from partners.consortia import request_consortium_or_404
 
 
 def refusal_messages(request, error: ValidationError) -> None:

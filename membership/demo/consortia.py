@@ -17,7 +17,6 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from billing.models import RevenueTitle, TitreState
 from billing.services import titres
 from billing.tasks import process_batch
 from catalogue.demo import NAME as CCF_NAME
@@ -46,6 +45,7 @@ from partners.models import (
     PersonRole,
 )
 from programme.demo import load_demo_programme
+from titres.models import RevenueTitle, TitreState
 
 RECIA_NAME = "GIP RECIA — services sOlaere"
 CERGY_NAME = "Partenariat SAE Cergy-Pontoise"

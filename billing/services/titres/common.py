@@ -17,14 +17,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import titre_plan, titre_selectors
-from billing.models import (
+from billing.models import AllocationRun, FiscalYear, Share
+from billing.money import ZERO, format_euros
+from ligeris.lib.audit import log_created
+from ligeris.lib.images import check_image
+from ligeris.lib.services import save_validated as save
+from ligeris.lib.services import validate_in_bulk
+from partners.models import Consortium, Partner, Tenant
+from titres.models import (
     CHARGING_KINDS,
-    AllocationRun,
     BatchState,
     Carryover,
-    FiscalYear,
     RevenueTitle,
-    Share,
     TitreBatch,
     TitreKind,
     TitreLine,
@@ -33,12 +37,6 @@ from billing.models import (
     TitreSettings,
     TitreState,
 )
-from billing.money import ZERO, format_euros
-from ligeris.lib.audit import log_created
-from ligeris.lib.images import check_image
-from ligeris.lib.services import save_validated as save
-from ligeris.lib.services import validate_in_bulk
-from partners.models import Consortium, Partner, Tenant
 
 TITRE, BATCH = "titre", "batch"
 #: Rows per INSERT or UPDATE when a batch is written in bulk: a few statements per thousand

@@ -10,15 +10,6 @@ from django.utils.translation import gettext as _
 
 from billing import titre_plan, titre_selectors
 from billing.allocation import split_cents
-from billing.models import (
-    CHARGING_KINDS,
-    BatchState,
-    RevenueTitle,
-    TitreBatch,
-    TitreKind,
-    TitreLine,
-    TitreState,
-)
 from billing.money import ZERO, format_euros, from_cents, round_money, to_cents
 from billing.services.titres.common import (
     BATCH,
@@ -32,6 +23,15 @@ from billing.services.titres.common import (
 from billing.services.titres.issuing import titre_issue
 from billing.titre_plan import Target
 from ligeris.lib.services import save_validated as save
+from titres.models import (
+    CHARGING_KINDS,
+    BatchState,
+    RevenueTitle,
+    TitreBatch,
+    TitreKind,
+    TitreLine,
+    TitreState,
+)
 
 
 def _spread(amount: Decimal, targets: list[Target]) -> list[tuple[Target, Decimal]]:

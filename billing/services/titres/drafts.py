@@ -10,18 +10,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from billing import selectors, titre_plan
-from billing.models import (
-    AllocationKey,
-    AllocationRun,
-    Carryover,
-    RevenueTitle,
-    RunKind,
-    Share,
-    TitreBatch,
-    TitreKind,
-    TitreLine,
-    TitreState,
-)
+from billing.models import AllocationKey, AllocationRun, RunKind, Share
 from billing.money import ZERO
 from billing.services.titres.common import (
     Draft,
@@ -35,6 +24,7 @@ from billing.services.titres.common import (
 from billing.services.titres.plans import write_plans
 from billing.titre_plan import Amount, fold_members, share_key
 from ligeris.lib.french import lower_first
+from titres.models import Carryover, RevenueTitle, TitreBatch, TitreKind, TitreLine, TitreState
 
 
 def _key_labels() -> dict[str, str]:

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from billing.models import CHARGING_KINDS, FiscalYear, RevenueTitle, TitreBatch
+from billing.models import FiscalYear
 from billing.money import ZERO
 from billing.services.titres.common import (
     Draft,
@@ -17,6 +17,7 @@ from billing.services.titres.common import (
     settings_required,
 )
 from partners.models import Consortium
+from titres.models import CHARGING_KINDS, RevenueTitle, TitreBatch
 
 
 @transaction.atomic

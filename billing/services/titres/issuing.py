@@ -16,18 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import titre_selectors
-from billing.models import (
-    CHARGING_KINDS,
-    AllocationRun,
-    BatchState,
-    RevenueTitle,
-    RunKind,
-    TitreBatch,
-    TitreLine,
-    TitreLogo,
-    TitreSettings,
-    TitreState,
-)
+from billing.models import AllocationRun, RunKind
 from billing.money import ZERO, format_euros
 from billing.services.runs import runs_lock
 from billing.services.titres.common import (
@@ -43,6 +32,16 @@ from billing.services.titres.common import (
 from ligeris.lib.audit import log_updated
 from ligeris.lib.services import validate_in_bulk
 from partners.models import Partner
+from titres.models import (
+    CHARGING_KINDS,
+    BatchState,
+    RevenueTitle,
+    TitreBatch,
+    TitreLine,
+    TitreLogo,
+    TitreSettings,
+    TitreState,
+)
 
 
 def party_snapshot(partner: Partner) -> dict:

@@ -10,16 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import titre_selectors
-from billing.models import (
-    CHARGING_KINDS,
-    Payment,
-    PaymentReversal,
-    Refund,
-    RevenueTitle,
-    TitreState,
-)
 from billing.money import ZERO, format_euros, round_money
 from ligeris.lib.services import save_validated as save
+from titres.models import CHARGING_KINDS, Payment, PaymentReversal, Refund, RevenueTitle, TitreState
 
 
 def _issued_charging(titre: RevenueTitle, message: str) -> RevenueTitle:

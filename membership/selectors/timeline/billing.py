@@ -10,21 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from billing.models import (
-    CHARGING_KINDS,
-    AllocationRun,
-    Payment,
-    Refund,
-    RevenueTitle,
-    RunKind,
-    Share,
-    TitreState,
-)
+from billing.models import AllocationRun, RunKind, Share
 from billing.money import ZERO, round_money
 from billing.titre_selectors import with_balance
 from membership.selectors.timeline.common import MONEY, day_of, euros, french_date
 from membership.timeline_types import TimelineEvent
 from partners.models import Partner
+from titres.models import CHARGING_KINDS, Payment, Refund, RevenueTitle, TitreState
 
 RUN_KINDS = {RunKind.BUDGET: gettext_lazy("prévisionnel"), RunKind.ACTUAL: gettext_lazy("réel")}
 

@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from billing.models._fields import money_field, user_field
-from billing.models.titres import NOT_ISSUED, RevenueTitle, TitreBatch
+from ligeris.lib.fields import money_field, user_field
 from ligeris.lib.final import FinalRows
+from titres.models.titres import NOT_ISSUED, RevenueTitle, TitreBatch
 
 
 class WriteOnce(FinalRows):
@@ -34,6 +34,7 @@ class TitreDocument(WriteOnce):
     created_at = models.DateTimeField(_("produit le"), auto_now_add=True)
 
     class Meta:
+        db_table = "billing_titredocument"
         verbose_name = _("PDF de titre")
         verbose_name_plural = _("PDF de titres")
 
@@ -58,6 +59,7 @@ class TitreBatchChunk(models.Model):
     done_at = models.DateTimeField(_("produit le"), null=True, blank=True)
 
     class Meta:
+        db_table = "billing_titrebatchchunk"
         verbose_name = _("lot de PDF d'un bordereau")
         verbose_name_plural = _("lots de PDF des bordereaux")
         ordering = ["batch", "index"]
@@ -94,6 +96,7 @@ class TitreEmail(FinalRows):
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
 
     class Meta:
+        db_table = "billing_titreemail"
         verbose_name = _("envoi de titre")
         verbose_name_plural = _("envois de titres")
         constraints = [
@@ -123,6 +126,7 @@ class Payment(WriteOnce):
     recorded_by = user_field(_("enregistré par"))
 
     class Meta:
+        db_table = "billing_payment"
         verbose_name = _("paiement")
         verbose_name_plural = _("paiements")
         ordering = ["titre", "paid_on", "pk"]

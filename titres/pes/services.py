@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from billing.models import PesExport, TitreBatch
-from billing.pes import builder, parser, schema, selectors
 from ligeris.lib.services import save_validated as save
+from titres.models import PesExport, TitreBatch
+from titres.pes import builder, parser, schema, selectors
 
 
 @transaction.atomic

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from lxml import etree
 
-from billing.pes import codes
-from billing.pes.records import Bordereau, Debtor, Document, Flux, Header, Line, Piece
+from titres.pes import codes
+from titres.pes.records import Bordereau, Debtor, Document, Flux, Header, Line, Piece
 
 
 def _v(parent: etree._Element, tag: str, value) -> None:

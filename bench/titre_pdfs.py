@@ -1,6 +1,6 @@
 """Benchmark: the PDFs of 20, 200 and 2,000 titres, one render per titre against batch renders.
 
-Run with `make bench` (or `.venv/bin/python bench/titres.py`; `--sizes 20,200` for a quick run).
+Run with `make bench` (or `.venv/bin/python bench/titre_pdfs.py`; `--sizes 20,200` for a quick run).
 Prints Markdown tables and writes them into docs/PERFORMANCE.md, between its bench markers. Not
 a test: nothing here asserts a duration.
 
@@ -43,7 +43,13 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from billing.models import (  # noqa: E402
+from billing.services import grids  # noqa: E402
+from billing.services.titres import party_snapshot  # noqa: E402
+from billing.tasks import RENDER_CHUNK  # noqa: E402
+from billing.titre_pdf import render_titres  # noqa: E402
+from partners.models import Consortium, Partner, PartnerKind  # noqa: E402
+from partners.services import partners_bulk_create  # noqa: E402
+from titres.models import (  # noqa: E402
     BatchState,
     RevenueTitle,
     TitreBatch,
@@ -51,12 +57,6 @@ from billing.models import (  # noqa: E402
     TitreLine,
     TitreState,
 )
-from billing.services import grids  # noqa: E402
-from billing.services.titres import party_snapshot  # noqa: E402
-from billing.tasks import RENDER_CHUNK  # noqa: E402
-from billing.titre_pdf import render_titres  # noqa: E402
-from partners.models import Consortium, Partner, PartnerKind  # noqa: E402
-from partners.services import partners_bulk_create  # noqa: E402
 
 SIZES = (20, 200, 2_000)
 #: One render per titre is measured on at most this many titres, then extrapolated.

@@ -1,7 +1,7 @@
 """The codes of the PES V2 recette flux this project writes (reference §§3–12, DGFiP DT v5.19)."""
 
-from billing.models import TitreKind
 from partners.models import PartnerKind
+from titres.models import TitreKind
 
 NAMESPACE = "http://www.minefi.gouv.fr/cp/helios/pes_v2/Rev0/aller"
 ENCODING = "ISO-8859-1"  # what every Hélios sample and generator writes (reference §13)

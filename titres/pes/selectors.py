@@ -12,7 +12,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import (
+from billing.money import ZERO, format_euros
+from partners.models import PartnerKind
+from titres.models import (
     CHARGING_KINDS,
     CORRECTING_KINDS,
     BatchState,
@@ -22,12 +24,10 @@ from billing.models import (
     TitreSettings,
     TitreState,
 )
-from billing.money import ZERO, format_euros
-from billing.pes import codes
-from billing.pes.corrections import CorrectionLine, OriginalLine, Overreduced, allocate
-from billing.pes.records import Attachment, Bordereau, Debtor, Document, Flux, Header, Line, Piece
-from billing.pes.text import free_text, latin1, postal_lines
-from partners.models import PartnerKind
+from titres.pes import codes
+from titres.pes.corrections import CorrectionLine, OriginalLine, Overreduced, allocate
+from titres.pes.records import Attachment, Bordereau, Debtor, Document, Flux, Header, Line, Piece
+from titres.pes.text import free_text, latin1, postal_lines
 
 _NUMBER_ALONE = re.compile(r"^\d+\s*(bis|ter|quater)?$", re.IGNORECASE)
 

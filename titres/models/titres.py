@@ -9,9 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from billing.models._fields import money_field, user_field
-from billing.models.grids import FiscalYear
-from billing.models.runs import AllocationRun, Share
+from ligeris.lib.fields import money_field, user_field
 from ligeris.lib.final import FinalRows
 from partners.models import Consortium, Partner, Tenant
 
@@ -37,7 +35,10 @@ class TitreBatch(FinalRows):
     final_message = _("Un bordereau émis ne se modifie ni ne se supprime.")
 
     fiscal_year = models.ForeignKey(
-        FiscalYear, verbose_name=_("exercice"), on_delete=models.PROTECT, related_name="batches"
+        "billing.FiscalYear",
+        verbose_name=_("exercice"),
+        on_delete=models.PROTECT,
+        related_name="batches",
     )
     issue_date = models.DateField(_("date d'émission"))
     state = models.CharField(
@@ -50,6 +51,7 @@ class TitreBatch(FinalRows):
     issued_by = user_field(_("émis par"))
 
     class Meta:
+        db_table = "billing_titrebatch"
         verbose_name = _("bordereau")
         verbose_name_plural = _("bordereaux")
         ordering = ["-issue_date", "-pk"]
@@ -104,6 +106,7 @@ class TitreSequence(FinalRows):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
+        db_table = "billing_titresequence"
         constraints = [
             models.UniqueConstraint(
                 fields=["consortium", "year", "kind"],
@@ -165,7 +168,10 @@ class RevenueTitle(FinalRows):
         Consortium, verbose_name=_("groupement"), on_delete=models.PROTECT, related_name="+"
     )
     fiscal_year = models.ForeignKey(
-        FiscalYear, verbose_name=_("exercice"), on_delete=models.PROTECT, related_name="titres"
+        "billing.FiscalYear",
+        verbose_name=_("exercice"),
+        on_delete=models.PROTECT,
+        related_name="titres",
     )
     batch = models.ForeignKey(
         TitreBatch, verbose_name=_("bordereau"), on_delete=models.PROTECT, related_name="titres"
@@ -188,7 +194,7 @@ class RevenueTitle(FinalRows):
         related_name="titres",
     )
     run = models.ForeignKey(
-        AllocationRun,
+        "billing.AllocationRun",
         verbose_name=_("répartition"),
         on_delete=models.PROTECT,
         null=True,
@@ -224,6 +230,7 @@ class RevenueTitle(FinalRows):
     )
 
     class Meta:
+        db_table = "billing_revenuetitle"
         verbose_name = _("titre de recette")
         verbose_name_plural = _("titres de recette")
         ordering = ["-exercise", "-number", "pk"]
@@ -311,7 +318,7 @@ class TitreLine(FinalRows):
     base = models.CharField(_("base de liquidation"), max_length=300)
     amount = money_field(_("montant (€)"))
     share = models.ForeignKey(
-        Share,
+        "billing.Share",
         verbose_name=_("quote-part"),
         on_delete=models.PROTECT,
         null=True,
@@ -329,7 +336,7 @@ class TitreLine(FinalRows):
         related_name="reductions",
     )
     carryover = models.ForeignKey(
-        "billing.Carryover",
+        "titres.Carryover",
         verbose_name=_("report déduit"),
         on_delete=models.PROTECT,
         null=True,
@@ -338,6 +345,7 @@ class TitreLine(FinalRows):
     )
 
     class Meta:
+        db_table = "billing_titreline"
         verbose_name = _("ligne de titre")
         verbose_name_plural = _("lignes de titre")
         ordering = ["titre", "position"]

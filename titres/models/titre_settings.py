@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from billing.models._fields import money_field
-from billing.pes import validators as pes
+from ligeris.lib.fields import money_field
 from partners.models import Consortium
 from partners.validators import validate_siret
+from titres.pes import validators as pes
 
 
 class TitreLogo(models.Model):
@@ -26,6 +26,7 @@ class TitreLogo(models.Model):
     created_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
 
     class Meta:
+        db_table = "billing_titrelogo"
         verbose_name = _("logo des titres")
         verbose_name_plural = _("logos des titres")
 
@@ -185,6 +186,7 @@ class TitreSettings(models.Model):
     )
 
     class Meta:
+        db_table = "billing_titresettings"
         verbose_name = _("paramètres des titres")
         verbose_name_plural = _("paramètres des titres")
 

@@ -16,8 +16,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from billing.pes import codes, schema
-from billing.pes.records import Attachment, Bordereau, Debtor, Document, Flux, Header, Line, Piece
+from titres.pes import codes, schema
+from titres.pes.records import Attachment, Bordereau, Debtor, Document, Flux, Header, Line, Piece
 
 ROOT = f"{{{codes.NAMESPACE}}}PES_Aller"
 ALLOWED_TRIPLETS = set(codes.TRIPLETS.values())

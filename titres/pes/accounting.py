@@ -19,8 +19,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from billing.exports import EUROS, HEADER_FILL
-from billing.models import TitreBatch, TitreState
 from ligeris.lib.exports import neutralise
+from titres.models import TitreBatch, TitreState
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from billing.models._fields import user_field
-from billing.models.documents import WriteOnce
-from billing.models.titres import TitreBatch
+from ligeris.lib.fields import user_field
+from titres.models.documents import WriteOnce
+from titres.models.titres import TitreBatch
 
 
 class PesExport(WriteOnce):
@@ -25,6 +25,7 @@ class PesExport(WriteOnce):
     created_by = user_field(_("produit par"))
 
     class Meta:
+        db_table = "billing_pesexport"
         verbose_name = _("export PES")
         verbose_name_plural = _("exports PES")
         ordering = ["-created_at", "-pk"]

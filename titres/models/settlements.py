@@ -10,13 +10,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from billing.models._fields import money_field, user_field
-from billing.models.documents import Payment, WriteOnce
-from billing.models.grids import FiscalYear
-from billing.models.runs import AllocationRun
-from billing.models.titres import RevenueTitle, TitreBatch
+from ligeris.lib.fields import money_field, user_field
 from ligeris.lib.final import RECORD_IMMUTABLE
 from partners.models import Consortium, Partner, Tenant
+from titres.models.documents import Payment, WriteOnce
+from titres.models.titres import RevenueTitle, TitreBatch
 
 
 class Refund(WriteOnce):
@@ -32,6 +30,7 @@ class Refund(WriteOnce):
     recorded_by = user_field(_("enregistré par"))
 
     class Meta:
+        db_table = "billing_refund"
         verbose_name = _("remboursement de trop-perçu")
         verbose_name_plural = _("remboursements de trop-perçu")
         ordering = ["titre", "paid_on", "pk"]
@@ -59,6 +58,7 @@ class PaymentReversal(WriteOnce):
     recorded_by = user_field(_("enregistrée par"))
 
     class Meta:
+        db_table = "billing_paymentreversal"
         verbose_name = _("contre-passation de paiement")
         verbose_name_plural = _("contre-passations de paiements")
         constraints = [
@@ -79,7 +79,7 @@ class Carryover(models.Model):
 
     consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="+")
     fiscal_year = models.ForeignKey(
-        FiscalYear, verbose_name=_("exercice"), on_delete=models.PROTECT, related_name="+"
+        "billing.FiscalYear", verbose_name=_("exercice"), on_delete=models.PROTECT, related_name="+"
     )
     batch = models.ForeignKey(
         TitreBatch,
@@ -88,7 +88,7 @@ class Carryover(models.Model):
         related_name="carryovers",
     )
     run = models.ForeignKey(
-        AllocationRun,
+        "billing.AllocationRun",
         verbose_name=_("répartition"),
         on_delete=models.PROTECT,
         null=True,
@@ -112,6 +112,7 @@ class Carryover(models.Model):
     created_at = models.DateTimeField(_("établi le"), auto_now_add=True)
 
     class Meta:
+        db_table = "billing_carryover"
         verbose_name = _("report sur les prochains titres")
         verbose_name_plural = _("reports sur les prochains titres")
         ordering = ["created_at", "pk"]
