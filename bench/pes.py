@@ -26,9 +26,9 @@ from django.core.management import call_command
 from django.db import connections
 from lxml import etree
 
-from billing.titre_pdf import render_titres
 from titres.models import RevenueTitle, TitreDocument, TitreSettings
 from titres.pes import services
+from titres.titre_pdf import render_titres
 
 SIZES = (20, 200, 2_000)
 PES_CODES = {

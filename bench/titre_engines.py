@@ -11,9 +11,9 @@ included) is taken on two sizes, small and large, alternated A B A B. The cost p
 start-up is the difference divided by the difference of sizes; the start-up is what remains of
 the small run. Engines:
 
-- Typst: `billing.titre_pdf.render_titres` in chunks of `RENDER_CHUNK`, as the tasks do (Django
+- Typst: `titres.titre_pdf.render_titres` in chunks of `RENDER_CHUNK`, as the tasks do (Django
   start-up, the titres read from the database, one compile per chunk, split);
-- WeasyPrint: the former renderer (`billing.titre_html.render_titres_weasyprint`), same chunks;
+- WeasyPrint: the former renderer (`titres.titre_html.render_titres_weasyprint`), same chunks;
 - LibreOffice: `soffice --headless --convert-to pdf` of the same titres' HTML, one file per
   titre, all in one process (installed by `scripts/bench-deps`, never by `make test`);
 - ReportLab: the floor, a minimal page with the same text (every string of the titre's Typst
@@ -65,9 +65,9 @@ def child_render(engine: str, var_dir: str, pks_file: str, out_dir: str) -> None
     from titres.models import RevenueTitle
 
     if engine == "typst":
-        from billing.titre_pdf import render_titres
+        from titres.titre_pdf import render_titres
     else:
-        from billing.titre_html import render_titres_weasyprint as render_titres
+        from titres.titre_html import render_titres_weasyprint as render_titres
     pks = json.loads(Path(pks_file).read_text())
     titres = list(
         RevenueTitle.objects.filter(pk__in=pks)
@@ -147,8 +147,8 @@ def prepare(work: Path, n_max: int) -> dict:
     import titre_pdfs as bench_titres  # sets Django up on its own throwaway database
     from django.core.management import call_command
 
-    from billing.titre_html import titres_html
-    from billing.titre_pdf import titres_data
+    from titres.titre_html import titres_html
+    from titres.titre_pdf import titres_data
 
     call_command("migrate", verbosity=0, interactive=False)
     pks = bench_titres.build(n_max)

@@ -46,7 +46,6 @@ from django.utils import timezone  # noqa: E402
 from billing.services import grids  # noqa: E402
 from billing.services.titres import party_snapshot  # noqa: E402
 from billing.tasks import RENDER_CHUNK  # noqa: E402
-from billing.titre_pdf import render_titres  # noqa: E402
 from partners.models import Consortium, Partner, PartnerKind  # noqa: E402
 from partners.services import partners_bulk_create  # noqa: E402
 from titres.models import (  # noqa: E402
@@ -57,6 +56,7 @@ from titres.models import (  # noqa: E402
     TitreLine,
     TitreState,
 )
+from titres.titre_pdf import render_titres  # noqa: E402
 
 SIZES = (20, 200, 2_000)
 #: One render per titre is measured on at most this many titres, then extrapolated.

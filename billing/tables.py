@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.models import Share, StorageVolume
 from billing.templatetags.euros import euros_text
-from billing.titre_selectors import status_of
 from ligeris.lib.tables import DateColumn
 from titres.models import RevenueTitle
+from titres.titre_selectors import status_of
 
 NUM = {"td": {"class": "num"}}
 

@@ -20,10 +20,11 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from billing import recap_export, titre_mail
+from billing import recap_export
 from billing.models import RecapExport
-from billing.titre_pdf import render_titres, sha256
+from titres import titre_mail
 from titres.models import RevenueTitle, TitreBatch, TitreBatchChunk, TitreDocument, TitreState
+from titres.titre_pdf import render_titres, sha256
 
 #: Titres laid out per render task, unless `settings.LIGERIS_TITRE_CHUNK` says otherwise: large
 #: enough to share a render's start-up, small enough for memory and to spread a batch.
@@ -119,7 +120,7 @@ def render_missing(batch_id: int) -> int:
 
 def send_missing(batch_id: int, first_number: int = 1, last_number: int | None = None) -> int:
     """E-mail each titre of the batch (or of its numbers `first_number` to `last_number`) whose
-    PDF is stored, once (`billing.titre_mail`); return how many were sent."""
+    PDF is stored, once (`titres.titre_mail`); return how many were sent."""
     return titre_mail.send_titres(batch_id, first_number, last_number)
 
 

@@ -12,9 +12,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from billing import recap, selectors, titre_selectors
+from billing import recap, selectors
 from billing.models import AllocationRun, Expense, RunKind, StaffTime
-from billing.money import ZERO, format_euros
 from billing.services import costs, runs, titres
 from billing.tasks import render_missing
 from partners import services as partner_services
@@ -28,6 +27,7 @@ from tests.titre_fixtures import (
     settings_for,
     specific_run,
 )
+from titres import titre_selectors
 from titres.models import (
     Carryover,
     Payment,
@@ -39,6 +39,7 @@ from titres.models import (
     TitreSequence,
     TitreState,
 )
+from titres.money import ZERO, format_euros
 
 DUE_DATE = ISSUE_DATE + datetime.timedelta(days=30)
 IMMUTABLE = "Un titre émis ne se modifie ni ne se supprime"

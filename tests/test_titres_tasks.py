@@ -16,10 +16,10 @@ from django.core.mail.backends.locmem import EmailBackend
 
 from billing import tasks
 from billing.services import titres
-from billing.titre_pdf import sha256
 from partners import services as partner_services
 from tests.titre_fixtures import ISSUE_DATE, issued, twenty_drafts
 from titres.models import RevenueTitle, TitreDocument, TitreEmail, TitreKind
+from titres.titre_pdf import sha256
 
 BASE_URL = "https://ligeris.example.org"
 

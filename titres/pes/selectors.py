@@ -12,7 +12,6 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.money import ZERO, format_euros
 from partners.models import PartnerKind
 from titres.models import (
     CHARGING_KINDS,
@@ -24,6 +23,7 @@ from titres.models import (
     TitreSettings,
     TitreState,
 )
+from titres.money import ZERO, format_euros
 from titres.pes import codes
 from titres.pes.corrections import CorrectionLine, OriginalLine, Overreduced, allocate
 from titres.pes.records import Attachment, Bordereau, Debtor, Document, Flux, Header, Line, Piece

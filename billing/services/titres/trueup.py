@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from billing import selectors, titre_plan
 from billing.models import FiscalYear, RunKind
-from billing.services.titres.common import check_issue_date, draft_batch, settings_required
 from billing.services.titres.plans import write_plans
 from titres.models import Carryover, RevenueTitle, TitreBatch, TitreKind, TitreState
+from titres.services.common import check_issue_date, draft_batch, settings_required
 
 
 def trueup_runs(fiscal_year: FiscalYear):

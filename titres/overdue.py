@@ -15,7 +15,6 @@ from django.db.models.fields.json import KT
 from django.utils import timezone
 from django_tables2.data import TableListData
 
-from billing.money import ZERO, round_money
 from partners.models import Consortium, Partner
 from titres.models import (
     CHARGING_KINDS,
@@ -26,6 +25,7 @@ from titres.models import (
     TitreSettings,
     TitreState,
 )
+from titres.money import ZERO, round_money
 
 DEFAULT_EXCLUSION_DAYS = 90
 

@@ -23,12 +23,11 @@ from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from billing import overdue as overdue_set
 from billing.models import FiscalYear
-from billing.money import ZERO, round_money
 from ligeris.lib.roles import STAFF, role_of
 from partners.models import Consortium, Partner
 from partners.selectors import acting_partner_id
+from titres import overdue as overdue_set
 from titres.models import (
     CHARGING_KINDS,
     CORRECTING_KINDS,
@@ -40,6 +39,7 @@ from titres.models import (
     TitreSettings,
     TitreState,
 )
+from titres.money import ZERO, round_money
 
 MONEY = DecimalField(max_digits=13, decimal_places=2)
 

@@ -11,10 +11,10 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from billing.money import amount_in_words, format_euros
-from billing.titre_typst import designated_court, iban_display, pdf_title, siret_display
 from ligeris.lib import french
 from titres.models import RevenueTitle, TitreKind
+from titres.money import amount_in_words, format_euros
+from titres.titre_typst import designated_court, iban_display, pdf_title, siret_display
 
 TEMPLATE = "billing/titre_pdf.html"
 ANCHOR = "titre-"

@@ -16,14 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import titre_plan, titre_selectors
+from billing import titre_plan
 from billing.models import AllocationRun, FiscalYear, Share
-from billing.money import ZERO, format_euros
 from ligeris.lib.audit import log_created
 from ligeris.lib.images import check_image
 from ligeris.lib.services import save_validated as save
 from ligeris.lib.services import validate_in_bulk
 from partners.models import Consortium, Partner, Tenant
+from titres import titre_selectors
 from titres.models import (
     CHARGING_KINDS,
     BatchState,
@@ -37,6 +37,7 @@ from titres.models import (
     TitreSettings,
     TitreState,
 )
+from titres.money import ZERO, format_euros
 
 TITRE, BATCH = "titre", "batch"
 #: Rows per INSERT or UPDATE when a batch is written in bulk: a few statements per thousand

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import titre_selectors
-from billing.money import ZERO, format_euros, round_money
 from ligeris.lib.services import save_validated as save
+from titres import titre_selectors
 from titres.models import CHARGING_KINDS, Payment, PaymentReversal, Refund, RevenueTitle, TitreState
+from titres.money import ZERO, format_euros, round_money
 
 
 def _issued_charging(titre: RevenueTitle, message: str) -> RevenueTitle:

@@ -1,4 +1,4 @@
-"""The data of the Typst titre (`billing/typst/titre.typ`): every text of the PDF, as JSON.
+"""The data of the Typst titre (`titres/typst/titre.typ`): every text of the PDF, as JSON.
 
 Built from the titre's frozen snapshot, its lines and its total only; money, dates, SIRET and
 IBAN formatted here, the wording from gettext. Called under `translation.override("fr")`: a
@@ -13,9 +13,9 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext
 
-from billing.money import amount_in_words, format_euros
 from ligeris.lib import french
 from titres.models import RevenueTitle, TitreKind
+from titres.money import amount_in_words, format_euros
 
 
 @functools.lru_cache(maxsize=512)

@@ -8,21 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import titre_plan, titre_selectors
+from billing import titre_plan
 from billing.allocation import split_cents
-from billing.money import ZERO, format_euros, from_cents, round_money, to_cents
-from billing.services.titres.common import (
-    BATCH,
-    Line,
-    check_issue_date,
-    create_titre,
-    next_number,
-    queue_batch,
-    settings_required,
-)
-from billing.services.titres.issuing import titre_issue
 from billing.titre_plan import Target
 from ligeris.lib.services import save_validated as save
+from titres import titre_selectors
 from titres.models import (
     CHARGING_KINDS,
     BatchState,
@@ -32,6 +22,17 @@ from titres.models import (
     TitreLine,
     TitreState,
 )
+from titres.money import ZERO, format_euros, from_cents, round_money, to_cents
+from titres.services.common import (
+    BATCH,
+    Line,
+    check_issue_date,
+    create_titre,
+    next_number,
+    queue_batch,
+    settings_required,
+)
+from titres.services.issuing import titre_issue
 
 
 def _spread(amount: Decimal, targets: list[Target]) -> list[tuple[Target, Decimal]]:

@@ -15,23 +15,12 @@ from django.db.models import Case, F, Max, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import titre_selectors
 from billing.models import AllocationRun, RunKind
-from billing.money import ZERO, format_euros
 from billing.services.runs import runs_lock
-from billing.services.titres.common import (
-    BATCH,
-    BULK,
-    TITRE,
-    check_issue_date,
-    next_number,
-    next_numbers,
-    queue_batch,
-    settings_required,
-)
 from ligeris.lib.audit import log_updated
 from ligeris.lib.services import validate_in_bulk
 from partners.models import Partner
+from titres import titre_selectors
 from titres.models import (
     CHARGING_KINDS,
     BatchState,
@@ -41,6 +30,17 @@ from titres.models import (
     TitreLogo,
     TitreSettings,
     TitreState,
+)
+from titres.money import ZERO, format_euros
+from titres.services.common import (
+    BATCH,
+    BULK,
+    TITRE,
+    check_issue_date,
+    next_number,
+    next_numbers,
+    queue_batch,
+    settings_required,
 )
 
 

@@ -8,16 +8,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from billing.models import FiscalYear
-from billing.money import ZERO
-from billing.services.titres.common import (
+from partners.models import Consortium
+from titres.models import CHARGING_KINDS, RevenueTitle, TitreBatch
+from titres.money import ZERO
+from titres.services.common import (
     Draft,
     check_issue_date,
     create_titres,
     draft_batch,
     settings_required,
 )
-from partners.models import Consortium
-from titres.models import CHARGING_KINDS, RevenueTitle, TitreBatch
 
 
 @transaction.atomic

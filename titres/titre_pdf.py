@@ -2,7 +2,7 @@
 
 Always in French: a titre is a legal document of the coordinator. It is rendered from the titre's
 snapshot (the mentions frozen at issue), its lines and its total, nothing else
-(`billing/titre_typst.py` makes the JSON; `billing/typst/titre.typ` lays it out). Every PDF is
+(`titres/titre_typst.py` makes the JSON; `titres/typst/titre.typ` lays it out). Every PDF is
 PDF/A-3b, titled after its titre.
 """
 
@@ -15,10 +15,10 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import translation
 
-from billing.titre_typst import labels, logo_file, pdf_title, titre_data
 from ligeris.lib import pdf_split
 from ligeris.lib.typst import PDFA_3B, compile_pdf, printable
 from titres.models import RevenueTitle, TitreLogo
+from titres.titre_typst import labels, logo_file, pdf_title, titre_data
 
 TEMPLATE = Path(__file__).resolve().parent / "typst" / "titre.typ"
 #: Every PDF is PDF/A-3b now; the name stays for the callers that asked for it.
