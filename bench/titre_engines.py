@@ -61,8 +61,8 @@ def _django(var_dir: str) -> None:
 def child_render(engine: str, var_dir: str, pks_file: str, out_dir: str) -> None:
     """Read the titres as `billing.tasks` does, render them chunk by chunk, write the PDFs."""
     _django(var_dir)
-    from billing.tasks import RENDER_CHUNK
     from titres.models import RevenueTitle
+    from titres.tasks import RENDER_CHUNK
 
     if engine == "typst":
         from titres.titre_pdf import render_titres

@@ -11,7 +11,7 @@ peak memory is its own. Three ways to render:
 
 - one render per titre: `render_titres([titre])` for each titre;
 - one render for all: `render_titres(titres)`, one layout split into one PDF per titre;
-- chunks of 50: `render_titres` on 50 titres at a time, as `billing.tasks.render_missing` does.
+- chunks of 50: `render_titres` on 50 titres at a time, as `titres.tasks.render_missing` does.
 """
 
 import argparse
@@ -45,7 +45,6 @@ from django.utils import timezone  # noqa: E402
 
 from billing.services import grids  # noqa: E402
 from billing.services.titres import party_snapshot  # noqa: E402
-from billing.tasks import RENDER_CHUNK  # noqa: E402
 from partners.models import Consortium, Partner, PartnerKind  # noqa: E402
 from partners.services import partners_bulk_create  # noqa: E402
 from titres.models import (  # noqa: E402
@@ -56,6 +55,7 @@ from titres.models import (  # noqa: E402
     TitreLine,
     TitreState,
 )
+from titres.tasks import RENDER_CHUNK  # noqa: E402
 from titres.titre_pdf import render_titres  # noqa: E402
 
 SIZES = (20, 200, 2_000)

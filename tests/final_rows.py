@@ -22,7 +22,6 @@ from django.db import models
 
 from billing import models as billing
 from billing.services import titres
-from billing.tasks import render_missing, send_missing
 from governance import models as governance
 from governance.services.meetings import (
     AttendanceEntry,
@@ -38,6 +37,7 @@ from tests.governance_fixtures import MEETING_AT
 from tests.order_fixtures import draft_order, issued_order
 from tests.titre_fixtures import ISSUE_DATE, specific_run
 from titres import models as owed
+from titres.tasks import render_missing, send_missing
 
 
 @dataclass(frozen=True)

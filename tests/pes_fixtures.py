@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from billing.models import RunKind
 from billing.services import runs, titres
-from billing.tasks import render_missing
 from tests.billing_fixtures import record_actuals
 from tests.titre_fixtures import ISSUE_DATE, settings_for, specific_run
 from titres.models import RevenueTitle, TitreBatch, TitreDocument, TitreKind, TitreState
 from titres.pes import parser, schema, services
+from titres.tasks import render_missing
 
 PES_CODES = {
     "pes_poste": "037000",

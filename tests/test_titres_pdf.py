@@ -17,11 +17,10 @@ from django.conf import settings
 from django.utils import translation
 from pypdf import PdfReader
 
-from billing import tasks
 from billing.models import AllocationKey, CostPool, RunKind, Share
 from billing.services import costs, runs, titres
 from ligeris.lib import typst as typst_lib
-from titres import titre_pdf
+from titres import tasks, titre_pdf
 from titres.models import RevenueTitle, TitreDocument, TitreKind, TitreState
 from titres.titre_pdf import PDFA, render_titre, render_titres
 from titres.titre_typst import pdf_title

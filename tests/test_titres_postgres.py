@@ -12,7 +12,6 @@ from django.db import IntegrityError, connection, transaction
 
 from billing.models import AllocationRun, RunKind
 from billing.services import grids, runs, titres
-from billing.tasks import render_missing
 from tests.conftest import ON_POSTGRES
 from tests.pes_fixtures import annual_batch, export
 from tests.races import race
@@ -26,6 +25,7 @@ from titres.models import (
     TitreSequence,
     TitreState,
 )
+from titres.tasks import render_missing
 
 pytestmark = [
     pytest.mark.postgres,

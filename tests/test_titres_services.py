@@ -15,7 +15,6 @@ from django.utils import timezone
 from billing import recap, selectors
 from billing.models import AllocationRun, Expense, RunKind, StaffTime
 from billing.services import costs, runs, titres
-from billing.tasks import render_missing
 from partners import services as partner_services
 from tests.billing_fixtures import record_actuals
 from tests.factories import PartnerFactory
@@ -40,6 +39,7 @@ from titres.models import (
     TitreState,
 )
 from titres.money import ZERO, format_euros
+from titres.tasks import render_missing
 
 DUE_DATE = ISSUE_DATE + datetime.timedelta(days=30)
 IMMUTABLE = "Un titre émis ne se modifie ni ne se supprime"

@@ -14,10 +14,10 @@ from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
-from billing import tasks
 from billing.services import titres
 from partners import services as partner_services
 from tests.titre_fixtures import ISSUE_DATE, issued, twenty_drafts
+from titres import tasks
 from titres.models import RevenueTitle, TitreDocument, TitreEmail, TitreKind
 from titres.titre_pdf import sha256
 

@@ -288,7 +288,7 @@ def draft_or_error(titre: RevenueTitle) -> RevenueTitle:
 
 
 def queue_batch(batch: TitreBatch) -> None:
-    from billing.tasks import process_batch  # the task module imports these services
+    from titres.tasks import process_batch  # the task module imports these services
 
     # Robust: the batch is committed whatever happens to the job; a failure is logged, and the
     # task retries (or is run again from the batch page) without numbering anything twice.
