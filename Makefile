@@ -49,7 +49,7 @@ clean:
 # Benchmarks (not tests): the figures are kept in docs/PERFORMANCE.md.
 bench: install
 	$(PY) bench/allocation.py
-	$(PY) bench/titres.py
+	$(PY) bench/titre_pdfs.py
 	$(PY) bench/titre_batch.py
 	$(PY) bench/hostile_imports.py
 	$(PY) bench/pes.py

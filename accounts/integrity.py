@@ -20,9 +20,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from billing.models import TitreDocument
 from governance.minutes import minutes_context
 from governance.models import Meeting
+from titres.models import TitreDocument
 
 _CHUNK = 500
 

@@ -32,10 +32,10 @@ from billing.models import (  # noqa: E402
     FiscalYear,
     PoolCategory,
 )
-from billing.money import from_cents  # noqa: E402
 from billing.recap import Recap, RecapRow, TrueUpLine  # noqa: E402
 from billing.selectors import PoolAmount  # noqa: E402
 from partners.models import Consortium, Partner, Tenant  # noqa: E402
+from titres.money import from_cents  # noqa: E402
 
 SIZES = (20, 200, 2_000, 20_000)
 REPEATS = 5

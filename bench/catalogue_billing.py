@@ -121,7 +121,7 @@ def main() -> None:
         )
         below = batch.titres.filter(below_threshold=True)
         assert not below.exists()
-        with mock.patch("billing.services.titres.issuing.queue_batch"):
+        with mock.patch("titres.services.issuing.queue_batch"):
             _batch, issue_cpu, issue_q = measure(lambda b=batch: titres.batch_issue(batch=b))
         print(f"| {n:,} | {draft_cpu:.2f} | {draft_q} | {issue_cpu:.2f} | {issue_q} |")
 

@@ -4,9 +4,9 @@ Run with `make bench` (or `.venv/bin/python bench/pes.py`; `--sizes 20,200` for 
 Prints a Markdown table and writes it into docs/PERFORMANCE.md between its bench markers. Not a
 test: nothing here asserts a duration.
 
-The titres are those of `bench/titres.py` (five lines each, real rows in a throwaway SQLite
+The titres are those of `bench/titre_pdfs.py` (five lines each, real rows in a throwaway SQLite
 database); each gets a stored PDF: one real titre PDF, rendered once, with the titre's number
-appended so that every document differs. The export is `billing.pes.services.pes_export`, as the
+appended so that every document differs. The export is `titres.pes.services.pes_export`, as the
 batch page calls it: read, build, validate against the XSD, read back, record. Each size runs in
 a forked child pinned to one CPU, so that its peak memory is its own.
 """
@@ -21,14 +21,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import titres as bench_titres
+import titre_pdfs as bench_titres
 from django.core.management import call_command
 from django.db import connections
 from lxml import etree
 
-from billing.models import RevenueTitle, TitreDocument, TitreSettings
-from billing.pes import services
-from billing.titre_pdf import render_titres
+from titres.models import RevenueTitle, TitreDocument, TitreSettings
+from titres.pes import services
+from titres.titre_pdf import render_titres
 
 SIZES = (20, 200, 2_000)
 PES_CODES = {
@@ -84,7 +84,7 @@ def measure(batch_pk: int) -> dict:
             etree.XMLSchema  # noqa: B018 (lxml loaded before the baseline)
             bench_titres._reset_peak()
             baseline = bench_titres._status_kib("VmRSS")
-            from billing.models import TitreBatch
+            from titres.models import TitreBatch
 
             batch = TitreBatch.objects.get(pk=batch_pk)
             wall, cpu = time.perf_counter(), time.process_time()

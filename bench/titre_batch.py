@@ -174,10 +174,11 @@ def measure(size: int) -> dict:
     from django.db.models import Max
     from django.utils import timezone
 
-    from billing import tasks  # noqa: F401 (imported before the clock starts, as in a server)
-    from billing.models import AllocationRun, RunKind, TitreDocument, TitreEmail
+    from billing.models import AllocationRun, RunKind
     from billing.services import titres
     from ligeris import celery_app
+    from titres import tasks  # noqa: F401 (imported before the clock starts, as in a server)
+    from titres.models import TitreDocument, TitreEmail
 
     sys.path.insert(0, str(ROOT / "bench"))
     from backend_cpu import server_cpu

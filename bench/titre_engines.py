@@ -4,16 +4,16 @@ Run with `make bench` (or `.venv/bin/python bench/titre_engines.py`; `--pairs 10
 run). Prints a Markdown table and writes it into docs/PERFORMANCE.md between its bench markers.
 Not a test: nothing here asserts a duration.
 
-The titres are those of `bench/titres.py` (five lines each, one page, real rows in a throwaway
+The titres are those of `bench/titre_pdfs.py` (five lines each, one page, real rows in a throwaway
 SQLite database). Each measurement is one whole process that renders N titres into one PDF each
 and exits; its CPU time (user + system, `resource.getrusage(RUSAGE_CHILDREN)`, its own children
 included) is taken on two sizes, small and large, alternated A B A B. The cost per titre beyond
 start-up is the difference divided by the difference of sizes; the start-up is what remains of
 the small run. Engines:
 
-- Typst: `billing.titre_pdf.render_titres` in chunks of `RENDER_CHUNK`, as the tasks do (Django
+- Typst: `titres.titre_pdf.render_titres` in chunks of `RENDER_CHUNK`, as the tasks do (Django
   start-up, the titres read from the database, one compile per chunk, split);
-- WeasyPrint: the former renderer (`billing.titre_html.render_titres_weasyprint`), same chunks;
+- WeasyPrint: the former renderer (`titres.titre_html.render_titres_weasyprint`), same chunks;
 - LibreOffice: `soffice --headless --convert-to pdf` of the same titres' HTML, one file per
   titre, all in one process (installed by `scripts/bench-deps`, never by `make test`);
 - ReportLab: the floor, a minimal page with the same text (every string of the titre's Typst
@@ -64,13 +64,13 @@ def _django(var_dir: str) -> None:
 def child_render(engine: str, var_dir: str, pks_file: str, out_dir: str) -> None:
     """Read the titres as `billing.tasks` does, render them chunk by chunk, write the PDFs."""
     _django(var_dir)
-    from billing.models import RevenueTitle
-    from billing.tasks import RENDER_CHUNK
+    from titres.models import RevenueTitle
+    from titres.tasks import RENDER_CHUNK
 
     if engine == "typst":
-        from billing.titre_pdf import render_titres
+        from titres.titre_pdf import render_titres
     else:
-        from billing.titre_html import render_titres_weasyprint as render_titres
+        from titres.titre_html import render_titres_weasyprint as render_titres
     pks = json.loads(Path(pks_file).read_text())
     titres = list(
         RevenueTitle.objects.filter(pk__in=pks)
@@ -147,11 +147,11 @@ def _inline_css(html: str) -> str:
 
 def prepare(work: Path, n_max: int) -> dict:
     """Build `n_max` titres; for each size, the files every engine reads."""
-    import titres as bench_titres  # sets Django up on its own throwaway database
+    import titre_pdfs as bench_titres  # sets Django up on its own throwaway database
     from django.core.management import call_command
 
-    from billing.titre_html import titres_html
-    from billing.titre_pdf import titres_data
+    from titres.titre_html import titres_html
+    from titres.titre_pdf import titres_data
 
     call_command("migrate", verbosity=0, interactive=False)
     pks = bench_titres.build(n_max)

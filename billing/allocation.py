@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from billing.money import round_money, to_cents
+from titres.money import round_money, to_cents
 
 EQUAL_PER_MEMBER = "equal_member"
 PER_TENANT = "per_tenant"

@@ -21,13 +21,6 @@ class BillingConfig(AppConfig):
             models.Expense,
             models.StaffTime,
             models.StorageVolume,
-            models.TitreSettings,
-            models.TitreBatch,
-            models.Payment,
-            models.PesExport,
-            models.PaymentReversal,
-            models.Refund,
-            models.Carryover,
             models.OrderingPeriod,
             models.PurchaseOrderLine,
         ):
@@ -36,8 +29,5 @@ class BillingConfig(AppConfig):
         # Big payloads stay out of the audit entries: the rows and inputs are kept on the objects.
         auditlog.register(models.VolumeImport, exclude_fields=["rows"])
         auditlog.register(models.AllocationRun, exclude_fields=["inputs"])
-        # A titre's audit entries show its draft life and its issue; the PDF bytes stay out.
-        auditlog.register(models.RevenueTitle, exclude_fields=["snapshot"])
-        auditlog.register(models.TitreDocument, exclude_fields=["pdf"])
         # Each step of an order (state, comment, reason, number) is an entry; not its PDF.
         auditlog.register(models.PurchaseOrder, exclude_fields=["pdf"])

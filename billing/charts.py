@@ -9,8 +9,8 @@ import textwrap
 from collections import defaultdict
 from decimal import Decimal
 
-from billing.money import ZERO, format_euros
 from billing.recap import Recap
+from titres.money import ZERO, format_euros
 
 WIDTH = 480  # the chart's width in pixels, as drawn
 LABEL_CHARS = 26  # per line, at 12 px

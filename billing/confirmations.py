@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from billing import titre_selectors
-from billing.models import FiscalYear, TitreBatch, TitreSequence
-from billing.money import ZERO
-from billing.services.titres.common import TITRE, check_issue_date
+from billing.models import FiscalYear
+from titres import titre_selectors
+from titres.models import TitreBatch, TitreSequence
+from titres.money import ZERO
+from titres.services.common import TITRE, check_issue_date
 
 
 @dataclass

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from billing import allocation
 from billing.allocation import ShareResult
-from billing.money import format_euros, format_megabytes
+from titres.money import format_euros, format_megabytes
 
 
 def base_text(key: str, base: int, base_total: int, months: int | None) -> str:

@@ -9,9 +9,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from billing.money import ZERO
 from billing.recap import Recap
 from ligeris.lib.exports import neutralise
+from titres.money import ZERO
 
 EUROS = '#,##0.00 "€";-#,##0.00 "€"'
 HEADER_FILL = PatternFill("solid", fgColor="DCE3F0")

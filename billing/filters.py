@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import RevenueTitle, TitreKind, TitreState
+from titres.models import RevenueTitle, TitreKind, TitreState
 
 
 class TitreFilter(django_filters.FilterSet):

@@ -6,20 +6,16 @@ from billing.models import (
     AllocationRun,
     CostPool,
     Expense,
-    Payment,
-    PaymentReversal,
-    Refund,
     RunKind,
     StaffTime,
     TariffGrid,
     TariffLine,
-    TitreKind,
-    TitreSettings,
 )
-from billing.pes.validators import validate_nature
 from billing.templatetags.euros import euros_text
 from ligeris.lib.forms import FrenchDecimalField, FrenchDecimalsMixin
 from partners.forms import DateInputsMixin
+from titres.models import Payment, PaymentReversal, Refund, TitreKind, TitreSettings
+from titres.pes.validators import validate_nature
 
 
 class FiscalYearForm(forms.Form):

@@ -25,10 +25,10 @@ from billing.models import (
     TariffLine,
     TariffLineKind,
 )
-from billing.money import round_money
 from billing.services import costs, grids, runs, volumes
 from ligeris.lib import demo_clock
 from partners.models import Consortium, Tenant
+from titres.money import round_money
 
 #: (code, label, key, euros per tenant or member); indexed by 2 % a year.
 POOLS = (

@@ -21,30 +21,28 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from billing import titre_selectors
-from billing.models import (
+from billing.models import AllocationKey, AllocationRun, Share
+from billing.services import titres
+from billing.services.runs import run_lock
+from billing.titre_plan import fold_members
+from ligeris.lib import demo_clock
+from ligeris.lib.french import lower_first
+from partners.models import Consortium
+from titres import titre_selectors
+from titres.models import (
     CHARGING_KINDS,
-    AllocationKey,
-    AllocationRun,
     BatchState,
     Payment,
     RevenueTitle,
-    Share,
     TitreBatch,
     TitreKind,
     TitreLine,
     TitreSequence,
     TitreSettings,
 )
-from billing.money import ZERO
-from billing.services import titres
-from billing.services.runs import run_lock
-from billing.services.titres.common import BATCH, TITRE, default_object, draft_batch, next_number
-from billing.services.titres.issuing import shared_mentions
-from billing.titre_plan import fold_members
-from ligeris.lib import demo_clock
-from ligeris.lib.french import lower_first
-from partners.models import Consortium
+from titres.money import ZERO
+from titres.services.common import BATCH, TITRE, default_object, draft_batch, next_number
+from titres.services.issuing import shared_mentions
 
 PAID, PARTIAL = 0.85, 0.06  # the rest is left unpaid
 

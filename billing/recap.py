@@ -9,10 +9,10 @@ from django.db.models import QuerySet
 
 from billing import selectors
 from billing.models import AllocationRun, FiscalYear, RunKind, Share
-from billing.money import ZERO
 from ligeris.lib.roles import STAFF, role_of
 from partners.models import Partner, Tenant
 from partners.selectors import acting_partner_id
+from titres.money import ZERO
 
 
 @dataclass

@@ -12,8 +12,8 @@ from billing import recap_totals, selectors
 from billing.explain import base_text
 from billing.exports import recap_workbook
 from billing.models import AllocationKey, RecapExport
-from billing.money import ZERO
 from billing.recap_totals import BY_PARTNER, BY_TENANT, Runs
+from titres.money import ZERO
 
 #: Above this many shares (billed and actual runs together), the workbook is built by a task.
 LARGE_ROWS = 2_000

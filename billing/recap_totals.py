@@ -15,10 +15,10 @@ from django.db.models.functions import Coalesce
 
 from billing import selectors
 from billing.models import AllocationKey, AllocationRun, FiscalYear, RunKind, Share
-from billing.money import ZERO, round_money
 from ligeris.lib.roles import STAFF, role_of
 from partners.models import Holding
 from partners.selectors import acting_partner_id
+from titres.money import ZERO, round_money
 
 ROWS_PER_PAGE = 50
 BY_TENANT, BY_PARTNER = "tenant", "partner"

@@ -7,8 +7,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef
 
 from billing.models import AllocationRun, Share
-from billing.money import ZERO
 from partners.models import Partner
+from titres.money import ZERO
 
 # 20 debtors hold ~150 shares at 3,000 tenants: 50 made a 105 KB page, mostly template rendering.
 DEBTORS_PER_PAGE = 20

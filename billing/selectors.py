@@ -23,11 +23,11 @@ from billing.models import (
     TariffLine,
     TariffLineKind,
 )
-from billing.money import ZERO, format_euros, from_cents, round_money, to_cents
 from ligeris.lib.roles import STAFF, role_of
 from partners.consortia import consortia_of
 from partners.models import Consortium, Holding, Tenant
 from partners.selectors import acting_partner_id, tenants_visible_to
+from titres.money import ZERO, format_euros, from_cents, round_money, to_cents
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import RevenueTitle, Share, StorageVolume
+from billing.models import Share, StorageVolume
 from billing.templatetags.euros import euros_text
-from billing.titre_selectors import status_of
 from ligeris.lib.tables import ROWS_IN_PYTHON, DateColumn
+from titres.models import RevenueTitle
+from titres.titre_selectors import status_of
 
 NUM = {"td": {"class": "num"}}
 

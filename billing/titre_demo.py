@@ -12,12 +12,13 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils.text import slugify
 
-from billing.models import FiscalYear, RevenueTitle, RunKind, TitreKind, TitreState
+from billing.models import FiscalYear, RunKind
 from billing.selectors import latest_run
 from billing.services import titres
-from billing.tasks import process_batch
 from ligeris.lib import demo_clock
 from partners.services import partner_save
+from titres.models import RevenueTitle, TitreKind, TitreState
+from titres.tasks import process_batch
 
 ISSUE_DATE = datetime.date(2026, 1, 20)
 #: Debtors left unpaid (flagged for exclusion after 90 days) or paid in part.

@@ -23,18 +23,13 @@ from django.db.models import DecimalField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from billing import recap, titre_selectors, trueup_totals
+from billing import recap, trueup_totals
 from billing.allocation import split_cents
-from billing.models import (
-    AllocationRun,
-    Carryover,
-    RevenueTitle,
-    Share,
-    TitreLine,
-    TitreState,
-)
-from billing.money import ZERO, format_euros, from_cents, to_cents
+from billing.models import AllocationRun, Share
 from partners.models import Partner, Tenant
+from titres import titre_selectors
+from titres.models import Carryover, RevenueTitle, TitreLine, TitreState
+from titres.money import ZERO, format_euros, from_cents, to_cents
 
 MONEY = DecimalField(max_digits=13, decimal_places=2)
 #: Corrections that already hold a part of a line: issued, or drafted in a batch in preparation.

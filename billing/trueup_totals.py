@@ -14,8 +14,8 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from billing.models import AllocationRun, Share
-from billing.money import ZERO, round_money
 from partners.models import Partner
+from titres.money import ZERO, round_money
 
 DEBTORS_PER_PAGE = 20
 

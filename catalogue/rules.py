@@ -7,9 +7,9 @@ services are not prorated (seed 004)."""
 import datetime
 from decimal import Decimal
 
-from billing.money import ZERO, round_money
 from catalogue import conf
 from catalogue.models import ServiceKind
+from titres.money import ZERO, round_money
 
 
 def billed_year(issue_date: datetime.date, timing: str) -> int:
@@ -43,7 +43,7 @@ def base_text(kind: str, unit: str, price: Decimal, quantity: Decimal, months: i
     """The base of computation a titre line prints."""
     from django.utils.translation import gettext as _
 
-    from billing.money import format_euros
+    from titres.money import format_euros
 
     values = {
         "price": format_euros(price),

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "csp",
     "partners",
     "accounts",
+    "titres",
     "billing",
     "governance",
     "membership",

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from billing import allocation
 from billing.models import FiscalYear, RunKind
-from billing.money import from_cents, gigabytes_to_megabytes
 from billing.services.runs import allocation_refusal, run_inputs
 from membership.models import Candidacy
 from partners.models import Partner
+from titres.money import from_cents, gigabytes_to_megabytes
 
 HUNDRED = Decimal(100)
 

@@ -6,12 +6,13 @@ lines only (another partner's share is a 404).
 
 from decimal import Decimal
 
-from billing.models import RevenueTitle, RunKind, VolumeImport
+from billing.models import RunKind, VolumeImport
 from billing.services import runs, titres
-from billing.tasks import render_missing
 from tests.billing_fixtures import build_billing_year, record_actuals
 from tests.pes_fixtures import PES_CODES
 from tests.titre_fixtures import ISSUE_DATE, settings_for
+from titres.models import RevenueTitle
+from titres.tasks import render_missing
 
 LOGIN = 302
 MANAGERS_ONLY = (LOGIN, 200, 403, 403, 403, 200)

@@ -75,8 +75,8 @@ def main(name: str, state: Path, pool: str) -> None:
     from celery import signals
     from django.conf import settings
 
-    from billing import tasks
     from ligeris import celery_app
+    from titres import tasks
 
     settings.EMAIL_BACKEND = "tests.fault_worker_process.HangingFileBackend"
     settings.EMAIL_FILE_PATH = str(state / "mails")

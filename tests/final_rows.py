@@ -22,7 +22,6 @@ from django.db import models
 
 from billing import models as billing
 from billing.services import titres
-from billing.tasks import render_missing, send_missing
 from governance import models as governance
 from governance.services.meetings import (
     AttendanceEntry,
@@ -37,6 +36,8 @@ from governance.services.votes import BallotEntry, votes_record
 from tests.governance_fixtures import MEETING_AT
 from tests.order_fixtures import draft_order, issued_order
 from tests.titre_fixtures import ISSUE_DATE, specific_run
+from titres import models as owed
+from titres.tasks import render_missing, send_missing
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ FINAL_TABLES = [
         message=CLOSED,
     ),
     Table(
-        billing.RevenueTitle,
+        owed.RevenueTitle,
         ("object", "Autre objet"),
         insert={"number": 5},  # a fifth issued titre, not numbered by the issuing
         message=ISSUED,
@@ -120,41 +121,41 @@ FINAL_TABLES = [
         insert_from="final",
     ),
     Table(
-        billing.TitreLine,
+        owed.TitreLine,
         ("amount", Decimal("1.00")),
         parent=("titre", "final:titre", "open:titre"),
         insert={"titre_id": "final:titre", "position": 99},
         message=ISSUED,
     ),
     Table(
-        billing.TitreDocument,
+        owed.TitreDocument,
         ("sha256", "0" * 64),
         parent=("titre", "open:titre", "open:titre"),
         insert={"titre_id": "open:titre"},
         message=FINAL,
     ),
     Table(
-        billing.Payment,
+        owed.Payment,
         ("amount", Decimal("1.00")),
         parent=("titre", "open:titre", "open:titre"),
         insert={"titre_id": "open:titre"},
         message=FINAL,
     ),
     Table(
-        billing.TitreEmail,
+        owed.TitreEmail,
         ("email", "autre@example.org"),
         parent=("titre", "open:titre", "open:titre"),
         insert={"titre_id": "open:titre", "sent_at": None},
         message=FINAL,
     ),
     Table(
-        billing.TitreSequence,
+        owed.TitreSequence,
         ("last_number", 0),  # back (a jump forward is refused at commit: test_final_rows_postgres)
         insert={"year": 2030, "last_number": 7},
         message="La numérotation n'avance que par l'émission",
     ),
     Table(
-        billing.TitreBatch,
+        owed.TitreBatch,
         ("number", 99),
         insert={"number": 99},
         message="Un bordereau émis ne se modifie ni ne se supprime",
@@ -188,7 +189,7 @@ FINAL_TABLES = [
 
 # Written once with their own row triggers and ORM guards (billing migrations 0005, 0006; tested
 # with the refunds, reversals, carry-overs and PES export): here, their TRUNCATE refusal.
-WRITTEN_ONCE = [billing.Refund, billing.PaymentReversal, billing.Carryover, billing.PesExport]
+WRITTEN_ONCE = [owed.Refund, owed.PaymentReversal, owed.Carryover, owed.PesExport]
 
 #: The tables with a row that is not final, to move under a final or refused parent (the
 #: others hold final rows only).
@@ -305,7 +306,7 @@ def records(world, copil, issued_batch, billing_year) -> Records:
     # Billing: the issued batch, its PDFs, e-mails, a payment; a draft titre.
     render_missing(issued_batch.pk)
     send_missing(issued_batch.pk)
-    issued = billing.RevenueTitle.objects.filter(batch=issued_batch).order_by("number")
+    issued = owed.RevenueTitle.objects.filter(batch=issued_batch).order_by("number")
     titre = issued.get(tenant=world.tenant_a)
     payment = titres.payment_record(
         titre=titre, paid_on=datetime.date(2026, 2, 2), amount=Decimal("100"), reference="P1"
@@ -313,7 +314,7 @@ def records(world, copil, issued_batch, billing_year) -> Records:
     run = specific_run(billing_year, {world.tenant_a: "300.00"})
     draft_batch, _skipped = titres.drafts_from_run(run=run, issue_date=ISSUE_DATE)
     draft = draft_batch.titres.get()
-    unsent = billing.TitreEmail.objects.create(titre=titre, email="copie@example.org")
+    unsent = owed.TitreEmail.objects.create(titre=titre, email="copie@example.org")
     share = billing.Share.objects.filter(run=titre.run).first()
     # Purchase orders: one issued, one still a draft.
     order = issued_order(world, billing_year.fiscal_year, grid=False)
@@ -338,7 +339,7 @@ def records(world, copil, issued_batch, billing_year) -> Records:
             "titredocument": titre.document,
             "payment": payment,
             "titreemail": titre.emails.exclude(pk=unsent.pk).get(),
-            "titresequence": billing.TitreSequence.objects.get(kind="titre"),
+            "titresequence": owed.TitreSequence.objects.get(kind="titre"),
             "titrebatch": issued_batch,
             "allocationrun": titre.run,
             "run": titre.run,

@@ -5,12 +5,13 @@ import datetime
 import hashlib
 from decimal import Decimal
 
-from billing.models import RevenueTitle, RunKind, TitreBatch, TitreDocument, TitreKind, TitreState
-from billing.pes import parser, schema, services
+from billing.models import RunKind
 from billing.services import runs, titres
-from billing.tasks import render_missing
 from tests.billing_fixtures import record_actuals
 from tests.titre_fixtures import ISSUE_DATE, settings_for, specific_run
+from titres.models import RevenueTitle, TitreBatch, TitreDocument, TitreKind, TitreState
+from titres.pes import parser, schema, services
+from titres.tasks import render_missing
 
 PES_CODES = {
     "pes_poste": "037000",

@@ -14,9 +14,9 @@ from django.db import DatabaseError, connection, transaction
 
 from accounts import integrity
 from accounts.backup import backup
-from billing.models import TitreDocument
 from partners.models import Partner
 from tests.conftest import ON_POSTGRES
+from titres.models import TitreDocument
 
 pytestmark = pytest.mark.postgres
 

@@ -24,7 +24,7 @@ from billing.allocation import (
     split_cents,
     staff_time_amount,
 )
-from billing.money import format_euros, format_megabytes, from_cents, round_money, to_cents
+from titres.money import format_euros, format_megabytes, from_cents, round_money, to_cents
 
 D = datetime.date
 TB = 1_000_000  # megabytes in a terabyte

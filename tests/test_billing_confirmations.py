@@ -11,14 +11,15 @@ import pytest
 from django.urls import reverse
 
 from billing import confirmations
-from billing.models import AllocationRun, RevenueTitle, RunKind, TitreSequence
+from billing.models import AllocationRun, RunKind
 from billing.services import runs
-from billing.services.titres.common import TITRE, next_number
 from partners.services import partner_save
 from tests.billing_fixtures import record_actuals
 from tests.billing_matrix import draft_batch
 from tests.conftest import ON_POSTGRES
 from tests.titre_fixtures import settings_for
+from titres.models import RevenueTitle, TitreSequence
+from titres.services.common import TITRE, next_number
 
 
 def _batch(world, billing_year):

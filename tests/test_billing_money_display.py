@@ -6,9 +6,9 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import translation
 
-from billing.money import format_euros
 from billing.templatetags.euros import euros_text
 from tests.exports import read_csv
+from titres.money import format_euros
 
 #: An amount of four digits or more without its thousands separator, as "7384,61".
 UNFORMATTED = re.compile(r"(?<![\d\u202f\u00a0.,])\d{4,},\d{2}(?!\d)")

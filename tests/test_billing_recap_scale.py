@@ -16,11 +16,11 @@ from pypdf import PdfReader
 
 from billing import recap, recap_export, recap_totals
 from billing.models import RecapExport, RunKind
-from billing.money import ZERO
 from billing.services import runs
 from billing.tasks import build_recap_export
 from tests.test_pages_scale import _tenants_of_a
 from tests.titre_fixtures import add_paying_partners
+from titres.money import ZERO
 
 
 def _queries(client, url: str, params: dict | None = None):

@@ -10,13 +10,13 @@ from django.urls import reverse
 
 from billing import recap, run_groups, selectors, titre_plan, trueup_totals
 from billing.models import RunKind
-from billing.money import ZERO
 from billing.services import runs
 from partners import services as partner_services
 from partners.models import Holding
 from tests.billing_fixtures import record_actuals
 from tests.test_pages_scale import _tenants_of_a
 from tests.titre_fixtures import add_paying_partners
+from titres.money import ZERO
 
 
 def _runs(billing_year, *, change_payer=None):

@@ -8,15 +8,15 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from billing.models import RevenueTitle, TitreKind, TitreState
 from billing.services import titres
-from billing.titre_pdf import render_titre
 from catalogue import rules
 from catalogue.models import CatalogueTitre, Subscription
 from catalogue.services import catalogue as services
 from catalogue.services.billing import catalogue_billing
 from tests.catalogue_fixtures import D, build_catalogue
 from tests.test_titres_pdf import text_of
+from titres.models import RevenueTitle, TitreKind, TitreState
+from titres.titre_pdf import render_titre
 
 FEBRUARY = datetime.date(2026, 2, 16)
 

@@ -9,13 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from billing.models import RevenueTitle
 from catalogue.models import Catalogue, CommissioningReport, Service, ServicePrice, Subscription
 from catalogue.services import subscriptions
 from tests.catalogue_fixtures import D, build_catalogue
 from tests.catalogue_matrix import CATALOGUE_POST_MATRIX, catalogue_args
 from tests.factories import PartnerFactory
 from tests.test_permissions import ROLES
+from titres.models import RevenueTitle
 
 CASES = [
     (name, role, expected[i])

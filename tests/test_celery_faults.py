@@ -25,12 +25,12 @@ import redis
 from django.conf import settings as django_settings
 from django.db import connection, transaction
 
-from billing.models import RevenueTitle, TitreBatchChunk, TitreDocument, TitreEmail
 from billing.services import titres
 from ligeris import celery_app
 from tests.conftest import ON_POSTGRES
 from tests.test_celery_worker import CELERY_KEYS, _drop_celery_clients, _free_port, _wait_for_port
 from tests.titre_fixtures import ISSUE_DATE, add_paying_partners, issued, settings_for
+from titres.models import RevenueTitle, TitreBatchChunk, TitreDocument, TitreEmail
 
 pytestmark = pytest.mark.celery_worker
 ON_POSTGRES_ONLY = pytest.mark.skipif(
@@ -252,7 +252,7 @@ def test_a_batch_survives_killed_workers_and_a_redis_restart_exactly(
             r
             for path in state.glob("runs-*.jsonl")
             for r in map(json.loads, path.read_text().splitlines())
-            if r["task"] == "billing.tasks.finish_batch" and r["state"] == "SUCCESS"
+            if r["task"] == "titres.tasks.finish_batch" and r["state"] == "SUCCESS"
         ],
         "the batch's last task",
     )

@@ -19,13 +19,13 @@ from django.db import connections
 
 from accounts.services import user_create
 from accounts.tasks import send_invitation
-from billing.models import TitreDocument, TitreEmail
 from billing.services import titres
-from billing.tasks import process_batch
-from billing.titre_pdf import sha256
 from ligeris import celery_app
 from tests.conftest import ON_POSTGRES
 from tests.titre_fixtures import issued, twenty_drafts
+from titres.models import TitreDocument, TitreEmail
+from titres.tasks import process_batch
+from titres.titre_pdf import sha256
 
 pytestmark = pytest.mark.celery_worker
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from ligeris.lib.services import save_validated
 from partners.models import Tenant
 
-OUR_APPS = ("partners", "accounts", "governance", "billing", "membership")
+OUR_APPS = ("partners", "accounts", "governance", "titres", "billing", "membership")
 
 
 def _constraints():

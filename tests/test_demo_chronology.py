@@ -6,8 +6,9 @@ import zoneinfo
 
 from django.core.management import call_command
 
-from billing.models import AllocationRun, Payment, RevenueTitle, TitreBatch, TitreEmail
+from billing.models import AllocationRun
 from governance.models import Meeting
+from titres.models import Payment, RevenueTitle, TitreBatch, TitreEmail
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 

@@ -5,13 +5,13 @@ import io
 from django.core.management import call_command
 
 from accounts.models import User
-from billing import titre_selectors
-from billing.models import RevenueTitle, TitreSettings, TitreState
 from catalogue.models import Service, Subscription
 from commitments.models import ServiceRequest
 from partners.consortia import consortia_of
 from partners.models import BillingMode, Consortium, Organisation, Partner
 from programme.models import RotaEntry, Workstream
+from titres import titre_selectors
+from titres.models import RevenueTitle, TitreSettings, TitreState
 
 
 def test_the_demo(db):

@@ -16,7 +16,6 @@ import time_machine
 from django.core.management import call_command
 
 from accounts.management.commands.load_demo import DEMO_PASSWORD
-from billing.models import RevenueTitle, TitreState
 from catalogue.models import Catalogue
 from commitments.models import Commitment, CommitmentKind, ServiceRequest
 from governance.models import Meeting
@@ -24,6 +23,7 @@ from ligeris.lib.demo_clock import PARIS
 from partners.models import Consortium, Partner
 from programme.models import Deliverable, Workstream
 from tests.browser_fixtures import log_in
+from titres.models import RevenueTitle, TitreState
 
 pytestmark = pytest.mark.browser
 

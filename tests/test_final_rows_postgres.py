@@ -8,7 +8,6 @@ import datetime
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from billing.models import RevenueTitle, TitreSequence, TitreState
 from billing.services import titres
 from tests.conftest import ON_POSTGRES
 from tests.final_rows import (
@@ -20,6 +19,7 @@ from tests.final_rows import (
     Table,
 )
 from tests.titre_fixtures import ISSUE_DATE, issued
+from titres.models import RevenueTitle, TitreSequence, TitreState
 
 pytestmark = [
     pytest.mark.postgres,

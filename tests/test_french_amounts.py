@@ -9,11 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from billing.forms import CostPoolForm, PaymentForm
-from billing.models import Payment, RevenueTitle, RunKind
+from billing.models import RunKind
 from billing.services import runs
 from ligeris.lib.forms import DecimalInput, FrenchDecimalField, format_decimal, parse_decimal
 from tests.billing_matrix import issued_batch
 from tests.browser_fixtures import log_in
+from titres.models import Payment, RevenueTitle
 
 
 @pytest.mark.parametrize(

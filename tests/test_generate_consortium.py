@@ -16,23 +16,21 @@ from django.utils import timezone
 
 from accounts.models import User
 from billing.generate_titres import drafts_in_bulk
-from billing.models import (
-    AllocationRun,
+from billing.models import AllocationRun, RunKind, Share
+from billing.services import titres
+from governance import selectors
+from governance.models import Attendance, AttendanceStatus, Body, Decision, Meeting, Seat, Vote
+from governance.services.votes import decision_tally
+from partners.models import Consortium, Holding, Partner, Tenant
+from titres.models import (
     Payment,
     RevenueTitle,
-    RunKind,
-    Share,
     TitreKind,
     TitreLine,
     TitreSequence,
     TitreSettings,
     TitreState,
 )
-from billing.services import titres
-from governance import selectors
-from governance.models import Attendance, AttendanceStatus, Body, Decision, Meeting, Seat, Vote
-from governance.services.votes import decision_tally
-from partners.models import Consortium, Holding, Partner, Tenant
 
 SIZES = {
     "partners": 7,

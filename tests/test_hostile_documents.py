@@ -11,8 +11,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from billing.tasks import render_missing, send_missing
-from billing.titre_pdf import render_titre
 from governance.minutes import minutes_pdf
 from governance.services.meetings import convocation_send, minutes_close
 from membership.amendment_pdf import amendment_pdf
@@ -22,6 +20,8 @@ from tests.exclusion_fixtures import decided_case_of_a
 from tests.governance_fixtures import vote_all
 from tests.membership_amendments_fixtures import world_amendment
 from tests.test_titres_pdf import compact, issue_budget_batch, text_of
+from titres.tasks import render_missing, send_missing
+from titres.titre_pdf import render_titre
 
 SECRET = "contenu-secret-du-serveur-7f3a"
 

@@ -7,12 +7,13 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from billing.models import RevenueTitle, RunKind, TitreDocument
+from billing.models import RunKind
 from billing.services import runs
 from governance.models import Decision, Meeting
 from tests.conftest import PASSWORD
 from tests.keyboard import activate, choose, log_in
 from tests.titre_fixtures import settings_for
+from titres.models import RevenueTitle, TitreDocument
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from tests.governance_fixtures import build_committee
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # accounts loads the demo, membership included: it is not a domain app.
-LOWER_APPS = ("partners", "governance", "billing", "ligeris")
+LOWER_APPS = ("partners", "governance", "titres", "billing", "ligeris")
 
 
 def _imports(path: pathlib.Path) -> set[str]:

@@ -13,8 +13,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from billing import titre_selectors
-from billing.models import AllocationKey, CostPool, Expense, PoolCategory, RevenueTitle, RunKind
+from billing.models import AllocationKey, CostPool, Expense, PoolCategory, RunKind
 from billing.services import runs
 from governance.models import DecisionKind, DecisionResult, Seat, Vote, VoteChoice
 from governance.selectors import voters
@@ -27,6 +26,8 @@ from partners import services as partner_services
 from partners.models import PartnerStatus, Tenant
 from tests.exclusion_fixtures import decide, exclusion_copil
 from tests.test_titres_pdf import text_of
+from titres import titre_selectors
+from titres.models import RevenueTitle
 
 FLAGGED_ON = datetime.date(2026, 6, 1)
 RECEIVED_ON = datetime.date(2026, 6, 22)

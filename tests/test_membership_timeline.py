@@ -15,14 +15,14 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from billing.models import RevenueTitle
-from billing.money import format_euros
 from billing.services import titres
 from governance.services import meetings as meeting_services
 from membership.timeline import timeline
 from partners import services as partner_services
 from partners.models import Amendment, Tenant
 from tests.governance_fixtures import vote_all
+from titres.models import RevenueTitle
+from titres.money import format_euros
 
 PAID_ON = datetime.date(2026, 2, 5)
 OLD_OPENED = datetime.date(2024, 2, 1)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from billing.models import RevenueTitle, RunKind, TitreKind
+from billing.models import RunKind
 from billing.services import runs, titres
 from governance.models import AttendanceStatus, DecisionKind, ItemKind
 from governance.services import meetings as meeting_services
@@ -23,6 +23,7 @@ from tests.factories import PersonFactory
 from tests.governance_fixtures import MEETING_AT, vote_all
 from tests.test_membership_timeline import build_story
 from tests.titre_fixtures import specific_run
+from titres.models import RevenueTitle, TitreKind
 
 REDUCED_ON = datetime.date(2026, 3, 2)
 REFUNDED_ON = datetime.date(2026, 3, 5)

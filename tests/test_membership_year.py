@@ -23,14 +23,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from billing import recap
-from billing.models import (
-    AllocationKey,
-    CostPool,
-    Expense,
-    RunKind,
-    TariffLine,
-    TariffLineKind,
-)
+from billing.models import AllocationKey, CostPool, Expense, RunKind, TariffLine, TariffLineKind
 from billing.services import costs, grids, runs, titres
 from governance.models import AttendanceStatus, BodyKind, ItemKind
 from governance.selectors import active_seats, voters

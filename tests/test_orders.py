@@ -23,7 +23,6 @@ from billing.models import (
     RunKind,
     Share,
     SpreadOn,
-    TitreSequence,
 )
 from billing.order_selectors import orders_awaiting_partner, orders_sent_by
 from billing.services import order_review, orders, runs
@@ -37,6 +36,7 @@ from tests.order_fixtures import (
     submitted_order,
     unit_price,
 )
+from titres.models import TitreSequence
 
 
 def _text(pdf: bytes) -> str:

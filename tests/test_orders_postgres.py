@@ -6,11 +6,12 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from billing.models import OrderState, PurchaseOrder, PurchaseOrderLine, TitreSequence
+from billing.models import OrderState, PurchaseOrder, PurchaseOrderLine
 from billing.services import order_review
 from tests.conftest import ON_POSTGRES
 from tests.order_fixtures import IN_PERIOD, draft_order, issued_order, submitted_order
 from tests.races import race
+from titres.models import TitreSequence
 
 pytestmark = [
     pytest.mark.postgres,

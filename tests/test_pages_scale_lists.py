@@ -10,9 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from billing import overdue as overdue_set
-from billing import titre_selectors
-from billing.models import RevenueTitle, StorageVolume
+from billing.models import StorageVolume
 from billing.services import titres
 from governance.services.bodies import seat_add
 from governance.views.bodies import SEATS_PER_PAGE
@@ -20,6 +18,9 @@ from partners import services as partner_services
 from tests.billing_fixtures import JAN_1
 from tests.factories import PartnerFactory, PersonFactory
 from tests.titre_fixtures import ISSUE_DATE, add_paying_partners, settings_for, specific_run
+from titres import overdue as overdue_set
+from titres import titre_selectors
+from titres.models import RevenueTitle
 
 
 def _queries(client, url: str, params: dict | None = None) -> tuple[int, str]:

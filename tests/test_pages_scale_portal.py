@@ -15,7 +15,7 @@ from django.urls import reverse
 from django_tables2 import utils
 
 from billing import selectors
-from billing.models import RevenueTitle, RunKind
+from billing.models import RunKind
 from billing.services import runs, titres
 from governance.models import AttendanceStatus, DecisionKind, ItemKind
 from governance.services.meetings import (
@@ -32,6 +32,7 @@ from partners import services as partner_services
 from partners.models import Tenant
 from tests.governance_fixtures import MEETING_AT, vote_all
 from tests.titre_fixtures import ISSUE_DATE, settings_for, specific_run
+from titres.models import RevenueTitle
 
 
 def _queries(client, url: str) -> tuple[int, str]:

@@ -16,15 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
-from billing.models import (
-    PesExport,
-    RevenueTitle,
-    RunKind,
-    TitreBatch,
-    TitreKind,
-    TitreLine,
-)
-from billing.pes import builder, codes, services
+from billing.models import RunKind
 from billing.services import runs, titres
 from partners import services as partner_services
 from tests.factories import PartnerFactory
@@ -39,6 +31,8 @@ from tests.pes_fixtures import (
     pes_settings,
 )
 from tests.titre_fixtures import ISSUE_DATE, settings_for, specific_run, twenty_drafts
+from titres.models import PesExport, RevenueTitle, TitreBatch, TitreKind, TitreLine
+from titres.pes import builder, codes, services
 
 NAME = re.compile(r"^PESALR1_20445676800017_\d{6}_\d{4}\.xml$")
 

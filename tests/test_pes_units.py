@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
-from billing.pes import schema
-from billing.pes.corrections import CorrectionLine, OriginalLine, Overreduced, allocate
-from billing.pes.text import free_text, latin1, postal, postal_lines
 from tests.pes_fixtures import annual_batch, export
+from titres.pes import schema
+from titres.pes.corrections import CorrectionLine, OriginalLine, Overreduced, allocate
+from titres.pes.text import free_text, latin1, postal, postal_lines
 
 ORIGINAL = [
     OriginalLine(11, 1, "Hébergement", Decimal("100.00")),

@@ -13,12 +13,12 @@ from html import unescape
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from billing.models import PesExport, RevenueTitle, TitreLine, TitreSettings
-from billing.pes import schema
 from partners import services as partner_services
 from tests.factories import PartnerFactory
 from tests.pes_fixtures import PES_CODES, annual_batch
 from tests.titre_fixtures import settings_for
+from titres.models import PesExport, RevenueTitle, TitreLine, TitreSettings
+from titres.pes import schema
 
 HEADERS = [
     "Exercice",

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import user_set_inbox_digest
-from billing.models import RevenueTitle
 from billing.services.order_review import order_request_changes
 from governance.services.requests import meeting_request_answer
 from membership import inbox
@@ -18,6 +17,7 @@ from tests.billing_matrix import billing_args
 from tests.membership_amendments_fixtures import world_amendment
 from tests.order_fixtures import submitted_order
 from tests.portal_fixtures import change_of, request_of, submit_for
+from titres.models import RevenueTitle
 
 MONDAY = datetime.date(2026, 11, 30)
 

@@ -72,7 +72,7 @@ def test_a_form_field_built_out_of_scope_takes_the_scope_of_its_form(world, othe
 
 
 def test_finalrows_managers_keep_their_guard_once_scoped():
-    from billing.models import RevenueTitle
+    from titres.models import RevenueTitle
     from ligeris.lib.final import FinalRowsQuerySet
 
     with consortium_scope(1):

@@ -30,13 +30,13 @@ from billing.models import (
 )
 from billing.services import costs, grids, orders, volumes
 from billing.services.orders import LineInput
-from billing.services.titres import payments
 from governance.services.meetings import meeting_schedule, meeting_update
 from partners import contact_changes
 from partners import services as partner_services
 from partners.models.contacts import ContactKind
 from tests.test_permissions_post import _row_counts
 from tests.titre_fixtures import issued
+from titres.services import payments
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 FUZZ = settings(
@@ -290,7 +290,7 @@ def test_purchase_order_save(world, billing_year):
 
 @pytest.mark.parametrize("kind", ["cancellation", "reduction"])
 def test_titre_correct(issued_batch, kind):
-    from billing.services.titres.corrections import titre_correct
+    from titres.services.corrections import titre_correct
 
     titre = issued(issued_batch)[0]
 

@@ -10,10 +10,11 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from billing.models import RevenueTitle, RunKind, TitreDocument, TitreEmail
+from billing.models import RunKind
 from billing.services import runs
 from tests.browser_fixtures import ARTIFACTS, log_in
 from tests.titre_fixtures import settings_for
+from titres.models import RevenueTitle, TitreDocument, TitreEmail
 
 pytestmark = pytest.mark.browser
 

@@ -16,19 +16,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from billing.models import (
-    AllocationRun,
-    RevenueTitle,
-    RunKind,
-    TitreBatch,
-    TitreLine,
-    TitreSequence,
-    TitreState,
-)
+from billing.models import AllocationRun, RunKind
 from billing.services import grids, runs, titres
 from tests.conftest import ON_POSTGRES
 from tests.races import unscoped_thread
 from tests.titre_fixtures import ISSUE_DATE, add_paying_partners, issued, settings_for
+from titres.models import RevenueTitle, TitreBatch, TitreLine, TitreSequence, TitreState
+from titres.services import common, issuing
 
 pytestmark = pytest.mark.django_db
 
@@ -71,10 +65,10 @@ def _one_by_one(batch: TitreBatch) -> None:
     """Issued as the batch page did before issuing in bulk: the batch numbered, then each
     draft through the single-titre service, in the batch's order."""
     batch = TitreBatch.objects.get(pk=batch.pk)
-    batch.number = titres.common.next_number(batch.fiscal_year.consortium, 2026, "batch")
+    batch.number = common.next_number(batch.fiscal_year.consortium, 2026, "batch")
     batch.state, batch.issued_at = "issued", datetime.datetime.now(datetime.UTC)
     batch.save(update_fields=["number", "state", "issued_at"])
-    drafts = titres.issuing._drafts_to_issue(
+    drafts = issuing._drafts_to_issue(
         batch.titres.filter(state=TitreState.DRAFT).order_by("debtor__name", "tenant__code", "pk")
     )
     for titre in drafts:

@@ -16,13 +16,13 @@ from celery import signals, states
 from django.db import connections
 from django.db.backends.signals import connection_created
 
-from billing import tasks, titre_selectors
-from billing.models import TitreBatchChunk, TitreDocument, TitreEmail
 from billing.services import titres
 from tests.conftest import ON_POSTGRES
 from tests.test_celery_worker import _wait_until, real_worker, redis_url  # noqa: F401 (fixtures)
 from tests.test_titres_tasks import FailingOnceBackend
 from tests.titre_fixtures import issued, twenty_drafts
+from titres import tasks, titre_selectors
+from titres.models import TitreBatchChunk, TitreDocument, TitreEmail
 
 pytestmark = pytest.mark.celery_worker
 

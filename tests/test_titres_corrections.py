@@ -18,26 +18,21 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from billing import titre_selectors
 from billing.models import (
     AllocationKey,
-    Carryover,
     CostPool,
     Expense,
     FiscalYear,
     PoolCategory,
-    RevenueTitle,
     RunKind,
     SpreadOn,
-    TitreBatch,
-    TitreKind,
-    TitreLine,
-    TitreState,
 )
 from billing.services import costs, runs, titres
 from billing.titre_plan import carryovers_pending
 from tests.billing_fixtures import record_actuals
 from tests.titre_fixtures import issued, settings_for, specific_run, twenty_drafts
+from titres import titre_selectors
+from titres.models import Carryover, RevenueTitle, TitreBatch, TitreKind, TitreLine, TitreState
 
 TRUEUP_DAY = datetime.date(2026, 6, 30)
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"

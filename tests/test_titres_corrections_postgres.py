@@ -10,12 +10,13 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from billing.models import Carryover, PaymentReversal, Refund, RevenueTitle, RunKind, TitreKind
+from billing.models import RunKind
 from billing.services import runs, titres
 from tests.billing_fixtures import record_actuals
 from tests.conftest import ON_POSTGRES
 from tests.test_titres_corrections import _penalty_run
 from tests.titre_fixtures import TitreRows
+from titres.models import Carryover, PaymentReversal, Refund, RevenueTitle, TitreKind
 
 pytestmark = [
     pytest.mark.postgres,

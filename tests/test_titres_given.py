@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from billing.models import RevenueTitle, TitreBatch, TitreKind
 from billing.services import titres
-from billing.services.titres.common import Draft, Line
 from tests.factories import PartnerFactory
 from tests.titre_fixtures import SETTINGS
+from titres.models import RevenueTitle, TitreBatch, TitreKind
+from titres.services.common import Draft, Line
 
 DAY = datetime.date(2026, 2, 16)
 

@@ -14,12 +14,12 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
 
-from billing import titre_pdf
-from billing.models import TitreLogo, TitreSettings
 from billing.services import titres
-from billing.titre_pdf import render_titre
-from billing.titre_typst import logo_file
 from tests.test_titres_pdf import issue_budget_batch, text_of
+from titres import titre_pdf
+from titres.models import TitreLogo, TitreSettings
+from titres.titre_pdf import render_titre
+from titres.titre_typst import logo_file
 
 
 def image_bytes(size=(300, 100), colour=(200, 30, 30), fmt="PNG", mode="RGB") -> bytes:

@@ -1,7 +1,7 @@
 """The titre PDF: every mention a titre must carry, read back from the PDF with pypdf.
 
 Titres are issued through the real services (settings, drafts from the 2026 budget run, the
-below-threshold decision, batch issue, corrections), then rendered by `billing.titre_pdf`.
+below-threshold decision, batch issue, corrections), then rendered by `titres.titre_pdf`.
 Amounts are read back from the text and compared with the shares they come from.
 """
 
@@ -17,21 +17,13 @@ from django.conf import settings
 from django.utils import translation
 from pypdf import PdfReader
 
-from billing import tasks, titre_pdf
-from billing.models import (
-    AllocationKey,
-    CostPool,
-    RevenueTitle,
-    RunKind,
-    Share,
-    TitreDocument,
-    TitreKind,
-    TitreState,
-)
+from billing.models import AllocationKey, CostPool, RunKind, Share
 from billing.services import costs, runs, titres
-from billing.titre_pdf import PDFA, render_titre, render_titres
-from billing.titre_typst import pdf_title
 from ligeris.lib import typst as typst_lib
+from titres import tasks, titre_pdf
+from titres.models import RevenueTitle, TitreDocument, TitreKind, TitreState
+from titres.titre_pdf import PDFA, render_titre, render_titres
+from titres.titre_typst import pdf_title
 
 ISSUE_DATE = datetime.date(2026, 1, 20)
 SIGNATORY = {
@@ -102,7 +94,7 @@ def text_of(pdf: bytes) -> str:
 
 
 def french(amount: Decimal) -> str:
-    """1 234,56 €, written independently of billing.money (after normalise)."""
+    """1 234,56 €, written independently of titres.money (after normalise)."""
     units, cents = f"{amount:.2f}".split(".")
     groups = []
     while units:

@@ -10,23 +10,22 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from billing.models import (
-    AllocationRun,
+from billing.models import AllocationRun, RunKind
+from billing.services import grids, runs, titres
+from tests.conftest import ON_POSTGRES
+from tests.pes_fixtures import annual_batch, export
+from tests.races import race
+from tests.titre_fixtures import ISSUE_DATE, TitreRows, issued, settings_for, specific_run
+from titres.models import (
     Payment,
     PesExport,
     RevenueTitle,
-    RunKind,
     TitreBatch,
     TitreLine,
     TitreSequence,
     TitreState,
 )
-from billing.services import grids, runs, titres
-from billing.tasks import render_missing
-from tests.conftest import ON_POSTGRES
-from tests.pes_fixtures import annual_batch, export
-from tests.races import race
-from tests.titre_fixtures import ISSUE_DATE, TitreRows, issued, settings_for, specific_run
+from titres.tasks import render_missing
 
 pytestmark = [
     pytest.mark.postgres,

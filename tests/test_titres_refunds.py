@@ -14,13 +14,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from billing import titre_selectors
-from billing.models import Payment, PaymentReversal, Refund, RevenueTitle, TitreKind
-from billing.money import format_euros
 from billing.services import titres
-from billing.titre_pdf import render_titre
 from tests.test_titres_pdf import text_of
 from tests.titre_fixtures import TitreRows
+from titres import titre_selectors
+from titres.models import Payment, PaymentReversal, Refund, RevenueTitle, TitreKind
+from titres.money import format_euros
+from titres.titre_pdf import render_titre
 
 PAID_ON = datetime.date(2026, 2, 5)
 REDUCED_ON = datetime.date(2026, 3, 2)

@@ -12,25 +12,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from billing import recap, selectors, titre_selectors
-from billing.models import (
-    AllocationRun,
-    Carryover,
-    Expense,
-    Payment,
-    RevenueTitle,
-    RunKind,
-    StaffTime,
-    TitreBatch,
-    TitreDocument,
-    TitreKind,
-    TitreLine,
-    TitreSequence,
-    TitreState,
-)
-from billing.money import ZERO, format_euros
+from billing import recap, selectors
+from billing.models import AllocationRun, Expense, RunKind, StaffTime
 from billing.services import costs, runs, titres
-from billing.tasks import render_missing
 from partners import services as partner_services
 from tests.billing_fixtures import record_actuals
 from tests.factories import PartnerFactory
@@ -42,6 +26,20 @@ from tests.titre_fixtures import (
     settings_for,
     specific_run,
 )
+from titres import titre_selectors
+from titres.models import (
+    Carryover,
+    Payment,
+    RevenueTitle,
+    TitreBatch,
+    TitreDocument,
+    TitreKind,
+    TitreLine,
+    TitreSequence,
+    TitreState,
+)
+from titres.money import ZERO, format_euros
+from titres.tasks import render_missing
 
 DUE_DATE = ISSUE_DATE + datetime.timedelta(days=30)
 IMMUTABLE = "Un titre émis ne se modifie ni ne se supprime"

@@ -14,12 +14,12 @@ from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
-from billing import tasks
-from billing.models import RevenueTitle, TitreDocument, TitreEmail, TitreKind
 from billing.services import titres
-from billing.titre_pdf import sha256
 from partners import services as partner_services
 from tests.titre_fixtures import ISSUE_DATE, issued, twenty_drafts
+from titres import tasks
+from titres.models import RevenueTitle, TitreDocument, TitreEmail, TitreKind
+from titres.titre_pdf import sha256
 
 BASE_URL = "https://ligeris.example.org"
 

@@ -19,7 +19,6 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
-from billing.models import TitreBatchChunk, TitreDocument, TitreEmail
 from billing.services import titres
 from ligeris import celery_app
 from tests.conftest import ON_POSTGRES
@@ -31,6 +30,7 @@ from tests.test_celery_worker import (  # noqa: F401 (redis_url: the fixture)
     redis_url,
 )
 from tests.titre_fixtures import issued, twenty_drafts
+from titres.models import TitreBatchChunk, TitreDocument, TitreEmail
 
 pytestmark = [
     pytest.mark.celery_worker,

@@ -13,18 +13,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from billing.models import (
-    Payment,
-    RevenueTitle,
-    RunKind,
-    TitreDocument,
-    TitreKind,
-    TitreSettings,
-)
+from billing.models import RunKind
 from billing.services import runs, titres
 from tests.billing_matrix import draft_batch, issued_batch
 from tests.exports import read_csv
 from tests.titre_fixtures import settings_for
+from titres.models import Payment, RevenueTitle, TitreDocument, TitreKind, TitreSettings
 
 
 @pytest.fixture

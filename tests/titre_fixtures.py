@@ -27,17 +27,23 @@ from django.utils.text import slugify
 from billing.models import (
     AllocationKey,
     AllocationRun,
-    Carryover,
     CostPool,
     Expense,
-    Payment,
-    PaymentReversal,
     PoolCategory,
-    Refund,
-    RevenueTitle,
     RunKind,
     SpreadOn,
     TariffGrid,
+)
+from billing.services import costs, runs, titres
+from partners import services as partner_services
+from partners.models import Partner, Tenant
+from tests.factories import PartnerFactory
+from titres.models import (
+    Carryover,
+    Payment,
+    PaymentReversal,
+    Refund,
+    RevenueTitle,
     TitreBatch,
     TitreDocument,
     TitreEmail,
@@ -45,10 +51,6 @@ from billing.models import (
     TitreSequence,
     TitreSettings,
 )
-from billing.services import costs, runs, titres
-from partners import services as partner_services
-from partners.models import Partner, Tenant
-from tests.factories import PartnerFactory
 
 ISSUE_DATE = datetime.date(2026, 1, 20)
 #: The budget run's titres, in numbering order: (debtor short name, tenant code).

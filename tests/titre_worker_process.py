@@ -40,8 +40,8 @@ def main(name: str, state: Path) -> None:
     from django.conf import settings
     from django.db import connection, connections
 
-    from billing import tasks
     from ligeris import celery_app
+    from titres import tasks
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(state / "mails")

@@ -20,8 +20,8 @@ from billing.models import (
     TariffLine,
     TariffLineKind,
 )
-from billing.money import format_euros
 from ligeris.lib.services import save_validated as save
+from titres.money import format_euros
 
 #: Grid lines that give a pool its budget when the pool has the same code.
 BUDGET_LINE_KINDS = (

@@ -19,10 +19,10 @@ from billing.models import (
     TariffLine,
     TariffLineKind,
 )
-from billing.money import format_euros, round_money
 from billing.services.costs import pool_save, staff_budget_room
 from ligeris.lib.services import save_validated as save
 from partners.models import Consortium
+from titres.money import format_euros, round_money
 
 
 @transaction.atomic

@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.models import ChargeOn, OrderState, PoolCategory, PurchaseOrder, SpreadOn
-from billing.money import ZERO, round_money
 from billing.services.costs import direct_charge_record
 from billing.services.orders import locked_order, notify
-from billing.services.titres.common import next_number
 from ligeris.lib.services import save_validated as save
+from titres.money import ZERO, round_money
+from titres.services.common import next_number
 
 #: Kind of the order numbering in the year's sequences (beside "titre" and "batch").
 ORDER_SEQUENCE = "order"

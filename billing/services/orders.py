@@ -24,10 +24,10 @@ from billing.models import (
     TariffLine,
     TariffLineKind,
 )
-from billing.money import round_money
 from ligeris.lib.audit import DELETE, bulk_log, log_created, raw_delete
 from ligeris.lib.services import save_validated as save
 from partners.models import Partner, Tenant
+from titres.money import round_money
 
 #: An order's lines, at most: a form posts no more (bounded work for any input).
 MAX_LINES = 30

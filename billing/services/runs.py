@@ -21,9 +21,9 @@ from billing.models import (
     SpreadOn,
     TariffGrid,
 )
-from billing.money import ZERO, from_cents, gigabytes_to_megabytes, to_cents
 from billing.services.grids import grid_freeze
 from partners.models import PartnerStatus, Tenant
+from titres.money import ZERO, from_cents, gigabytes_to_megabytes, to_cents
 
 #: Which pools each kind of run spreads.
 SPREADS = {

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.translation import get_language
 
-from billing.money import format_euros, round_money
+from titres.money import format_euros, round_money
 
 register = template.Library()
 

@@ -21,7 +21,6 @@ from billing import (
     run_groups,
     selectors,
     titre_plan,
-    titre_selectors,
     trueup_totals,
 )
 from billing.forms import RunForm, VolumeForm, VolumeUploadForm
@@ -33,6 +32,7 @@ from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin, TableExportMixin
 from partners.consortia import request_consortium, request_consortium_or_404
+from titres import titre_selectors
 
 #: Valid rows shown in the preview (every row in error is always shown).
 PREVIEW_VALID_ROWS = 50

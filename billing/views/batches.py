@@ -13,13 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, View
 from django_tables2 import SingleTableMixin
 
-from billing import confirmations, titre_selectors
+from billing import confirmations
 from billing.forms import (
     DraftsFromRunForm,
     IssueDateForm,
-)
-from billing.models import (
-    TitreState,
 )
 from billing.services import titres
 from billing.tables import BatchExportTable, TitreTable
@@ -28,6 +25,8 @@ from billing.views.titres import consortium_batches, refusal_messages
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS
 from ligeris.lib.views import ServiceFormMixin, TableExportMixin
+from titres import titre_selectors
+from titres.models import TitreState
 
 
 class DraftsView(RoleRequiredMixin, ServiceFormMixin, FormView):

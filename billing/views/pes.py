@@ -6,11 +6,11 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import View
 
-from billing.models import TitreBatch
-from billing.pes import accounting, services
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS
 from partners.consortia import request_consortium_or_404
+from titres.models import TitreBatch
+from titres.pes import accounting, services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

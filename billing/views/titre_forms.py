@@ -6,15 +6,15 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
-from billing import titre_selectors
 from billing.forms import CorrectionForm, PaymentForm, PaymentReversalForm, RefundForm
-from billing.models import Payment, RevenueTitle, TitreState
 from billing.services import titres
 from billing.templatetags.euros import euros_text
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS
 from ligeris.lib.views import ServiceFormMixin
 from partners.consortia import request_consortium_or_404
+from titres import titre_selectors
+from titres.models import Payment, RevenueTitle, TitreState
 
 
 class TitreFormView(RoleRequiredMixin, ServiceFormMixin, FormView):

@@ -15,22 +15,12 @@ from django.views.generic import DetailView, TemplateView, UpdateView, View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from billing import overdue, titre_selectors
 from billing.filters import TitreFilter
 from billing.forms import (
     CorrectionForm,
     PaymentForm,
     RefundForm,
     TitreSettingsForm,
-)
-from billing.models import (
-    CHARGING_KINDS,
-    RevenueTitle,
-    TitreBatch,
-    TitreDocument,
-    TitreEmail,
-    TitreSettings,
-    TitreState,
 )
 from billing.services import titres
 from billing.tables import TitreTable
@@ -39,6 +29,16 @@ from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, PARTNERS, role_of
 from ligeris.lib.views import ServiceFormMixin
 from partners.consortia import request_consortium_or_404
+from titres import overdue, titre_selectors
+from titres.models import (
+    CHARGING_KINDS,
+    RevenueTitle,
+    TitreBatch,
+    TitreDocument,
+    TitreEmail,
+    TitreSettings,
+    TitreState,
+)
 
 
 def refusal_messages(request, error: ValidationError) -> None:
@@ -190,7 +190,7 @@ class TitrePdfView(RoleRequiredMixin, View):
             pk=pk,
         )
         if request.GET.get("pdfa") == "1":
-            from billing.titre_pdf import PDFA, render_titre  # Typst: loaded when asked
+            from titres.titre_pdf import PDFA, render_titre  # Typst: loaded when asked
 
             pdf, name = render_titre(titre, variant=PDFA), f"titre-{titre.reference}-pdfa.pdf"
         else:
@@ -209,7 +209,7 @@ FLAGS_PER_PAGE = 50
 
 class OverdueView(RoleRequiredMixin, SingleTableMixin, TemplateView):
     """Unpaid titres past their due date, and the partners to flag for the exclusion procedure:
-    both from the overdue set read once (`billing.overdue`)."""
+    both from the overdue set read once (`titres.overdue`)."""
 
     allowed_roles = MANAGERS
     template_name = "billing/overdue.html"

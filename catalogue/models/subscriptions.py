@@ -94,7 +94,7 @@ class CatalogueTitre(models.Model):
     )
     complementary = models.BooleanField(_("services complémentaires"), default=False)
     titre = models.OneToOneField(
-        "billing.RevenueTitle",
+        "titres.RevenueTitle",
         verbose_name=_("titre"),
         on_delete=models.CASCADE,
         related_name="catalogue_billing",

@@ -11,13 +11,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from billing.models import TitreBatch, TitreKind
-from billing.money import ZERO, format_euros
 from billing.services.titres import drafts_from_lines
-from billing.services.titres.common import Draft, Line
 from catalogue import conf, rules
 from catalogue.models import Catalogue, CatalogueTitre, Subscription
 from partners.models import BillingMode, Consortium
+from titres.models import TitreBatch, TitreKind
+from titres.money import ZERO, format_euros
+from titres.services.common import Draft, Line
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from billing.money import round_money
 from catalogue import conf
 from catalogue.models import Catalogue, Service, ServicePrice, Subscription
 from ligeris.lib.email import TemplatedEmail
 from ligeris.lib.services import save_validated as save
 from partners.models import Consortium, Partner
+from titres.money import round_money
 
 
 def _editable(catalogue: Catalogue) -> Catalogue:

@@ -26,3 +26,8 @@ def user_field(verbose_name) -> models.ForeignKey:
         blank=True,
         related_name="+",
     )
+
+
+def money_field(verbose_name, **kwargs) -> models.DecimalField:
+    """An amount in euros, to the cent."""
+    return models.DecimalField(verbose_name, max_digits=13, decimal_places=2, **kwargs)

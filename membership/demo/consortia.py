@@ -17,9 +17,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from billing.models import RevenueTitle, TitreState
 from billing.services import titres
-from billing.tasks import process_batch
 from catalogue.demo import NAME as CCF_NAME
 from catalogue.demo import load_coeur_cote_fleurie
 from catalogue.models import ServiceKind
@@ -46,6 +44,8 @@ from partners.models import (
     PersonRole,
 )
 from programme.demo import load_demo_programme
+from titres.models import RevenueTitle, TitreState
+from titres.tasks import process_batch
 
 RECIA_NAME = "GIP RECIA — services sOlaere"
 CERGY_NAME = "Partenariat SAE Cergy-Pontoise"

@@ -4,14 +4,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import RevenueTitle
-from billing.money import format_euros
 from governance.models import BodyKind, Meeting
 from ligeris.lib.forms import FrenchDecimalField
 from membership.models import ExclusionGround
 from membership.services.exclusion import EXCLUDABLE
 from partners.forms import DateInputsMixin
 from partners.models import Partner
+from titres.models import RevenueTitle
+from titres.money import format_euros
 
 
 class _TitreChoice(forms.ModelMultipleChoiceField):

@@ -8,14 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import CHARGING_KINDS, RevenueTitle, TitreState
-from billing.money import round_money
 from billing.order_selectors import orders_awaiting_partner, orders_sent_by
 from billing.templatetags.euros import euros_text
-from billing.titre_selectors import status_of, with_balance
 from governance.models import MeetingRequest
 from membership.models import AmendmentParty, DeliberationSubmission, SubmissionState
 from partners.models import ContactChange, ContactChangeState, Partner
+from titres.models import CHARGING_KINDS, RevenueTitle, TitreState
+from titres.money import round_money
+from titres.titre_selectors import status_of, with_balance
 
 #: An answer, a refusal, stays among what awaits the partner this long after it was given.
 RECENT_DAYS = 30

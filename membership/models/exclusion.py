@@ -48,7 +48,7 @@ class ExclusionCase(models.Model):
         help_text=_("Tel que la lettre de notification l'énonce."),
     )
     titres = models.ManyToManyField(
-        "billing.RevenueTitle",
+        "titres.RevenueTitle",
         verbose_name=_("titres impayés"),
         blank=True,
         related_name="+",

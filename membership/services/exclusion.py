@@ -13,9 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import titre_selectors
-from billing.models import FiscalYear, PoolCategory, RevenueTitle
-from billing.money import format_euros
+from billing.models import FiscalYear, PoolCategory
 from billing.services.costs import direct_charge_record
 from governance.models import Decision, DecisionKind, ItemKind, Meeting
 from governance.services.meetings import item_add
@@ -23,6 +21,9 @@ from ligeris.lib.services import save_validated as save
 from membership.models import ExclusionCase, ExclusionGround, ExclusionState
 from membership.services.status import seats_end, status_set
 from partners.models import Partner, PartnerStatus, Tenant
+from titres import titre_selectors
+from titres.models import RevenueTitle
+from titres.money import format_euros
 
 #: Who can be excluded: a partner still in the consortium.
 EXCLUDABLE = (PartnerStatus.MEMBER, PartnerStatus.WITHDRAWING)

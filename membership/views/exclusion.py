@@ -12,7 +12,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView, View
 
-from billing import titre_selectors
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, SIGNED_IN, STAFF, role_of
 from ligeris.lib.views import add_service_errors
@@ -28,6 +27,7 @@ from membership.models import ExclusionGround, ExclusionState
 from membership.selectors import exclusion as selectors
 from membership.services import exclusion as services
 from partners.consortia import request_consortium, request_consortium_or_404
+from titres import titre_selectors
 
 
 class ExclusionListView(RoleRequiredMixin, TemplateView):

@@ -3,13 +3,13 @@
 One module per stage; this package's names are the services the rest of the project calls.
 """
 
-from billing.services.titres.common import settings_save
-from billing.services.titres.corrections import titre_correct
 from billing.services.titres.drafts import batch_delete, drafts_from_run, titre_decide_recovery
-from billing.services.titres.given import drafts_from_lines
-from billing.services.titres.issuing import batch_issue, batch_resume, party_snapshot, titre_issue
-from billing.services.titres.payments import payment_record, payment_reverse, refund_record
 from billing.services.titres.trueup import drafts_from_trueup
+from titres.services.common import settings_save
+from titres.services.corrections import titre_correct
+from titres.services.given import drafts_from_lines
+from titres.services.issuing import batch_issue, batch_resume, party_snapshot, titre_issue
+from titres.services.payments import payment_record, payment_reverse, refund_record
 
 __all__ = [
     "batch_delete",

@@ -10,20 +10,13 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from billing import selectors, titre_plan
-from billing.models import (
-    AllocationKey,
-    AllocationRun,
-    Carryover,
-    RevenueTitle,
-    RunKind,
-    Share,
-    TitreBatch,
-    TitreKind,
-    TitreLine,
-    TitreState,
-)
-from billing.money import ZERO
-from billing.services.titres.common import (
+from billing.models import AllocationKey, AllocationRun, RunKind, Share
+from billing.services.titres.plans import write_plans
+from billing.titre_plan import Amount, fold_members, share_key
+from ligeris.lib.french import lower_first
+from titres.models import Carryover, RevenueTitle, TitreBatch, TitreKind, TitreLine, TitreState
+from titres.money import ZERO
+from titres.services.common import (
     Draft,
     Line,
     check_issue_date,
@@ -32,9 +25,6 @@ from billing.services.titres.common import (
     draft_or_error,
     settings_required,
 )
-from billing.services.titres.plans import write_plans
-from billing.titre_plan import Amount, fold_members, share_key
-from ligeris.lib.french import lower_first
 
 
 def _key_labels() -> dict[str, str]:

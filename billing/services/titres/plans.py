@@ -3,12 +3,13 @@ annual titres, and what is carried over to the debtors' next titres, in bulk."""
 
 from django.utils.translation import gettext as _
 
-from billing.models import AllocationRun, Carryover, TitreBatch, TitreKind
-from billing.money import format_euros
-from billing.services.titres.common import BULK, Draft, Line, create_titres
+from billing.models import AllocationRun
 from billing.titre_plan import Plan
 from ligeris.lib.audit import log_created
 from ligeris.lib.services import validate_in_bulk
+from titres.models import Carryover, TitreBatch, TitreKind
+from titres.money import format_euros
+from titres.services.common import BULK, Draft, Line, create_titres
 
 
 def _drafts(plan: Plan, run: AllocationRun, charging_kind: str, reason: str, purpose: str):

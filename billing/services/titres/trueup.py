@@ -9,17 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from billing import selectors, titre_plan
-from billing.models import (
-    Carryover,
-    FiscalYear,
-    RevenueTitle,
-    RunKind,
-    TitreBatch,
-    TitreKind,
-    TitreState,
-)
-from billing.services.titres.common import check_issue_date, draft_batch, settings_required
+from billing.models import FiscalYear, RunKind
 from billing.services.titres.plans import write_plans
+from titres.models import Carryover, RevenueTitle, TitreBatch, TitreKind, TitreState
+from titres.services.common import check_issue_date, draft_batch, settings_required
 
 
 def trueup_runs(fiscal_year: FiscalYear):

@@ -1,7 +1,7 @@
 """Timeline events read from billing: shares per year, titres, payments, corrections, refunds.
 
 Titres are those a partner user sees of its own: issued, the partner being the debtor (the
-scoping of `billing.titre_selectors.titres_visible_to`), with their balances from `with_balance`.
+scoping of `titres.titre_selectors.titres_visible_to`), with their balances from `with_balance`.
 """
 
 from django.db.models import Count, Sum
@@ -10,21 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from billing.models import (
-    CHARGING_KINDS,
-    AllocationRun,
-    Payment,
-    Refund,
-    RevenueTitle,
-    RunKind,
-    Share,
-    TitreState,
-)
-from billing.money import ZERO, round_money
-from billing.titre_selectors import with_balance
+from billing.models import AllocationRun, RunKind, Share
 from membership.selectors.timeline.common import MONEY, day_of, euros, french_date
 from membership.timeline_types import TimelineEvent
 from partners.models import Partner
+from titres.models import CHARGING_KINDS, Payment, Refund, RevenueTitle, TitreState
+from titres.money import ZERO, round_money
+from titres.titre_selectors import with_balance
 
 RUN_KINDS = {RunKind.BUDGET: gettext_lazy("prévisionnel"), RunKind.ACTUAL: gettext_lazy("réel")}
 

@@ -1,0 +1,189 @@
+"""The overdue titres read once per request (issue 17): the overdue page's table, its count, the
+late debtors, their count and their titres all come from one query of ids and balances; only the
+rows shown are then read, by primary key.
+
+Each of those used to work the overdue set out again (the balance of every titre ever issued:
+payments, corrections and refunds summed over the whole consortium), five times a page.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models.fields.json import KT
+from django.utils import timezone
+from django_tables2.data import TableListData
+
+from partners.models import Consortium, Partner
+from titres.models import (
+    CHARGING_KINDS,
+    Payment,
+    PaymentReversal,
+    Refund,
+    RevenueTitle,
+    TitreSettings,
+    TitreState,
+)
+from titres.money import ZERO, round_money
+
+DEFAULT_EXCLUSION_DAYS = 90
+
+
+def _balances_sql(columns: str, consortium: Consortium, before: datetime.date) -> tuple[str, list]:
+    """The issued charging titres due before `before` with something left to pay, with the
+    balance of `with_balance` (the same roundings), payments, corrections and refunds each
+    summed once per titre (hash joins): `SELECT {columns}` over `s` (the titre's columns and
+    the sums) and `d` (the debtor)."""
+    titre, payment = RevenueTitle._meta.db_table, Payment._meta.db_table
+    reversal, refund = PaymentReversal._meta.db_table, Refund._meta.db_table
+    partner = Partner._meta.db_table
+    kinds = sorted(CHARGING_KINDS)
+    sql = f"""
+        SELECT {columns} FROM (
+          SELECT t.id, t.debtor_id, t.due_on, t.exercise, t.number,
+                 COALESCE(ROUND(c.amount, 2), 0) AS corrected,
+                 COALESCE(ROUND(p.amount, 2), 0) AS paid,
+                 COALESCE(ROUND(f.amount, 2), 0) AS refunded,
+                 ROUND(ROUND(t.total - COALESCE(ROUND(c.amount, 2), 0), 2)
+                       - COALESCE(ROUND(p.amount, 2), 0) + COALESCE(ROUND(f.amount, 2), 0), 2)
+                   AS balance
+          FROM {titre} t
+          LEFT JOIN (SELECT original_id AS id, SUM(total) AS amount FROM {titre}
+                     WHERE original_id IS NOT NULL AND state = %s GROUP BY original_id) c
+                 ON c.id = t.id
+          LEFT JOIN (SELECT p.titre_id AS id, SUM(p.amount) AS amount FROM {payment} p
+                     WHERE NOT EXISTS (SELECT 1 FROM {reversal} r WHERE r.payment_id = p.id)
+                     GROUP BY p.titre_id) p
+                 ON p.id = t.id
+          LEFT JOIN (SELECT titre_id AS id, SUM(amount) AS amount FROM {refund} GROUP BY titre_id) f
+                 ON f.id = t.id
+          WHERE t.consortium_id = %s AND t.state = %s AND t.due_on < %s
+            AND t.kind IN ({", ".join(["%s"] * len(kinds))})
+        ) s JOIN {partner} d ON d.id = s.debtor_id
+        WHERE s.balance > 0
+    """  # noqa: S608 (table names from the models; values as parameters)
+    return sql, [TitreState.ISSUED, consortium.pk, TitreState.ISSUED, before, *kinds]
+
+
+def unpaid_before_sql(consortium: Consortium, today: datetime.date) -> tuple[str, list]:
+    """`SELECT id` of the overdue titres, for a `pk__in` (see `titre_selectors.overdue`)."""
+    return _balances_sql("s.id", consortium, today)
+
+
+def _money(value) -> Decimal:
+    if isinstance(value, Decimal):  # PostgreSQL: already rounded to the cent by the query
+        return value
+    # SQLite adds money as floating point numbers: through its shortest text, to the cent.
+    return round_money(Decimal(str(value)))
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    pk: int
+    debtor_id: int
+    debtor_rank: int  # by debtor name then id, as the database sorts them
+    due_on: datetime.date
+    corrected: Decimal
+    paid: Decimal
+    refunded: Decimal
+    balance: Decimal
+
+
+def overdue_rows(consortium: Consortium, today: datetime.date | None = None) -> list[OverdueRow]:
+    """Every overdue titre as ids and balances, oldest first: one query."""
+    today = today or timezone.localdate()
+    sql, params = _balances_sql(
+        "s.id, s.debtor_id, DENSE_RANK() OVER (ORDER BY d.name, d.id), s.due_on,"
+        " s.corrected, s.paid, s.refunded, s.balance",
+        consortium,
+        today,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY s.due_on, s.exercise, s.number", params)
+        fetched = cursor.fetchall()
+    return [
+        OverdueRow(pk, debtor, rank, _date(due_on), *(_money(value) for value in money))
+        for pk, debtor, rank, due_on, *money in fetched
+    ]
+
+
+def _date(value) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def titres_of(rows: list[OverdueRow]) -> list[RevenueTitle]:
+    """The titres of these rows in their order, annotated as `with_balance` does: one query."""
+    titres = (
+        RevenueTitle.objects.select_related("debtor", "tenant", "batch")
+        .defer("snapshot")  # the issued titre's frozen copy: not shown in a list
+        .annotate(wording_heading=KT("snapshot__wording__heading"))
+        .in_bulk([row.pk for row in rows])
+    )
+    shown = []
+    for row in rows:
+        titre = titres[row.pk]
+        titre.corrected, titre.paid, titre.refunded = row.corrected, row.paid, row.refunded
+        titre.net = round_money(titre.total - row.corrected)
+        titre.balance, titre.to_refund = row.balance, ZERO  # overdue: a positive balance
+        shown.append(titre)
+    return shown
+
+
+class OverdueTableData(TableListData):
+    """The table's data: its length from the rows, a page's titres read when sliced. Not
+    sortable (the rows are in due order; sorting them would read every titre)."""
+
+    def __init__(self, rows: list[OverdueRow]):
+        super().__init__(rows)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return titres_of(self.data[key])
+        return titres_of([self.data[key]])[0]
+
+    def __iter__(self):
+        return iter(titres_of(self.data))
+
+
+@dataclass(frozen=True)
+class LateDebtor:
+    """A debtor with titres unpaid beyond the setting (art. 8: exclusion for non-payment)."""
+
+    debtor_id: int
+    oldest: datetime.date
+    amount_due: Decimal
+    rows: tuple[OverdueRow, ...]
+
+
+def exclusion_cutoff(settings: TitreSettings | None, today: datetime.date) -> datetime.date:
+    """Titres due before this date are late enough to flag their debtor (the setting, 90 days
+    by default)."""
+    days = settings.exclusion_after_days if settings else DEFAULT_EXCLUSION_DAYS
+    return today - datetime.timedelta(days=days)
+
+
+def late_debtors(rows: list[OverdueRow], cutoff: datetime.date) -> list[LateDebtor]:
+    """The rows due before `cutoff` (`exclusion_cutoff`), per debtor, by debtor name."""
+    grouped: dict[int, list[OverdueRow]] = {}
+    for row in rows:
+        if row.due_on < cutoff:
+            grouped.setdefault(row.debtor_id, []).append(row)
+    ordered = sorted(grouped.values(), key=lambda late: late[0].debtor_rank)
+    return [
+        LateDebtor(
+            debtor_id=late[0].debtor_id,
+            oldest=min(row.due_on for row in late),
+            amount_due=sum((row.balance for row in late), ZERO),
+            rows=tuple(late),
+        )
+        for late in ordered
+    ]
+
+
+def late_debtor_count(consortium: Consortium, cutoff: datetime.date) -> int:
+    """How many debtors have a titre due before `cutoff` still unpaid: one query."""
+    sql, params = _balances_sql("COUNT(DISTINCT s.debtor_id)", consortium, cutoff)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]

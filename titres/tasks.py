@@ -1,0 +1,181 @@
+"""Background work of titres: render the PDFs of an issued batch over every worker, then e-mail
+each titre once. The tasks keep the names they had in `billing.tasks` (queued ones still run).
+
+`process_batch` cuts the batch's numbers into chunks (`TitreBatchChunk`, planned once) and
+becomes a chord: for each chunk, `render_chunk` (the workers share them, each retried alone)
+renders its PDFs then e-mails them, so that e-mails go while other chunks render; then
+`finish_batch`, which sends whatever is left and sums up.
+
+Tasks take ids and can run twice: a stored PDF is never rendered again (one document per titre;
+a chunk's task holds its row lock while it renders), and an e-mail is recorded in the
+transaction that sends it (one record per titre and address).
+"""
+
+from celery import chord, group, shared_task
+from celery.result import allow_join_result
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
+
+from ligeris.lib.scopes import in_scope_of
+from titres import titre_mail
+from titres.models import RevenueTitle, TitreBatch, TitreBatchChunk, TitreDocument, TitreState
+from titres.titre_pdf import render_titres, sha256
+
+#: Titres laid out per render task, unless `settings.LIGERIS_TITRE_CHUNK` says otherwise: large
+#: enough to share a render's start-up, small enough for memory and to spread a batch.
+RENDER_CHUNK = 50
+#: Worth another try: an SMTP or network error, the database restarted or out of reach.
+TRANSIENT = (OSError, OperationalError, InterfaceError)
+RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "max_retries": 5}
+
+
+def _issued(batch_id: int):
+    return (
+        RevenueTitle.objects.filter(batch_id=batch_id, state=TitreState.ISSUED)
+        .select_related("debtor", "tenant")
+        .prefetch_related("lines")
+        .order_by("number")
+    )
+
+
+def chunks_plan(batch_id: int) -> list[TitreBatchChunk]:
+    """The batch's chunks, cut the first time: consecutive numbers, `LIGERIS_TITRE_CHUNK` each.
+
+    The titres of an issued batch never change, so two plans at once cut the same chunks, and
+    the unique (batch, index) keeps one of each.
+    """
+    chunks = list(TitreBatchChunk.objects.filter(batch_id=batch_id))
+    if chunks:
+        return chunks
+    numbers = list(_issued(batch_id).values_list("number", flat=True))
+    size = getattr(settings, "LIGERIS_TITRE_CHUNK", RENDER_CHUNK)
+    TitreBatchChunk.objects.bulk_create(
+        [
+            TitreBatchChunk(
+                batch_id=batch_id,
+                index=index,
+                first_number=numbers[start],
+                last_number=numbers[min(start + size, len(numbers)) - 1],
+            )
+            for index, start in enumerate(range(0, len(numbers), size))
+        ],
+        ignore_conflicts=True,
+    )
+    return list(TitreBatchChunk.objects.filter(batch_id=batch_id))
+
+
+def render_pdfs(batch_id: int, first_number: int, last_number: int) -> dict[int, bytes]:
+    """Store the PDF of every titre of the chunk that has none yet, then date the chunk; return
+    the PDFs stored, by titre pk (as stored: for the e-mails, which attach them)."""
+    with transaction.atomic():
+        # Locked while it renders: the same chunk's task run twice waits, then finds it done.
+        chunk = (
+            TitreBatchChunk.objects.select_for_update()
+            .filter(batch_id=batch_id, first_number=first_number, last_number=last_number)
+            .first()
+        )
+        if chunk is not None and chunk.done_at is not None:
+            return {}
+        missing = list(
+            _issued(batch_id).filter(
+                number__range=(first_number, last_number), document__isnull=True
+            )
+        )
+        pdfs = render_titres(missing) if missing else {}
+        if pdfs:
+            TitreDocument.objects.bulk_create(
+                [
+                    TitreDocument(titre_id=pk, pdf=pdf, sha256=sha256(pdf), size=len(pdf))
+                    for pk, pdf in pdfs.items()
+                ],
+                ignore_conflicts=True,
+            )
+        if chunk is None:
+            # A range asked by hand, without the chunk's lock: the first PDF stored stays.
+            stored = TitreDocument.objects.filter(titre_id__in=pdfs).values_list("titre_id", "pdf")
+            return {pk: bytes(pdf) for pk, pdf in stored}
+        chunk.done_at = timezone.now()
+        chunk.save(update_fields=["done_at"])
+        return pdfs
+
+
+def chunk_render(batch_id: int, first_number: int, last_number: int) -> int:
+    """Render the chunk's titres that have no PDF yet (`render_pdfs`); return how many."""
+    return len(render_pdfs(batch_id, first_number, last_number))
+
+
+def render_missing(batch_id: int) -> int:
+    """Render every chunk of the batch not done yet, here and now; return the PDFs stored."""
+    return sum(
+        chunk_render(batch_id, chunk.first_number, chunk.last_number)
+        for chunk in chunks_plan(batch_id)
+        if chunk.done_at is None
+    )
+
+
+def send_missing(batch_id: int, first_number: int = 1, last_number: int | None = None) -> int:
+    """E-mail each titre of the batch (or of its numbers `first_number` to `last_number`) whose
+    PDF is stored, once (`titres.titre_mail`); return how many were sent."""
+    return titre_mail.send_titres(batch_id, first_number, last_number)
+
+
+@shared_task(name="billing.tasks.render_chunk", **RETRY)
+@in_scope_of(TitreBatch, "batch_id")
+def render_chunk(batch_id: int, first_number: int, last_number: int) -> dict:
+    """Render one chunk of an issued batch (numbers `first_number` to `last_number`), then
+    e-mail its titres with the PDFs in hand: a chunk's e-mails go while other chunks render.
+
+    Retried (a send or the database failed), it renders nothing already stored and sends only
+    what was not sent; its result counts what this run did.
+    """
+    pdfs = render_pdfs(batch_id, first_number, last_number)
+    sent = titre_mail.send_titres(batch_id, first_number, last_number, pdfs=pdfs)
+    return {"rendered": len(pdfs), "sent": sent}
+
+
+@shared_task(name="billing.tasks.send_chunk", **RETRY)
+@in_scope_of(TitreBatch, "batch_id")
+def send_chunk(rendered: int | dict, batch_id: int, first_number: int, last_number: int) -> dict:
+    """E-mail what is left of a chunk. Only for the chains queued before `render_chunk` sent
+    its own e-mails (`rendered`: what it returned, a count then, its result now)."""
+    done = rendered if isinstance(rendered, dict) else {"rendered": rendered, "sent": 0}
+    return {**done, "sent": done["sent"] + send_missing(batch_id, first_number, last_number)}
+
+
+@shared_task(name="billing.tasks.finish_batch", **RETRY)
+@in_scope_of(TitreBatch, "batch_id")
+def finish_batch(chunks: list[dict], batch_id: int) -> dict:
+    """The end of the chord: every chunk is rendered and sent; send what is left (nothing,
+    unless titres were added by hand), and sum up."""
+    return {
+        "rendered": sum(chunk["rendered"] for chunk in chunks),
+        "sent": sum(chunk["sent"] for chunk in chunks) + send_missing(batch_id),
+    }
+
+
+@shared_task(name="billing.tasks.process_batch", bind=True, **RETRY)
+@in_scope_of(TitreBatch, "batch_id")
+def process_batch(self, batch_id: int) -> dict:
+    """Render, then e-mail, every titre of an issued batch; a rerun only does what is missing.
+
+    Queued, it is replaced by the chord of its chunks (its result is the chord's); called
+    directly or eagerly, it runs that chord here.
+    """
+    if not TitreBatch.objects.filter(pk=batch_id, state="issued").exists():
+        return {"rendered": 0, "sent": 0}
+    chunks = chunks_plan(batch_id)
+    unsent = (
+        _issued(batch_id).exclude(emails__sent_at__isnull=False).exclude(snapshot__debtor__email="")
+    )
+    if all(chunk.done_at for chunk in chunks) and not unsent.exists():
+        return {"rendered": 0, "sent": 0}
+    # Every chunk, even done: what a chunk has done costs a query or two to skip.
+    job = chord(
+        group(render_chunk.si(batch_id, c.first_number, c.last_number) for c in chunks),
+        finish_batch.s(batch_id),
+    )
+    if self.request.called_directly or self.request.is_eager:
+        with allow_join_result():  # every result here is already there: nothing waits
+            return job.apply().get()
+    return self.replace(job)
