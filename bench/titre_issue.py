@@ -48,9 +48,9 @@ from billing.models import (  # noqa: E402
     SpreadOn,
 )
 from billing.services import grids, titres  # noqa: E402
-from billing.services.titres import issuing  # noqa: E402
 from partners.models import Consortium, Partner, PartnerKind, Tenant  # noqa: E402
 from partners.services import partners_bulk_create  # noqa: E402
+from titres.services import issuing  # noqa: E402
 
 SIZES = (300, 3_000)
 ISSUE_DATE = datetime.date(2026, 1, 20)

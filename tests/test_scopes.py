@@ -72,8 +72,8 @@ def test_a_form_field_built_out_of_scope_takes_the_scope_of_its_form(world, othe
 
 
 def test_finalrows_managers_keep_their_guard_once_scoped():
-    from titres.models import RevenueTitle
     from ligeris.lib.final import FinalRowsQuerySet
+    from titres.models import RevenueTitle
 
     with consortium_scope(1):
         assert isinstance(RevenueTitle.objects.all(), FinalRowsQuerySet)
