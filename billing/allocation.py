@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from titres.money import round_money, to_cents
+from titres.money import round_money, split_cents, to_cents
 
 EQUAL_PER_MEMBER = "equal_member"
 PER_TENANT = "per_tenant"
@@ -110,27 +110,6 @@ def cap_together(amounts: Sequence[int], cap: int, tie_keys: Sequence[str]) -> l
     if sum(weights) <= cap:
         return list(amounts)
     return split_cents(max(cap, 0), weights, tie_keys)
-
-
-def split_cents(total: int, weights: Sequence[int], tie_keys: Sequence[str]) -> list[int]:
-    """`total` cents split in proportion to `weights` by largest remainder, ties by `tie_keys`."""
-    weight_total = sum(weights)
-    if weight_total <= 0:
-        raise ValueError("weights must sum to a positive number")
-    sign = -1 if total < 0 else 1
-    magnitude = abs(total)
-    floors = []
-    remainders = []
-    for weight in weights:
-        quotient, remainder = divmod(magnitude * weight, weight_total)
-        floors.append(quotient)
-        remainders.append(remainder)
-    left = magnitude - sum(floors)
-    if left:
-        ranked = sorted(range(len(weights)), key=lambda i: (-remainders[i], tie_keys[i]))
-        for index in ranked[:left]:
-            floors[index] += 1
-    return [sign * cents for cents in floors]
 
 
 def _tenant_shares(pool: PoolInput, tenants: Sequence[TenantInput]) -> list[ShareResult]:

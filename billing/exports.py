@@ -6,15 +6,13 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from billing.recap import Recap
-from ligeris.lib.exports import neutralise
+from ligeris.lib.exports import EUROS, HEADER_FILL, neutralise
 from titres.money import ZERO
 
-EUROS = '#,##0.00 "€";-#,##0.00 "€"'
-HEADER_FILL = PatternFill("solid", fgColor="DCE3F0")
 TOTAL_FONT = Font(bold=True)
 
 

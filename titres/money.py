@@ -3,6 +3,7 @@
 Pure helpers, no Django: the allocation engine and the benchmark use them.
 """
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from num2words import num2words
@@ -71,3 +72,24 @@ def amount_in_words(value: Decimal) -> str:
     if rest:
         text += f" et {num2words(rest, lang='fr')} centime{'s' if rest > 1 else ''}"
     return text
+
+
+def split_cents(total: int, weights: Sequence[int], tie_keys: Sequence[str]) -> list[int]:
+    """`total` cents split in proportion to `weights` by largest remainder, ties by `tie_keys`."""
+    weight_total = sum(weights)
+    if weight_total <= 0:
+        raise ValueError("weights must sum to a positive number")
+    sign = -1 if total < 0 else 1
+    magnitude = abs(total)
+    floors = []
+    remainders = []
+    for weight in weights:
+        quotient, remainder = divmod(magnitude * weight, weight_total)
+        floors.append(quotient)
+        remainders.append(remainder)
+    left = magnitude - sum(floors)
+    if left:
+        ranked = sorted(range(len(weights)), key=lambda i: (-remainders[i], tie_keys[i]))
+        for index in ranked[:left]:
+            floors[index] += 1
+    return [sign * cents for cents in floors]

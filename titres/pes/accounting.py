@@ -18,8 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from billing.exports import EUROS, HEADER_FILL
-from ligeris.lib.exports import neutralise
+from ligeris.lib.exports import EUROS, HEADER_FILL, neutralise
 from titres.models import TitreBatch, TitreState
 
 

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import titre_plan
-from billing.allocation import split_cents
 from billing.titre_plan import Target
 from ligeris.lib.services import save_validated as save
 from titres import titre_selectors
@@ -22,7 +21,7 @@ from titres.models import (
     TitreLine,
     TitreState,
 )
-from titres.money import ZERO, format_euros, from_cents, round_money, to_cents
+from titres.money import ZERO, format_euros, from_cents, round_money, split_cents, to_cents
 from titres.services.common import (
     BATCH,
     Line,
