@@ -252,7 +252,8 @@ def test_a_batch_survives_killed_workers_and_a_redis_restart_exactly(
             r
             for path in state.glob("runs-*.jsonl")
             for r in map(json.loads, path.read_text().splitlines())
-            if r["task"] == "titres.tasks.finish_batch" and r["state"] == "SUCCESS"
+            # Its registered name, kept when the task moved to titres.tasks.
+            if r["task"] == "billing.tasks.finish_batch" and r["state"] == "SUCCESS"
         ],
         "the batch's last task",
     )
