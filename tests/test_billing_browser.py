@@ -78,6 +78,7 @@ def test_finance_runs_the_year_and_partner_sees_its_own(
     page.goto(f"{base}/finances/exercices/2026/recapitulatif/")
     assert page.locator("figure.chart").count() == 1  # the summary: its totals by pool
     page.get_by_role("link", name="par partenaire").click()
+    page.wait_for_url("**/repartition/?vue=partner")  # count on the new page, not the old one
     assert page.locator("figure.chart").count() == 3  # one chart per paying partner shown
     page.goto(f"{base}/finances/exercices/2026/recapitulatif/")
     ARTIFACTS.mkdir(exist_ok=True)
