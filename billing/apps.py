@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BillingConfig(AppConfig):
-    """Fiscal years, tariff grids, cost pools, allocation of quote-parts and the annual recap."""
+    """Tariff grids, cost pools, allocation of quote-parts and the annual recap."""
 
     name = "billing"
     verbose_name = _("Répartition des coûts et titres de recette")
@@ -14,7 +14,6 @@ class BillingConfig(AppConfig):
         from billing import models
 
         for model in (
-            models.FiscalYear,
             models.TariffGrid,
             models.TariffLine,
             models.CostPool,

@@ -12,17 +12,10 @@ from django.utils.translation import gettext as _
 
 from billing import allocation, selectors
 from billing.explain import share_base
-from billing.models import (
-    AllocationKey,
-    AllocationRun,
-    FiscalYear,
-    RunKind,
-    Share,
-    SpreadOn,
-    TariffGrid,
-)
+from billing.models import AllocationKey, AllocationRun, RunKind, Share, SpreadOn, TariffGrid
 from billing.services.grids import grid_freeze
 from partners.models import PartnerStatus, Tenant
+from titres.models import FiscalYear
 from titres.money import ZERO, from_cents, gigabytes_to_megabytes, to_cents
 
 #: Which pools each kind of run spreads.

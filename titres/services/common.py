@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import titre_plan
-from billing.models import AllocationRun, FiscalYear, Share
+from billing.models import AllocationRun, Share
 from ligeris.lib.audit import log_created
 from ligeris.lib.images import check_image
 from ligeris.lib.services import save_validated as save
@@ -28,6 +28,7 @@ from titres.models import (
     CHARGING_KINDS,
     BatchState,
     Carryover,
+    FiscalYear,
     RevenueTitle,
     TitreBatch,
     TitreKind,
