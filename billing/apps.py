@@ -11,7 +11,12 @@ class BillingConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from billing import models
+        from billing import models, receivers
+        from titres.signals import titres_issued
+
+        titres_issued.connect(
+            receivers.lock_runs_of_issued_titres, dispatch_uid="billing.lock_runs_of_issued_titres"
+        )
 
         for model in (
             models.TariffGrid,
