@@ -20,7 +20,6 @@ from django.urls import reverse
 
 from billing.models import AllocationKey, CostPool, Expense, PoolCategory, RunKind, SpreadOn
 from billing.services import costs, runs, titres
-from billing.titre_plan import carryovers_pending
 from tests.billing_fixtures import record_actuals
 from tests.titre_fixtures import issued, settings_for, specific_run, twenty_drafts
 from titres import titre_selectors
@@ -33,6 +32,7 @@ from titres.models import (
     TitreLine,
     TitreState,
 )
+from titres.remaining import carryovers_pending
 
 TRUEUP_DAY = datetime.date(2026, 6, 30)
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"

@@ -252,8 +252,8 @@ def _write_issued(titres: list[RevenueTitle]) -> None:
 
 def _issue(titres: list[RevenueTitle], batch: TitreBatch, user) -> list[RevenueTitle]:
     """Number the drafts (locked, in this order), freeze their mentions and make them final,
-    on the batch's date: the settings, the mentions and the runs are read once, the numbers
-    taken at once under the sequence's lock, the titres written in bulk."""
+    on the batch's date: the settings and the mentions are read once, the numbers taken at
+    once under the sequence's lock, the titres written in bulk, then `titres_issued` sent."""
     consortium = batch.fiscal_year.consortium
     settings = settings_required(consortium)
     issued_on = batch.issue_date
