@@ -26,15 +26,11 @@ from decimal import Decimal  # noqa: E402
 from billing import allocation  # noqa: E402
 from billing.explain import _base_text, share_base  # noqa: E402
 from billing.exports import recap_xlsx  # noqa: E402
-from billing.models import (  # noqa: E402
-    AllocationKey,
-    CostPool,
-    FiscalYear,
-    PoolCategory,
-)
+from billing.models import AllocationKey, CostPool, PoolCategory  # noqa: E402
 from billing.recap import Recap, RecapRow, TrueUpLine  # noqa: E402
 from billing.selectors import PoolAmount  # noqa: E402
 from partners.models import Consortium, Partner, Tenant  # noqa: E402
+from titres.models import FiscalYear  # noqa: E402
 from titres.money import from_cents  # noqa: E402
 
 SIZES = (20, 200, 2_000, 20_000)

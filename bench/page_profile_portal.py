@@ -38,9 +38,9 @@ def _pages() -> dict[str, list[tuple[str, str]]]:
     from django.urls import reverse
 
     from accounts.models import User
-    from billing.models import FiscalYear, RunKind
+    from billing.models import RunKind
     from governance.models import Body
-    from titres.models import RevenueTitle
+    from titres.models import FiscalYear, RevenueTitle
 
     partner_user = (
         User.objects.filter(email__startswith="partenaire", partner__isnull=False)

@@ -26,11 +26,11 @@ from django.db.models import Count  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from billing.models import AllocationRun, FiscalYear, RunKind  # noqa: E402
+from billing.models import AllocationRun, RunKind  # noqa: E402
 from governance.models import AgendaItem, Body, Meeting  # noqa: E402
 from ligeris.lib.roles import STAFF, role_of  # noqa: E402
 from partners.models import Partner, Tenant  # noqa: E402
-from titres.models import RevenueTitle  # noqa: E402
+from titres.models import FiscalYear, RevenueTitle  # noqa: E402
 
 
 def _totp(secret: str) -> None:

@@ -79,7 +79,8 @@ def _measure(xlsx_only: bool) -> dict:
     from accounts.models import User
     from billing import charts, recap, recap_export, recap_totals
     from billing.exports import recap_xlsx
-    from billing.models import FiscalYear, RunKind, Share
+    from billing.models import RunKind, Share
+    from titres.models import FiscalYear
 
     year = FiscalYear.objects.filter(runs__kind=RunKind.ACTUAL).order_by("-year").first()
     finance = User.objects.get(email="finance@essai.localhost")

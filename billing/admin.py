@@ -29,12 +29,6 @@ class StaffTimeInline(ReadOnlyInline):
     fields = ["period_end", "days", "description"]
 
 
-@admin.register(models.FiscalYear)
-class FiscalYearAdmin(ReadOnlyAuditedAdmin):
-    list_display = ["year", "consortium"]
-    list_filter = ["consortium"]
-
-
 @admin.register(models.TariffGrid)
 class TariffGridAdmin(ReadOnlyAuditedAdmin):
     list_display = ["fiscal_year", "effective_on", "frozen_at", "copied_from", "indexation_rate"]

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BillingConfig(AppConfig):
-    """Fiscal years, tariff grids, cost pools, allocation of quote-parts and the annual recap."""
+    """Tariff grids, cost pools, allocation of quote-parts and the annual recap."""
 
     name = "billing"
     verbose_name = _("Répartition des coûts et titres de recette")
@@ -11,10 +11,14 @@ class BillingConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from billing import models
+        from billing import models, receivers
+        from titres.signals import titres_issued
+
+        titres_issued.connect(
+            receivers.lock_runs_of_issued_titres, dispatch_uid="billing.lock_runs_of_issued_titres"
+        )
 
         for model in (
-            models.FiscalYear,
             models.TariffGrid,
             models.TariffLine,
             models.CostPool,

@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from billing.models import FiscalYear
 from titres import titre_selectors
-from titres.models import TitreBatch, TitreSequence
+from titres.models import FiscalYear, TitreBatch, TitreSequence
 from titres.money import ZERO
 from titres.services.common import TITRE, check_issue_date
 

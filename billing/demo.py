@@ -11,10 +11,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from billing.models import CostPool, Expense, FiscalYear, RunKind, StaffTime, TariffLine
+from billing.models import CostPool, Expense, RunKind, StaffTime, TariffLine
 from billing.services import costs, grids, runs, volumes
 from ligeris.lib import demo_clock
 from partners.models import Consortium
+from titres.models import FiscalYear
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_YEAR = 2026

@@ -18,7 +18,6 @@ from billing.models import (
     AllocationRun,
     CostPool,
     Expense,
-    FiscalYear,
     PoolCategory,
     RunKind,
     StaffTime,
@@ -28,6 +27,7 @@ from billing.models import (
 from billing.services import costs, grids, runs, volumes
 from ligeris.lib import demo_clock
 from partners.models import Consortium, Tenant
+from titres.models import FiscalYear
 from titres.money import round_money
 
 #: (code, label, key, euros per tenant or member); indexed by 2 % a year.

@@ -11,10 +11,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.test import override_settings
 
-from billing.models import ChargeOn, FiscalYear, OrderState, TariffLine, TariffLineKind
+from billing.models import ChargeOn, OrderState, TariffLine, TariffLineKind
 from billing.services import order_review, orders
 from billing.services.orders import LineInput
 from ligeris.lib import demo_clock
+from titres.models import FiscalYear
 
 #: (partner short name, state, tenant of its own?, reason)
 ORDERS = (

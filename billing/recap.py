@@ -8,10 +8,11 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from billing import selectors
-from billing.models import AllocationRun, FiscalYear, RunKind, Share
+from billing.models import AllocationRun, RunKind, Share
 from ligeris.lib.roles import STAFF, role_of
 from partners.models import Partner, Tenant
 from partners.selectors import acting_partner_id
+from titres.models import FiscalYear
 from titres.money import ZERO
 
 

@@ -14,10 +14,11 @@ from django.db.models import Case, Count, F, IntegerField, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from billing import selectors
-from billing.models import AllocationKey, AllocationRun, FiscalYear, RunKind, Share
+from billing.models import AllocationKey, AllocationRun, RunKind, Share
 from ligeris.lib.roles import STAFF, role_of
 from partners.models import Holding
 from partners.selectors import acting_partner_id
+from titres.models import FiscalYear
 from titres.money import ZERO, round_money
 
 ROWS_PER_PAGE = 50

@@ -14,7 +14,6 @@ from billing.models import (
     AllocationRun,
     CostPool,
     Expense,
-    FiscalYear,
     RunKind,
     Share,
     StaffTime,
@@ -27,6 +26,7 @@ from ligeris.lib.roles import STAFF, role_of
 from partners.consortia import consortia_of
 from partners.models import Consortium, Holding, Tenant
 from partners.selectors import acting_partner_id, tenants_visible_to
+from titres.models import FiscalYear
 from titres.money import ZERO, format_euros, from_cents, round_money, to_cents
 
 

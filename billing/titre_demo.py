@@ -12,12 +12,12 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils.text import slugify
 
-from billing.models import FiscalYear, RunKind
+from billing.models import RunKind
 from billing.selectors import latest_run
 from billing.services import titres
 from ligeris.lib import demo_clock
 from partners.services import partner_save
-from titres.models import RevenueTitle, TitreKind, TitreState
+from titres.models import FiscalYear, RevenueTitle, TitreKind, TitreState
 from titres.tasks import process_batch
 
 ISSUE_DATE = datetime.date(2026, 1, 20)

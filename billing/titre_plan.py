@@ -15,12 +15,9 @@ so that the page says exactly what the button does. The rules, as a public accou
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from billing import recap, trueup_totals
@@ -28,18 +25,20 @@ from billing.allocation import split_cents
 from billing.models import AllocationRun, Share
 from partners.models import Partner, Tenant
 from titres import titre_selectors
-from titres.models import Carryover, RevenueTitle, TitreLine, TitreState
+from titres.models import RevenueTitle, TitreLine
 from titres.money import ZERO, format_euros, from_cents, to_cents
-
-MONEY = DecimalField(max_digits=13, decimal_places=2)
-#: Corrections that already hold a part of a line: issued, or drafted in a batch in preparation.
-HOLDING = (TitreState.ISSUED, TitreState.DRAFT)
+from titres.remaining import Target, targets_of
 
 Key = tuple[str, int | None, int]  # pool code, tenant id, partner id (0 for a tenant's share)
 
 
 def share_key(share: Share) -> Key:
     return (share.pool_code, share.tenant_id, 0 if share.tenant_id else share.partner_id)
+
+
+def line_key(line: TitreLine) -> Key | None:
+    """A titre line's key, that of the share it bills (`titres.remaining.targets_of`)."""
+    return share_key(line.share) if line.share_id else None
 
 
 @dataclass(frozen=True)
@@ -61,15 +60,6 @@ class Reduction:
     base: str
     amount: Decimal
     reduces: TitreLine
-
-
-@dataclass
-class Target:
-    """A line of the titre to reduce, with what remains of it."""
-
-    line: TitreLine
-    key: Key | None
-    remaining: Decimal
 
 
 @dataclass
@@ -196,38 +186,6 @@ def settle(
 # --- Reads --------------------------------------------------------------------------------------
 
 
-def targets_of(
-    titres: Iterable[RevenueTitle], holding: tuple[str, ...] = HOLDING
-) -> tuple[dict[int, list[Target]], dict[int, Decimal]]:
-    """The positive lines of each titre with what remains of them, and what remains of each
-    titre, less its corrections in `holding` states (issued, or in preparation too)."""
-    titres = [t for t in titres if t is not None]
-    held = (
-        TitreLine.objects.filter(reduces=OuterRef("pk"), titre__state__in=holding)
-        .values("reduces")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    lines = (
-        TitreLine.objects.filter(titre__in=titres, amount__gt=0)
-        .select_related("share")
-        .annotate(held=Coalesce(Subquery(held, output_field=MONEY), ZERO, output_field=MONEY))
-        .order_by("titre", "position")
-    )
-    targets: dict[int, list[Target]] = defaultdict(list)
-    for line in lines:
-        key = share_key(line.share) if line.share_id else None
-        targets[line.titre_id].append(Target(line, key, line.amount - line.held))
-    corrected = dict(
-        RevenueTitle.objects.filter(original__in=titres, state__in=holding)
-        .values("original")
-        .annotate(total=Sum("total"))
-        .values_list("original", "total")
-    )
-    caps = {t.pk: t.total - (corrected.get(t.pk) or ZERO) for t in titres}
-    return targets, caps
-
-
 def _first_tenants(keys) -> dict[int, int]:
     """The first tenant (lowest id) each partner pays, from (partner id, tenant id) pairs."""
     first_tenant: dict[int, int] = {}
@@ -277,7 +235,7 @@ def plans_for(
         for titre in annual.defer("snapshot").order_by("-number"):
             if (titre.debtor_id, titre.tenant_id) in groups:
                 originals[(titre.debtor_id, titre.tenant_id)] = titre
-    targets, caps = targets_of(originals.values())
+    targets, caps = targets_of(originals.values(), key=line_key)
     plans = []
     for (partner_id, tenant_id), (charges, credits) in groups.items():
         partner, tenant = partners[partner_id], tenants.get(tenant_id)
@@ -340,33 +298,3 @@ def trueup_plans(
             (charges if line.difference > ZERO else credits).append(item)
         amounts[group_key] = (charges, credits)
     return plans_for(amounts, billed=billed, net=net)
-
-
-@dataclass(frozen=True)
-class PendingCarryover:
-    carryover: Carryover
-    remaining: Decimal
-
-
-def carryovers_pending(consortium, debtor_ids: Iterable[int] | None = None, exclude_batch=None):
-    """Carry-overs with something left to deduct (lines on titres not waived count as taken)."""
-    carryovers = Carryover.objects.filter(consortium=consortium).select_related(
-        "debtor", "tenant", "batch"
-    )
-    if debtor_ids is not None:
-        carryovers = carryovers.filter(debtor_id__in=list(debtor_ids))
-    if exclude_batch is not None:
-        carryovers = carryovers.exclude(batch=exclude_batch)
-    taken = (
-        TitreLine.objects.filter(carryover=OuterRef("pk"))
-        .exclude(titre__state=TitreState.WAIVED)
-        .values("carryover")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    carryovers = carryovers.annotate(
-        taken=Coalesce(Subquery(taken, output_field=MONEY), ZERO, output_field=MONEY)
-    ).order_by("created_at", "pk")
-    return [
-        PendingCarryover(c, c.amount + c.taken) for c in carryovers if c.amount + c.taken > ZERO
-    ]

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import allocation
-from billing.models import FiscalYear, RunKind
+from billing.models import RunKind
 from billing.services.runs import allocation_refusal, run_inputs
 from membership.models import Candidacy
 from partners.models import Partner
+from titres.models import FiscalYear
 from titres.money import from_cents, gigabytes_to_megabytes
 
 HUNDRED = Decimal(100)

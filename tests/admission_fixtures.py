@@ -16,7 +16,6 @@ from decimal import Decimal
 from billing.models import (
     AllocationKey,
     CostPool,
-    FiscalYear,
     PoolCategory,
     StorageVolume,
     TariffLine,
@@ -27,6 +26,7 @@ from membership.models import Candidacy
 from membership.services import admission
 from partners.models import Partner, PartnerStatus
 from tests.factories import PartnerFactory
+from titres.models import FiscalYear
 
 VOLUMES_GB = {"blois": "1000", "agglo": "2000", "blaisois": "1000", "cd37": "2000"}
 

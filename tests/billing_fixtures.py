@@ -15,7 +15,6 @@ from billing.models import (
     AllocationKey,
     CostPool,
     Expense,
-    FiscalYear,
     PoolCategory,
     RunKind,
     StaffTime,
@@ -26,6 +25,7 @@ from billing.models import (
 from billing.services import costs, grids, runs
 from partners import services as partner_services
 from partners.models import Tenant
+from titres.models import FiscalYear
 
 JAN_1 = datetime.date(2026, 1, 1)
 VOLUMES_GB = {"blois": "1250", "agglo": "3000", "blaisois": "2050", "cd37": "8000"}

@@ -6,9 +6,10 @@ from django.urls import reverse
 
 from billing import models
 from tests.billing_fixtures import record_actuals
+from titres.models import FiscalYear
 
 BILLING_MODELS = [
-    models.FiscalYear,
+    FiscalYear,  # in titres, shown beside the grids it carries
     models.TariffGrid,
     models.TariffLine,
     models.CostPool,
@@ -22,7 +23,7 @@ BILLING_MODELS = [
 
 
 def _url(model, action: str, *args) -> str:
-    return reverse(f"admin:billing_{model._meta.model_name}_{action}", args=args)
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
 
 
 def test_every_billing_model_is_registered_read_only(rf, users):

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from django.core.management import call_command
 
-from billing.models import AllocationRun, FiscalYear, RunKind, StorageVolume
+from billing.models import AllocationRun, RunKind, StorageVolume
+from titres.models import FiscalYear
 
 
 def test_demo_billing_year(db):

@@ -7,11 +7,12 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from billing.models import AllocationRun, FiscalYear, RunKind, StorageVolume
+from billing.models import AllocationRun, RunKind, StorageVolume
 from billing.services import runs
 from tests.billing_fixtures import build_billing_year
 from tests.conftest import ON_POSTGRES
 from tests.races import unscoped_thread
+from titres.models import FiscalYear
 
 pytestmark = [
     pytest.mark.postgres,

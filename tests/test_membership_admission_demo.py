@@ -4,11 +4,11 @@ import io
 
 from django.core.management import call_command
 
-from billing.models import FiscalYear
 from membership.models import Candidacy, CandidacyState
 from membership.selectors.admission import dashboard_rows, timeline_events
 from membership.services.admission import put_to_copil_refusals
 from membership.simulation import candidacy_impact
+from titres.models import FiscalYear
 
 
 def test_the_demo_has_a_candidacy_at_the_copil(db):

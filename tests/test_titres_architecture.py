@@ -1,20 +1,22 @@
-"""Titres sit below cost sharing (DESIGN §7): their models import no billing module, and the
-engine's remaining imports of billing are the listed ones, to be cut, not added to."""
+"""Titres sit below cost sharing (DESIGN §7): the engine, models included, imports no billing
+module. What cost sharing adds to an issue (its runs locked) hooks in through
+`titres.signals.titres_issued`."""
 
 import pathlib
 
+import pytest
+from django.core.exceptions import ValidationError
+
+from billing.models import AllocationRun
+from billing.services import titres
 from tests.test_membership_architecture import _imports
+from titres.models import TitreState
+from titres.signals import titres_issued
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
-# What the engine still takes from billing (issue 18 item 0): each to move below or be passed in.
-STILL_FROM_BILLING = {
-    "titres/services/common.py": {"billing", "billing.models"},
-    "titres/services/issuing.py": {"billing.models", "billing.services.runs"},
-    "titres/services/given.py": {"billing.models"},
-    "titres/services/corrections.py": {"billing", "billing.titre_plan"},
-    "titres/titre_selectors.py": {"billing.models"},
-}
+# What the engine still takes from billing (issue 18 item 0): emptied, to stay so.
+STILL_FROM_BILLING: dict[str, set[str]] = {}
 
 
 def _billing_imports() -> dict[str, set[str]]:
@@ -37,3 +39,35 @@ def test_titres_import_billing_only_where_listed():
     assert {path: found[path] - STILL_FROM_BILLING.get(path, set()) for path in found} == {
         path: set() for path in found
     }
+
+
+def test_the_titres_app_imports_no_billing_module_at_all():
+    assert _billing_imports() == {}
+
+
+def test_the_scanner_sees_an_import_of_billing_in_titres(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("from billing.models import AllocationRun\n", encoding="utf-8")
+    assert "billing.models" in _imports(sample)
+
+
+def test_the_runs_lock_in_the_issuing_transaction(drafts, budget_run):
+    """Billing's receiver (connected in `BillingConfig.ready`) has locked the run when a later one
+    refuses: the issue rolls back, and the lock with it."""
+    seen = []
+
+    def refuse(sender, *, titres, **kwargs):
+        seen.append(AllocationRun.objects.get(pk=budget_run.pk).locked_at)
+        raise ValidationError("refused")
+
+    titres_issued.connect(refuse)
+    try:
+        with pytest.raises(ValidationError):
+            titres.batch_issue(batch=drafts)
+    finally:
+        titres_issued.disconnect(refuse)
+    assert seen and seen[0] is not None
+    budget_run.refresh_from_db()
+    drafts.refresh_from_db()
+    assert budget_run.locked_at is None and drafts.is_draft
+    assert not drafts.titres.filter(state=TitreState.ISSUED).exists()

@@ -18,21 +18,21 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from billing.models import (
-    AllocationKey,
-    CostPool,
-    Expense,
-    FiscalYear,
-    PoolCategory,
-    RunKind,
-    SpreadOn,
-)
+from billing.models import AllocationKey, CostPool, Expense, PoolCategory, RunKind, SpreadOn
 from billing.services import costs, runs, titres
-from billing.titre_plan import carryovers_pending
 from tests.billing_fixtures import record_actuals
 from tests.titre_fixtures import issued, settings_for, specific_run, twenty_drafts
 from titres import titre_selectors
-from titres.models import Carryover, RevenueTitle, TitreBatch, TitreKind, TitreLine, TitreState
+from titres.models import (
+    Carryover,
+    FiscalYear,
+    RevenueTitle,
+    TitreBatch,
+    TitreKind,
+    TitreLine,
+    TitreState,
+)
+from titres.remaining import carryovers_pending
 
 TRUEUP_DAY = datetime.date(2026, 6, 30)
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"

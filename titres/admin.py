@@ -25,6 +25,12 @@ class RefundInline(ReadOnlyInline):
     fields = ["paid_on", "mandate_number", "amount", "recorded_by"]
 
 
+@admin.register(models.FiscalYear)
+class FiscalYearAdmin(ReadOnlyAuditedAdmin):
+    list_display = ["year", "consortium"]
+    list_filter = ["consortium"]
+
+
 @admin.register(models.RevenueTitle)
 class RevenueTitleAdmin(ReadOnlyAuditedAdmin):
     list_display = ["__str__", "kind", "state", "debtor", "tenant", "total", "issued_on", "due_on"]

@@ -15,6 +15,7 @@ class TitresConfig(AppConfig):
         from titres import models
 
         for model in (
+            models.FiscalYear,
             models.TitreSettings,
             models.TitreBatch,
             models.Payment,

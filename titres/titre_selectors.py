@@ -23,7 +23,6 @@ from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import FiscalYear
 from ligeris.lib.roles import STAFF, role_of
 from partners.models import Consortium, Partner
 from partners.selectors import acting_partner_id
@@ -31,6 +30,7 @@ from titres import overdue as overdue_set
 from titres.models import (
     CHARGING_KINDS,
     CORRECTING_KINDS,
+    FiscalYear,
     Payment,
     Refund,
     RevenueTitle,

@@ -1,5 +1,6 @@
-"""Fiscal years, tariff grids, cost pools, expenses, storage volumes, allocation snapshots,
-purchase orders and recap exports (the titres they lead to are in `titres`).
+"""Tariff grids, cost pools, expenses, storage volumes, allocation snapshots,
+purchase orders and recap exports (the fiscal years they hang on, and the titres they lead to,
+are in `titres`).
 
 Money is a Decimal to the cent (max 13 digits). Runs and their shares are written once by the
 allocation service and never changed: running again makes a new version.
@@ -14,7 +15,7 @@ from billing.models.costs import (
     SpreadOn,
     StaffTime,
 )
-from billing.models.grids import FiscalYear, TariffGrid, TariffLine, TariffLineKind
+from billing.models.grids import TariffGrid, TariffLine, TariffLineKind
 from billing.models.orders import (
     ChargeOn,
     OrderingPeriod,
@@ -33,7 +34,6 @@ __all__ = [
     "ChargeOn",
     "CostPool",
     "Expense",
-    "FiscalYear",
     "OrderNotice",
     "OrderState",
     "OrderingPeriod",

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from billing import allocation
 from billing.models._fields import money_field
-from billing.models.grids import FiscalYear
 from ligeris.lib.scopes import scoped_manager
 from partners.models import Partner, Tenant
+from titres.models import FiscalYear
 
 
 class PoolCategory(models.TextChoices):

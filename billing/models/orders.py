@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.models._fields import money_field, user_field
 from billing.models.costs import CostPool
-from billing.models.grids import FiscalYear, TariffLine
+from billing.models.grids import TariffLine
 from ligeris.lib.final import FinalRows, FinalRowsManager
 from ligeris.lib.scopes import scoped_manager
 from partners.models import Partner, Tenant
+from titres.models import FiscalYear
 
 ORDER_FINAL = _("Un bon de commande émis, refusé ou retiré ne se modifie ni ne se supprime.")
 

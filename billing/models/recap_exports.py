@@ -4,10 +4,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from billing.models._fields import user_field
-from billing.models.grids import FiscalYear
 from billing.models.runs import AllocationRun
 from ligeris.lib.scopes import scoped_manager
 from partners.models import Partner
+from titres.models import FiscalYear
 
 
 class RecapExport(models.Model):

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from billing.explain import base_text
 from billing.models._fields import money_field
 from billing.models.costs import AllocationKey, CostPool, RunKind
-from billing.models.grids import FiscalYear
 from ligeris.lib.final import FinalRows, FinalRowsManager
 from ligeris.lib.scopes import scoped_manager
 from partners.models import Partner, Tenant
+from titres.models import FiscalYear
 
 IMMUTABLE = _(
     "Une répartition est un instantané : elle ne se modifie ni ne se supprime. "

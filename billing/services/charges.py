@@ -9,9 +9,10 @@ import datetime
 
 from django.db import transaction
 
-from billing.models import AllocationKey, CostPool, FiscalYear, SpreadOn, TariffLine
+from billing.models import AllocationKey, CostPool, SpreadOn, TariffLine
 from billing.services.costs import grid_fee_expense, pool_save
 from partners.models import Partner
+from titres.models import FiscalYear
 
 
 def _code(prefix: str, partner: Partner, line: TariffLine) -> str:

@@ -13,7 +13,6 @@ from billing.models import (
     AllocationKey,
     CostPool,
     Expense,
-    FiscalYear,
     PoolCategory,
     SpreadOn,
     StaffTime,
@@ -21,6 +20,7 @@ from billing.models import (
     TariffLineKind,
 )
 from ligeris.lib.services import save_validated as save
+from titres.models import FiscalYear
 from titres.money import format_euros
 
 #: Grid lines that give a pool its budget when the pool has the same code.

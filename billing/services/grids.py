@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from billing.models import (
     AllocationKey,
     CostPool,
-    FiscalYear,
     PoolCategory,
     TariffGrid,
     TariffLine,
@@ -22,6 +21,7 @@ from billing.models import (
 from billing.services.costs import pool_save, staff_budget_room
 from ligeris.lib.services import save_validated as save
 from partners.models import Consortium
+from titres.models import FiscalYear
 from titres.money import format_euros, round_money
 
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.models import (
-    FiscalYear,
     OrderingPeriod,
     OrderNotice,
     OrderState,
@@ -27,6 +26,7 @@ from billing.models import (
 from ligeris.lib.audit import DELETE, bulk_log, log_created, raw_delete
 from ligeris.lib.services import save_validated as save
 from partners.models import Partner, Tenant
+from titres.models import FiscalYear
 from titres.money import round_money
 
 #: An order's lines, at most: a form posts no more (bounded work for any input).

@@ -4,7 +4,8 @@ by a background task (`billing.tasks.build_recap_export`)."""
 from django.db import transaction
 
 from billing import recap_totals
-from billing.models import FiscalYear, RecapExport
+from billing.models import RecapExport
+from titres.models import FiscalYear
 
 
 def current_export(runs: recap_totals.Runs) -> RecapExport | None:

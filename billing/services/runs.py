@@ -12,17 +12,10 @@ from django.utils.translation import gettext as _
 
 from billing import allocation, selectors
 from billing.explain import share_base
-from billing.models import (
-    AllocationKey,
-    AllocationRun,
-    FiscalYear,
-    RunKind,
-    Share,
-    SpreadOn,
-    TariffGrid,
-)
+from billing.models import AllocationKey, AllocationRun, RunKind, Share, SpreadOn, TariffGrid
 from billing.services.grids import grid_freeze
 from partners.models import PartnerStatus, Tenant
+from titres.models import FiscalYear
 from titres.money import ZERO, from_cents, gigabytes_to_megabytes, to_cents
 
 #: Which pools each kind of run spreads.
@@ -283,3 +276,11 @@ def runs_lock(*, run_ids) -> list[AllocationRun]:
     for grid in TariffGrid.objects.filter(fiscal_year__in=years).order_by("pk"):
         grid_freeze(grid=grid)
     return runs
+
+
+def runs_lock_of_titres(*, titres) -> list[AllocationRun]:
+    """The runs these titres were drafted from, locked (`runs_lock`); an actual run is not a
+    billed run, the true-up titres naming it leave it open."""
+    runs = {titre.run_id for titre in titres if titre.run_id}
+    runs = AllocationRun.objects.filter(pk__in=runs).exclude(kind=RunKind.ACTUAL)
+    return runs_lock(run_ids=runs.values_list("pk", flat=True))

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from billing.models import (
     AllocationKey,
     CostPool,
-    FiscalYear,
     PoolCategory,
     SpreadOn,
     TariffLine,
@@ -15,6 +14,7 @@ from billing.models import (
 )
 from billing.services.costs import grid_fee_expense, pool_save
 from partners.models import Partner, Tenant
+from titres.models import FiscalYear
 
 TERMINATION_POOL_CODE = "resiliation"
 

@@ -32,7 +32,7 @@ from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin, TableExportMixin
 from partners.consortia import request_consortium, request_consortium_or_404
-from titres import titre_selectors
+from titres import remaining, titre_selectors
 
 #: Valid rows shown in the preview (every row in error is always shown).
 PREVIEW_VALID_ROWS = 50
@@ -295,7 +295,7 @@ class TrueUpView(RoleRequiredMixin, TemplateView):
             "billed": billed,
             "actual": actual,
             "net_setting": net,
-            "carryovers": titre_plan.carryovers_pending(fiscal_year.consortium),
+            "carryovers": remaining.carryovers_pending(fiscal_year.consortium),
         }
         if not (billed and actual):
             return context

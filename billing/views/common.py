@@ -1,8 +1,8 @@
 from django.shortcuts import get_object_or_404
 
-from billing.models import FiscalYear
 from ligeris.lib.roles import Role
 from partners.consortia import request_consortium_or_404
+from titres.models import FiscalYear
 
 #: Cost sharing is finance's business; partner users read their own shares. Committee
 #: secretaries have no business here: they get 403.

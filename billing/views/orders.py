@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 
 from billing import order_selectors
-from billing.models import FiscalYear, OrderState, PurchaseOrder
+from billing.models import OrderState, PurchaseOrder
 from billing.order_forms import (
     CommentForm,
     IssueForm,
@@ -29,6 +29,7 @@ from ligeris.lib.roles import MANAGERS, PARTNERS, Role, role_of
 from ligeris.lib.views import ServiceFormMixin, add_service_errors
 from partners.consortia import request_consortium, request_consortium_or_404
 from partners.selectors import tenants_visible_to
+from titres.models import FiscalYear
 
 FORM_TEMPLATE = "partners/form.html"
 

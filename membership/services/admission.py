@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from billing.models import FiscalYear
 from billing.services.costs import setup_charges_create
 from governance.models import DecisionKind, ItemKind, Meeting
 from governance.services.meetings import item_add
@@ -16,6 +15,7 @@ from membership.models import Candidacy, CandidacyState, RequestedTenant
 from membership.services.status import status_set
 from partners.models import Partner, PartnerStatus, Tenant
 from partners.services import tenant_create
+from titres.models import FiscalYear
 
 #: The fields of the file staff fill in.
 FILE_FIELDS = (

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import FiscalYear, PoolCategory
+from billing.models import PoolCategory
 from billing.services.costs import direct_charge_record
 from governance.models import Decision, DecisionKind, ItemKind, Meeting
 from governance.services.meetings import item_add
@@ -22,7 +22,7 @@ from membership.models import ExclusionCase, ExclusionGround, ExclusionState
 from membership.services.status import seats_end, status_set
 from partners.models import Partner, PartnerStatus, Tenant
 from titres import titre_selectors
-from titres.models import RevenueTitle
+from titres.models import FiscalYear, RevenueTitle
 from titres.money import format_euros
 
 #: Who can be excluded: a partner still in the consortium.

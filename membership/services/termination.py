@@ -8,13 +8,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import FiscalYear
 from billing.services.termination import reversibility_charges_create, termination_pool_open
 from governance.models import Decision
 from membership.models import Termination
 from membership.services.amendments import PARTY_STATUSES
 from partners.models import Convention, Tenant
 from partners.selectors import current_convention
+from titres.models import FiscalYear
 
 
 def effective_date(decided_on: datetime.date) -> datetime.date:

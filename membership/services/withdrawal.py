@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import FiscalYear, PoolCategory, TariffLineKind
+from billing.models import PoolCategory, TariffLineKind
 from billing.services.charges import grid_charges_to_partner
 from governance.selectors import VOTING_STATUSES
 from ligeris.lib.services import save_validated
@@ -23,6 +23,7 @@ from membership.models import WithdrawalNotice
 from membership.services.status import seats_end, status_set
 from partners import services as partner_services
 from partners.models import Consortium, Partner, PartnerStatus, Tenant
+from titres.models import FiscalYear
 
 DEFAULT_NOTICE_MONTHS = 3
 logger = logging.getLogger(__name__)

@@ -13,7 +13,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, FormView, TemplateView, UpdateView, View
 
-from billing.models import FiscalYear
 from ligeris.lib.permissions import RoleRequiredMixin
 from ligeris.lib.roles import MANAGERS, STAFF, role_of
 from ligeris.lib.views import ServiceFormMixin
@@ -29,6 +28,7 @@ from membership.selectors.admission import candidacies, candidacy_amendment, can
 from membership.services import admission
 from membership.simulation import impact_or_error, simulation_year
 from partners.consortia import request_consortium, request_consortium_or_404
+from titres.models import FiscalYear
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

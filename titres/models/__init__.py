@@ -1,8 +1,8 @@
-"""Titres de recette and what follows them: batches, numbering, documents, e-mails, payments,
-refunds, carry-overs, PES exports and the consortium's titre settings.
+"""Fiscal years, titres de recette and what follows them: batches, numbering, documents,
+e-mails, payments, refunds, carry-overs, PES exports and the consortium's titre settings.
 
 The tables keep their `billing_` names (the PostgreSQL triggers of billing's migrations are bound
-to them); the fiscal year, runs and shares a titre refers to stay in `billing`, named by string.
+to them); the runs and shares a titre refers to stay in `billing`, named by string.
 """
 
 from titres.models.documents import Payment, TitreBatchChunk, TitreDocument, TitreEmail
@@ -20,12 +20,14 @@ from titres.models.titres import (
     TitreSequence,
     TitreState,
 )
+from titres.models.years import FiscalYear
 
 __all__ = [
     "CHARGING_KINDS",
     "CORRECTING_KINDS",
     "BatchState",
     "Carryover",
+    "FiscalYear",
     "Payment",
     "PaymentReversal",
     "PesExport",

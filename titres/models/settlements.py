@@ -16,6 +16,7 @@ from ligeris.lib.scopes import scoped_manager
 from partners.models import Consortium, Partner, Tenant
 from titres.models.documents import Payment, WriteOnce
 from titres.models.titres import RevenueTitle, TitreBatch
+from titres.models.years import FiscalYear
 
 
 class Refund(WriteOnce):
@@ -84,7 +85,7 @@ class Carryover(models.Model):
 
     consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="+")
     fiscal_year = models.ForeignKey(
-        "billing.FiscalYear", verbose_name=_("exercice"), on_delete=models.PROTECT, related_name="+"
+        FiscalYear, verbose_name=_("exercice"), on_delete=models.PROTECT, related_name="+"
     )
     batch = models.ForeignKey(
         TitreBatch,

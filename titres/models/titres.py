@@ -13,6 +13,7 @@ from ligeris.lib.fields import money_field, user_field
 from ligeris.lib.final import FinalRows, FinalRowsManager
 from ligeris.lib.scopes import scoped_manager
 from partners.models import Consortium, Partner, Tenant
+from titres.models.years import FiscalYear
 
 ISSUED_IMMUTABLE = _(
     "Un titre émis ne se modifie ni ne se supprime : émettez un titre d'annulation ou de réduction."
@@ -36,7 +37,7 @@ class TitreBatch(FinalRows):
     final_message = _("Un bordereau émis ne se modifie ni ne se supprime.")
 
     fiscal_year = models.ForeignKey(
-        "billing.FiscalYear",
+        FiscalYear,
         verbose_name=_("exercice"),
         on_delete=models.PROTECT,
         related_name="batches",
@@ -173,7 +174,7 @@ class RevenueTitle(FinalRows):
         Consortium, verbose_name=_("groupement"), on_delete=models.PROTECT, related_name="+"
     )
     fiscal_year = models.ForeignKey(
-        "billing.FiscalYear",
+        FiscalYear,
         verbose_name=_("exercice"),
         on_delete=models.PROTECT,
         related_name="titres",

@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import titre_plan
-from billing.models import AllocationRun, FiscalYear, Share
 from ligeris.lib.audit import log_created
 from ligeris.lib.images import check_image
 from ligeris.lib.services import save_validated as save
@@ -28,6 +26,7 @@ from titres.models import (
     CHARGING_KINDS,
     BatchState,
     Carryover,
+    FiscalYear,
     RevenueTitle,
     TitreBatch,
     TitreKind,
@@ -38,6 +37,7 @@ from titres.models import (
     TitreState,
 )
 from titres.money import ZERO, format_euros
+from titres.remaining import carryovers_pending
 
 TITRE, BATCH = "titre", "batch"
 #: Rows per INSERT or UPDATE when a batch is written in bulk: a few statements per thousand
@@ -161,7 +161,7 @@ class Line:
     label: str
     base: str
     amount: Decimal
-    share: Share | None = None
+    share: models.Model | None = None  # the drafter's (cost sharing's share), kept on the line
     reduces: TitreLine | None = None
     carryover: Carryover | None = None
 
@@ -173,7 +173,7 @@ class Draft:
     kind: str
     debtor: Partner
     tenant: Tenant | None
-    run: AllocationRun | None
+    run: models.Model | None  # the drafter's (cost sharing's run), kept on the titre
     lines: list[Line]
     original: RevenueTitle | None = None
     reason: str = ""
@@ -205,13 +205,13 @@ def _carried_over(batch: TitreBatch, drafts: list[Draft]) -> list[list[Line]]:
     if not debtors:
         return deducted
     consortium = batch.fiscal_year.consortium
-    pending = titre_plan.carryovers_pending(consortium, debtors, exclude_batch=batch)
+    pending = carryovers_pending(consortium, debtors, exclude_batch=batch)
     if not pending:
         return deducted
     # Locked, then read again: two drafts at once never deduct the same amount twice.
     list(Carryover.objects.select_for_update().filter(pk__in=[p.carryover.pk for p in pending]))
     left: dict[int, list[list]] = defaultdict(list)  # debtor → [carry-over, what remains]
-    for item in titre_plan.carryovers_pending(consortium, debtors, exclude_batch=batch):
+    for item in carryovers_pending(consortium, debtors, exclude_batch=batch):
         left[item.carryover.debtor_id].append([item.carryover, item.remaining])
     for lines, draft in zip(deducted, drafts, strict=True):
         if draft.kind not in CHARGING_KINDS:

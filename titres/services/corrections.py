@@ -8,8 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import titre_plan
-from billing.titre_plan import Target
 from ligeris.lib.services import save_validated as save
 from titres import titre_selectors
 from titres.models import (
@@ -22,6 +20,7 @@ from titres.models import (
     TitreState,
 )
 from titres.money import ZERO, format_euros, from_cents, round_money, split_cents, to_cents
+from titres.remaining import Target, targets_of
 from titres.services.common import (
     BATCH,
     Line,
@@ -118,7 +117,7 @@ def titre_correct(
     if remaining <= ZERO:
         raise ValidationError(_("Ce titre est déjà entièrement annulé."))
     amount = _amount(kind, amount, remaining)
-    targets = titre_plan.targets_of([original], holding=(TitreState.ISSUED,))[0][original.pk]
+    targets = targets_of([original], holding=(TitreState.ISSUED,))[0][original.pk]
     on_one_line = line and kind == TitreKind.REDUCTION  # a cancellation takes every line
     chosen = _on_line(amount, targets, line) if on_one_line else _spread(amount, targets)
     lines = [

@@ -7,9 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from billing.models import FiscalYear
 from partners.models import Consortium
-from titres.models import CHARGING_KINDS, RevenueTitle, TitreBatch
+from titres.models import CHARGING_KINDS, FiscalYear, RevenueTitle, TitreBatch
 from titres.money import ZERO
 from titres.services.common import (
     Draft,

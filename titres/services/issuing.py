@@ -15,8 +15,6 @@ from django.db.models import Case, F, Max, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import AllocationRun, RunKind
-from billing.services.runs import runs_lock
 from ligeris.lib.audit import log_updated
 from ligeris.lib.services import validate_in_bulk
 from partners.models import Partner
@@ -42,6 +40,7 @@ from titres.services.common import (
     queue_batch,
     settings_required,
 )
+from titres.signals import titres_issued
 
 
 def party_snapshot(partner: Partner) -> dict:
@@ -253,8 +252,8 @@ def _write_issued(titres: list[RevenueTitle]) -> None:
 
 def _issue(titres: list[RevenueTitle], batch: TitreBatch, user) -> list[RevenueTitle]:
     """Number the drafts (locked, in this order), freeze their mentions and make them final,
-    on the batch's date: the settings, the mentions and the runs are read once, the numbers
-    taken at once under the sequence's lock, the titres written in bulk."""
+    on the batch's date: the settings and the mentions are read once, the numbers taken at
+    once under the sequence's lock, the titres written in bulk, then `titres_issued` sent."""
     consortium = batch.fiscal_year.consortium
     settings = settings_required(consortium)
     issued_on = batch.issue_date
@@ -296,9 +295,9 @@ def _issue(titres: list[RevenueTitle], batch: TitreBatch, user) -> list[RevenueT
         validate_in_bulk(titre)
     _write_issued(titres)
     log_updated(zip(drafts, titres, strict=True), ISSUED_FIELDS)
-    runs = {titre.run_id for titre in titres if titre.run_id}
-    runs = AllocationRun.objects.filter(pk__in=runs).exclude(kind=RunKind.ACTUAL)
-    runs_lock(run_ids=runs.values_list("pk", flat=True))
+    # In this transaction: what the drafters keep of the titres (cost sharing locks the runs
+    # they came from) is written with them or not at all.
+    titres_issued.send(sender=RevenueTitle, titres=titres)
     return titres
 
 

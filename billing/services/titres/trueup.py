@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from billing import selectors, titre_plan
-from billing.models import FiscalYear, RunKind
+from billing.models import RunKind
 from billing.services.titres.plans import write_plans
-from titres.models import Carryover, RevenueTitle, TitreBatch, TitreKind, TitreState
+from titres.models import Carryover, FiscalYear, RevenueTitle, TitreBatch, TitreKind, TitreState
 from titres.services.common import check_issue_date, draft_batch, settings_required
 
 
