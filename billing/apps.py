@@ -6,7 +6,7 @@ class BillingConfig(AppConfig):
     """Tariff grids, cost pools, allocation of quote-parts and the annual recap."""
 
     name = "billing"
-    verbose_name = _("Répartition des coûts et titres de recette")
+    verbose_name = _("Répartition des coûts")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
