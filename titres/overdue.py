@@ -114,10 +114,13 @@ def _date(value) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
-def titres_of(rows: list[OverdueRow]) -> list[RevenueTitle]:
-    """The titres of these rows in their order, annotated as `with_balance` does: one query."""
+def titres_of(
+    rows: list[OverdueRow], related: tuple[str, ...] = ("debtor", "tenant", "batch")
+) -> list[RevenueTitle]:
+    """The titres of these rows in their order, annotated as `with_balance` does: one query.
+    `related`: the rows read with them (the late debtors' flags need their debtor alone)."""
     titres = (
-        RevenueTitle.objects.select_related("debtor", "tenant", "batch")
+        RevenueTitle.objects.select_related(*related)
         .defer("snapshot")  # the issued titre's frozen copy: not shown in a list
         .annotate(wording_heading=KT("snapshot__wording__heading"))
         .in_bulk([row.pk for row in rows])

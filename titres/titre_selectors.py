@@ -211,7 +211,8 @@ def exclusion_flags(
         cutoff = overdue_set.exclusion_cutoff(settings_of(consortium), today)
         debtors = overdue_set.late_debtors(overdue_set.overdue_rows(consortium, today), cutoff)
     titres: dict[int, list[RevenueTitle]] = {}
-    for titre in overdue_set.titres_of([row for debtor in debtors for row in debtor.rows]):
+    late = [row for debtor in debtors for row in debtor.rows]
+    for titre in overdue_set.titres_of(late, related=("debtor",)):  # ~4 titres a debtor
         titres.setdefault(titre.debtor_id, []).append(titre)
     return [
         ExclusionFlag(
