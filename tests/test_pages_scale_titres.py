@@ -41,8 +41,8 @@ class TitreTableBefore(TitreTable):
 
 
 def _titres_list(user):
-    listed = titre_selectors.titres_visible_to(user).order_by("-exercise", "-number")
-    return listed, titre_selectors.without_snapshot(listed)
+    full = titre_selectors.titres_visible_to(user).order_by("-exercise", "-number")
+    return full, titre_selectors.listed(full)
 
 
 def test_the_titres_table_gives_the_rows_django_tables2_gave(issued_batch, users):

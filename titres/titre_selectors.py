@@ -117,10 +117,15 @@ def titres_visible_to(user) -> QuerySet[RevenueTitle]:
     return with_balance(titres.filter(debtor_id=acting_partner_id(user), state=TitreState.ISSUED))
 
 
-def without_snapshot(titres: QuerySet[RevenueTitle]) -> QuerySet[RevenueTitle]:
-    """For a list: the issued titre's frozen copy (a few KiB of JSON each) left unread but its
-    heading, which `TitreTable` shows."""
-    return titres.defer("snapshot").annotate(wording_heading=KT("snapshot__wording__heading"))
+def listed(titres: QuerySet[RevenueTitle]) -> QuerySet[RevenueTitle]:
+    """For `TitreTable`: the issued titre's frozen copy (a few KiB of JSON each) left unread but
+    its heading, and only the debtor and the tenant joined (not the batch, not the year)."""
+    return (
+        titres.select_related(None)
+        .select_related("debtor", "tenant")
+        .defer("snapshot")
+        .annotate(wording_heading=KT("snapshot__wording__heading"))
+    )
 
 
 def batches_of(fiscal_year: FiscalYear) -> QuerySet[TitreBatch]:
