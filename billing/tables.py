@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.models import Share, StorageVolume
 from billing.templatetags.euros import euros_text
 from ligeris.lib.tables import ROWS_IN_PYTHON, DateColumn
-from titres.models import RevenueTitle
+from titres.models import RevenueTitle, TitreKind
 from titres.titre_selectors import status_of
 
 NUM = {"td": {"class": "num"}}
@@ -94,6 +94,10 @@ class VolumeTable(tables.Table):
         attrs = {"class": "data-table"}
 
 
+#: `get_kind_display` without its dict of every choice built again for each row.
+_KIND_LABELS = dict(TitreKind.choices)
+
+
 class TitreTable(tables.Table):
     """Titres with their balance and status; `with_balance` annotations expected."""
 
@@ -104,7 +108,9 @@ class TitreTable(tables.Table):
         order_by="number",
         attrs={"td": {"class": "nowrap"}},
     )
-    kind = tables.Column(verbose_name=_("Nature"))
+    # Read from `pk`, sorted by `kind`: the render below gives the label, and from `kind`
+    # django-tables2 called `get_kind_display` for every cell besides (a value not shown).
+    kind = tables.Column(verbose_name=_("Nature"), accessor="pk", order_by="kind")
     debtor = tables.Column(verbose_name=_("Débiteur"), accessor="debtor__short_name")
     tenant = tables.Column(verbose_name=_("Tenant"), accessor="tenant__code", default="—")
     issued_on = DateColumn(
@@ -131,6 +137,7 @@ class TitreTable(tables.Table):
         ]
         empty_text = _("Aucun titre.")
         attrs = {"class": "data-table"}
+        template_name = ROWS_IN_PYTHON
 
     def render_reference(self, record) -> str:
         flag = " ⚑" if record.below_threshold and record.state != "issued" else ""
@@ -140,7 +147,7 @@ class TitreTable(tables.Table):
         # The titre's own heading: a catalogue's annual titre billed in arrears is « terme échu ».
         # Lists that defer the snapshot annotate its heading instead (no query per row).
         if "snapshot" in record.get_deferred_fields():
-            return getattr(record, "wording_heading", None) or record.get_kind_display()
+            return getattr(record, "wording_heading", None) or _KIND_LABELS[record.kind]
         return record.heading
 
     def value_kind(self, record) -> str:

@@ -30,7 +30,12 @@ class AttendanceRows:
         self.meeting = meeting
 
     def __getitem__(self, page: slice) -> list[Attendance]:
-        keys = self.meeting.attendances.order_by(*PROTOCOL_ORDER).values("pk")[page]
+        # The keys as a list, not a subquery: given `pk IN (subquery)`, PostgreSQL joined all
+        # 60,000 attendance rows of the consortium to their seats and people before keeping 50
+        # (130 ms against 2 ms for the two queries).
+        keys = list(
+            self.meeting.attendances.order_by(*PROTOCOL_ORDER).values_list("pk", flat=True)[page]
+        )
         rows = Attendance.objects.filter(pk__in=keys).select_related(
             "seat__person", "seat__partner", "proxy_to__person", "proxy_to__partner"
         )

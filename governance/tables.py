@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Action, Decision
-from ligeris.lib.tables import DateColumn
+from ligeris.lib.tables import ROWS_IN_PYTHON, DateColumn
 
 
 class DecisionTable(tables.Table):
@@ -27,6 +27,7 @@ class DecisionTable(tables.Table):
         sequence = ["date", "body", "item", *fields]
         order_by = ("-date",)
         empty_text = _("Aucune décision ne correspond à ces critères.")
+        template_name = ROWS_IN_PYTHON
 
     def value_date(self, value):
         return value  # the meeting's date and time, exported in local time

@@ -34,7 +34,9 @@ def _balances_sql(columns: str, consortium: Consortium, before: datetime.date) -
     """The issued charging titres due before `before` with something left to pay, with the
     balance of `with_balance` (the same roundings), payments, corrections and refunds each
     summed once per titre (hash joins): `SELECT {columns}` over `s` (the titre's columns and
-    the sums) and `d` (the debtor)."""
+    the sums) and `d` (the debtor). The reversed payments are left out by `NOT IN`, one hashed
+    set of the few reversals: `NOT EXISTS` was planned as a nested loop rescanning the
+    reversals for each of 10,500 payments (12 against 4 ms); `payment_id` is never null."""
     titre, payment = RevenueTitle._meta.db_table, Payment._meta.db_table
     reversal, refund = PaymentReversal._meta.db_table, Refund._meta.db_table
     partner = Partner._meta.db_table
@@ -53,7 +55,7 @@ def _balances_sql(columns: str, consortium: Consortium, before: datetime.date) -
                      WHERE original_id IS NOT NULL AND state = %s GROUP BY original_id) c
                  ON c.id = t.id
           LEFT JOIN (SELECT p.titre_id AS id, SUM(p.amount) AS amount FROM {payment} p
-                     WHERE NOT EXISTS (SELECT 1 FROM {reversal} r WHERE r.payment_id = p.id)
+                     WHERE p.id NOT IN (SELECT r.payment_id FROM {reversal} r)
                      GROUP BY p.titre_id) p
                  ON p.id = t.id
           LEFT JOIN (SELECT titre_id AS id, SUM(amount) AS amount FROM {refund} GROUP BY titre_id) f
@@ -112,10 +114,13 @@ def _date(value) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
-def titres_of(rows: list[OverdueRow]) -> list[RevenueTitle]:
-    """The titres of these rows in their order, annotated as `with_balance` does: one query."""
+def titres_of(
+    rows: list[OverdueRow], related: tuple[str, ...] = ("debtor", "tenant", "batch")
+) -> list[RevenueTitle]:
+    """The titres of these rows in their order, annotated as `with_balance` does: one query.
+    `related`: the rows read with them (the late debtors' flags need their debtor alone)."""
     titres = (
-        RevenueTitle.objects.select_related("debtor", "tenant", "batch")
+        RevenueTitle.objects.select_related(*related)
         .defer("snapshot")  # the issued titre's frozen copy: not shown in a list
         .annotate(wording_heading=KT("snapshot__wording__heading"))
         .in_bulk([row.pk for row in rows])

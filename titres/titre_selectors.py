@@ -117,6 +117,17 @@ def titres_visible_to(user) -> QuerySet[RevenueTitle]:
     return with_balance(titres.filter(debtor_id=acting_partner_id(user), state=TitreState.ISSUED))
 
 
+def listed(titres: QuerySet[RevenueTitle]) -> QuerySet[RevenueTitle]:
+    """For `TitreTable`: the issued titre's frozen copy (a few KiB of JSON each) left unread but
+    its heading, and only the debtor and the tenant joined (not the batch, not the year)."""
+    return (
+        titres.select_related(None)
+        .select_related("debtor", "tenant")
+        .defer("snapshot")
+        .annotate(wording_heading=KT("snapshot__wording__heading"))
+    )
+
+
 def batches_of(fiscal_year: FiscalYear) -> QuerySet[TitreBatch]:
     return fiscal_year.batches.order_by("-issue_date", "-pk")
 
@@ -205,7 +216,8 @@ def exclusion_flags(
         cutoff = overdue_set.exclusion_cutoff(settings_of(consortium), today)
         debtors = overdue_set.late_debtors(overdue_set.overdue_rows(consortium, today), cutoff)
     titres: dict[int, list[RevenueTitle]] = {}
-    for titre in overdue_set.titres_of([row for debtor in debtors for row in debtor.rows]):
+    late = [row for debtor in debtors for row in debtor.rows]
+    for titre in overdue_set.titres_of(late, related=("debtor",)):  # ~4 titres a debtor
         titres.setdefault(titre.debtor_id, []).append(titre)
     return [
         ExclusionFlag(

@@ -63,7 +63,8 @@ class TitreListView(RoleRequiredMixin, SingleTableMixin, FilterView):
 
     def get_queryset(self):
         consortium = request_consortium_or_404(self.request)
-        return titre_selectors.titres_visible_to(self.request.user).filter(consortium=consortium)
+        titres = titre_selectors.titres_visible_to(self.request.user).filter(consortium=consortium)
+        return titre_selectors.listed(titres)
 
     def get_context_data(self, **kwargs):
         consortium = request_consortium_or_404(self.request)
