@@ -98,6 +98,17 @@ def _proc_stats(pid: int) -> dict:
     return {"peak_mib": peak / 1024, "cpu": (int(fields[11]) + int(fields[12])) / ticks}
 
 
+def _process_start() -> float:
+    """When this process started (epoch seconds): a replaced task process's start-up."""
+    ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+    boot = next(
+        int(line.split()[1])
+        for line in Path("/proc/stat").read_text().splitlines()
+        if line.startswith("btime")
+    )
+    return boot + ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _stop(process: subprocess.Popen) -> None:
     process.send_signal(signal.SIGTERM)
     try:
@@ -152,11 +163,17 @@ def worker(name: str, mail_dir: str) -> None:
                         "cpu": time.process_time() - started.get("cpu", 0),
                         "db_cpu": server_cpu() - started.get("db", 0),
                         "first": started.get("first"),
+                        "process_start": _process_start(),
+                        "process_up": started.get("process_up"),
                     }
                 )
                 + "\n"
             )
 
+    def process_up(**_kwargs) -> None:
+        started["process_up"] = time.time()  # forked and initialised, before its first task
+
+    signals.worker_process_init.connect(process_up, weak=False)
     signals.task_prerun.connect(begin, weak=False)
     signals.task_postrun.connect(record, weak=False)
     celery_app.worker_main(
