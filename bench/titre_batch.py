@@ -134,6 +134,8 @@ def worker(name: str, mail_dir: str) -> None:
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = mail_dir
+    if os.environ.get("LIGERIS_TITRE_CHUNK"):  # another chunk size, to compare
+        settings.LIGERIS_TITRE_CHUNK = int(os.environ["LIGERIS_TITRE_CHUNK"])
     from ligeris import celery_app
 
     stats = Path(mail_dir).parent / f"stats-{name}.jsonl"
