@@ -24,6 +24,7 @@ a duration. The tables are written into docs/PERFORMANCE.md, between its bench m
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import platform
@@ -97,6 +98,17 @@ def _proc_stats(pid: int) -> dict:
     return {"peak_mib": peak / 1024, "cpu": (int(fields[11]) + int(fields[12])) / ticks}
 
 
+def _process_start() -> float:
+    """When this process started (epoch seconds): a replaced task process's start-up."""
+    ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+    boot = next(
+        int(line.split()[1])
+        for line in Path("/proc/stat").read_text().splitlines()
+        if line.startswith("btime")
+    )
+    return boot + ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _stop(process: subprocess.Popen) -> None:
     process.send_signal(signal.SIGTERM)
     try:
@@ -122,14 +134,49 @@ def worker(name: str, mail_dir: str) -> None:
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = mail_dir
+    if os.environ.get("LIGERIS_TITRE_CHUNK"):  # another chunk size, to compare
+        settings.LIGERIS_TITRE_CHUNK = int(os.environ["LIGERIS_TITRE_CHUNK"])
     from ligeris import celery_app
 
     stats = Path(mail_dir).parent / f"stats-{name}.jsonl"
+    timings = Path(mail_dir).parent / f"tasks-{name}.jsonl"
+    sys.path.insert(0, str(ROOT / "bench"))
+    from backend_cpu import server_cpu
 
-    def record(**_kwargs) -> None:
+    started: dict = {}
+
+    def begin(task=None, **_kwargs) -> None:
+        started.update(
+            wall=time.time(), cpu=time.process_time(), db=server_cpu(), first="wall" not in started
+        )
+
+    def record(task=None, **_kwargs) -> None:
         with stats.open("a") as file:
             file.write(json.dumps({"pid": os.getpid(), **_proc_stats(os.getpid())}) + "\n")
+        # Per task: its wall and CPU time and its PostgreSQL backend's (where the time goes).
+        with timings.open("a") as file:
+            file.write(
+                json.dumps(
+                    {
+                        "pid": os.getpid(),
+                        "task": getattr(task, "name", "?"),
+                        "start": started.get("wall"),
+                        "end": time.time(),
+                        "cpu": time.process_time() - started.get("cpu", 0),
+                        "db_cpu": server_cpu() - started.get("db", 0),
+                        "first": started.get("first"),
+                        "process_start": _process_start(),
+                        "process_up": started.get("process_up"),
+                    }
+                )
+                + "\n"
+            )
 
+    def process_up(**_kwargs) -> None:
+        started["process_up"] = time.time()  # forked and initialised, before its first task
+
+    signals.worker_process_init.connect(process_up, weak=False)
+    signals.task_prerun.connect(begin, weak=False)
     signals.task_postrun.connect(record, weak=False)
     celery_app.worker_main(
         [
@@ -158,6 +205,27 @@ def _worker_stats(process: subprocess.Popen, stats: Path) -> dict:
     }
 
 
+def _task_summary(folder: Path) -> dict:
+    """Where the workers' time went: per task name, count, wall, CPU and PostgreSQL backend CPU;
+    a task process's first task apart (its start-up), and the idle gaps between tasks."""
+    out: dict = {}
+    for log in sorted(folder.glob("tasks-*.jsonl")):
+        records = [json.loads(line) for line in log.read_text().splitlines()]
+        records.sort(key=lambda r: r["start"] or 0)
+        summary: dict = {}
+        for record in records:
+            key = record["task"].rsplit(".", 1)[-1] + (" (first)" if record["first"] else "")
+            row = summary.setdefault(key, {"n": 0, "wall": 0.0, "cpu": 0.0, "db_cpu": 0.0})
+            row["n"] += 1
+            row["wall"] += record["end"] - record["start"]
+            row["cpu"] += record["cpu"]
+            row["db_cpu"] += record["db_cpu"]
+        gaps = [b["start"] - a["end"] for a, b in itertools.pairwise(records)]
+        summary["gaps"] = {"n": len(gaps), "total": sum(gaps), "max": max(gaps, default=0)}
+        out[log.stem] = summary
+    return out
+
+
 # --- In the measuring process -------------------------------------------------------------------
 
 
@@ -181,7 +249,7 @@ def measure(size: int) -> dict:
     from titres.models import TitreDocument, TitreEmail
 
     sys.path.insert(0, str(ROOT / "bench"))
-    from backend_cpu import server_cpu
+    from backend_cpu import cluster_cpu, server_cpu
 
     deadline = time.monotonic() + 600
     while len(celery_app.control.ping(timeout=1)) < 2:  # both workers up, broker connected
@@ -197,12 +265,14 @@ def measure(size: int) -> dict:
     titres.batch_issue(batch=batch)  # committed on return; its job is queued on commit
     issued_wall, issued_cpu = time.perf_counter(), time.process_time() + server_cpu()
     issued_at = timezone.now()
+    cluster_before = cluster_cpu()
     count = batch.titres.count()
     documents = TitreDocument.objects.filter(titre__batch=batch)
     sent = TitreEmail.objects.filter(titre__batch=batch, sent_at__isnull=False)
     deadline = time.monotonic() + TIMEOUT
     while (documents.count() < count or sent.count() < count) and time.monotonic() < deadline:
         time.sleep(0.5)
+    cluster_after = cluster_cpu()
     last_pdf = documents.aggregate(last=Max("created_at"))["last"]
     last_mail = sent.aggregate(last=Max("sent_at"))["last"]
     done = documents.count() == count and sent.count() == count
@@ -222,6 +292,8 @@ def measure(size: int) -> dict:
         # Other jobs share the machine: the 1-minute load average before and at the end.
         "load": [load_before, os.getloadavg()[0]],
         "pdfs": documents.count(),
+        # The database server's CPU while the workers rendered and e-mailed (all its processes).
+        "db_cpu": cluster_after - cluster_before,
         "emails": sent.count(),
     }
 
@@ -273,6 +345,15 @@ def bench_size(size: int, redis_url: str, database_url: str) -> dict:
                 _worker_stats(w, Path(folder) / f"stats-w{n}.jsonl")
                 for n, w in enumerate(workers, start=1)
             ]
+            result["tasks"] = _task_summary(Path(folder))
+            if os.environ.get("BENCH_TASK_LOG"):  # the per-task records, kept for a look
+                keep = Path(os.environ["BENCH_TASK_LOG"])
+                keep.mkdir(parents=True, exist_ok=True)
+                for log in [
+                    *Path(folder).glob("tasks-*.jsonl"),
+                    *Path(folder).glob("stats-*.jsonl"),
+                ]:
+                    shutil.copy(log, keep / f"{size}-{log.name}")
         finally:
             for process in workers:
                 _stop(process)

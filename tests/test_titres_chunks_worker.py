@@ -1,7 +1,7 @@
 """A batch's chunks over real workers (real Redis, real Celery worker, no eager mode): 20
-titres in 4 chunks of 5, two at a time on PostgreSQL; one chunk fails once for real and is
-retried alone, and a chunk whose first e-mail fails too; every PDF is rendered once and every
-e-mail sent once.
+titres in 4 chunks of 5, two at a time on PostgreSQL, rendered, then e-mailed chunk by chunk;
+one chunk's render fails once for real and is retried alone, and a chunk whose first e-mail
+fails too; every PDF is rendered once and every e-mail sent once.
 
 The chunk fails because its database connection is cut (`pg_terminate_backend`, from another
 connection) as soon as the task opens it: what a database restart does to a worker. The first e-mail
@@ -105,6 +105,8 @@ def test_a_batch_in_four_chunks_renders_each_pdf_once_and_mails_each_titre_once(
 
     def recorded_render(titres_, **kwargs):
         rendered.extend(titre.pk for titre in titres_)  # list.extend: safe across threads
+        # A chunk of 50 takes ~0.3 s, 5 titres far less: held as long, two renders meet.
+        time.sleep(0.3)
         return render_titres(titres_, **kwargs)
 
     monkeypatch.setattr(tasks, "render_titres", recorded_render)
@@ -117,9 +119,13 @@ def test_a_batch_in_four_chunks_renders_each_pdf_once_and_mails_each_titre_once(
     # Each PDF rendered once, over every run, failed ones included.
     assert sorted(rendered) == sorted(t.pk for t in issued(batch))
     retried = [run["args"] for run in runs.of(tasks.render_chunk, states.RETRY)]
+    mailed = runs.of(tasks.send_chunk, states.SUCCESS)
+    # Every chunk rendered before the first e-mail (two waves: documents first): each e-mail
+    # task was queued with its chunk's render result, i.e. once every render had returned.
+    assert [run["args"][0] for run in mailed] == [{"rendered": 5, "sent": 0}] * 4
     if ON_POSTGRES:
-        # The chunk whose connection was cut, retried; and the chunk of the failed e-mail.
-        assert len(runs.cut) == 1 and runs.cut[0] in retried and len(retried) == 2
+        # The chunk whose connection was cut, retried alone.
+        assert len(runs.cut) == 1 and retried == runs.cut
         # Two chunks rendered at the same time, by two threads of the worker.
         assert len({run["thread"] for run in done}) == 2
         assert any(
@@ -129,13 +135,16 @@ def test_a_batch_in_four_chunks_renders_each_pdf_once_and_mails_each_titre_once(
             if a is not b
         )
     else:
-        assert len(retried) == 1  # one worker on SQLite's shared-cache test database, no cut
-    # Each chunk e-mails its titres after its PDFs: the first send failed, the others of its
-    # chunk went, and the retry of its chunk's task sent the one left (and rendered nothing).
-    assert sorted(run["retval"]["sent"] for run in done) == [1, 5, 5, 5]
-    assert sorted(run["retval"]["rendered"] for run in done) == [0, 5, 5, 5]
+        assert retried == []  # one worker on SQLite's shared-cache test database, no cut
+    assert sorted(run["retval"]["rendered"] for run in done) == [5, 5, 5, 5]
+    assert all(run["retval"]["sent"] == 0 for run in done)
+    # Then one e-mail task per chunk: the first send failed, the others of its chunk went,
+    # and the retry of that chunk's task alone sent the one left.
+    assert sorted(run["args"][1:] for run in mailed) == ranges
+    assert len(runs.of(tasks.send_chunk, states.RETRY)) == 1
+    assert sorted(run["retval"]["sent"] for run in mailed) == [1, 5, 5, 5]
     (finished,) = runs.of(tasks.finish_batch, states.SUCCESS)
-    assert finished["retval"] == {"rendered": 15, "sent": 16}  # what the successful runs did
+    assert finished["retval"] == {"rendered": 20, "sent": 16}  # what the successful runs did
 
     documents = {d.titre_id: d for d in TitreDocument.objects.filter(titre__batch=batch)}
     titres_ = issued(batch)

@@ -1,6 +1,7 @@
 """A batch over two real worker processes (real Redis, two `celery worker --pool=solo`
-processes, PostgreSQL): 20 titres in 4 chunks of 5, one chunk task failing for real (its database
-connection cut) and retried; each PDF rendered once, each e-mail sent once, both workers used.
+processes, PostgreSQL): 20 titres in 4 chunks of 5, rendered, then e-mailed chunk by chunk; one
+chunk task failing for real (its database connection cut) and retried; each PDF rendered once,
+each e-mail sent once, both workers used.
 
 The workers are processes of their own (`tests/titre_worker_process.py`): what they did is read
 back from the files they write (their runs, the titres they rendered, their e-mails).
@@ -151,7 +152,10 @@ def test_a_batch_over_two_worker_processes_renders_each_pdf_once_and_mails_each_
     attached = re.findall(r'filename="titre-([^"]+)\.pdf"', mails)
     assert sorted(attached) == sorted(t.reference for t in titres_)
     assert TitreEmail.objects.filter(titre__batch=batch, sent_at__isnull=False).count() == 20
-    # By the chunks' own tasks, right after their PDFs.
-    assert sum(r["retval"]["sent"] for r in done) == 20
+    # By one e-mail task per chunk, once every chunk's PDFs were stored (documents first).
+    mailed = runs("send_chunk", "SUCCESS")
+    assert sorted(r["args"][1:] for r in mailed) == ranges
+    assert sum(r["retval"]["sent"] for r in mailed) == 20
+    assert all(r["retval"]["sent"] == 0 for r in done)
     (finished,) = runs("finish_batch", "SUCCESS")
     assert finished["retval"] == {"rendered": 20, "sent": 20}

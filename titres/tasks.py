@@ -2,9 +2,12 @@
 each titre once. The tasks keep the names they had in `billing.tasks` (queued ones still run).
 
 `process_batch` cuts the batch's numbers into chunks (`TitreBatchChunk`, planned once) and
-becomes a chord: for each chunk, `render_chunk` (the workers share them, each retried alone)
-renders its PDFs then e-mails them, so that e-mails go while other chunks render; then
-`finish_batch`, which sends whatever is left and sums up.
+becomes a chord in two waves: first, for each chunk, `render_chunk` stores its PDFs (the workers
+share them, each retried alone); then `mail_batch`, a chord of one `send_chunk` per chunk that
+e-mails its titres, and `finish_batch`, which sends whatever is left and sums up. The PDFs are
+the titres' documents, the e-mails notifications of them: rendering every chunk before the first
+e-mail makes the batch's documents ready sooner (the e-mails no longer share the workers with
+the renders), for the same work in all.
 
 Tasks take ids and can run twice: a stored PDF is never rendered again (one document per titre;
 a chunk's task holds its row lock while it renders), and an e-mail is recorded in the
@@ -122,23 +125,24 @@ def send_missing(batch_id: int, first_number: int = 1, last_number: int | None =
 
 @shared_task(name="billing.tasks.render_chunk", **RETRY)
 @in_scope_of(TitreBatch, "batch_id")
-def render_chunk(batch_id: int, first_number: int, last_number: int) -> dict:
-    """Render one chunk of an issued batch (numbers `first_number` to `last_number`), then
-    e-mail its titres with the PDFs in hand: a chunk's e-mails go while other chunks render.
+def render_chunk(batch_id: int, first_number: int, last_number: int, mail: bool = True) -> dict:
+    """Render one chunk of an issued batch (numbers `first_number` to `last_number`); then,
+    unless `mail` is false (the first wave of `process_batch`, whose second wave e-mails), e-mail
+    its titres with the PDFs in hand (what the chords queued before the two waves expect).
 
     Retried (a send or the database failed), it renders nothing already stored and sends only
     what was not sent; its result counts what this run did.
     """
     pdfs = render_pdfs(batch_id, first_number, last_number)
-    sent = titre_mail.send_titres(batch_id, first_number, last_number, pdfs=pdfs)
+    sent = titre_mail.send_titres(batch_id, first_number, last_number, pdfs=pdfs) if mail else 0
     return {"rendered": len(pdfs), "sent": sent}
 
 
 @shared_task(name="billing.tasks.send_chunk", **RETRY)
 @in_scope_of(TitreBatch, "batch_id")
 def send_chunk(rendered: int | dict, batch_id: int, first_number: int, last_number: int) -> dict:
-    """E-mail what is left of a chunk. Only for the chains queued before `render_chunk` sent
-    its own e-mails (`rendered`: what it returned, a count then, its result now)."""
+    """E-mail what is left of a chunk, its PDFs stored (`rendered`: what its `render_chunk`
+    returned, a count in the chains queued before it returned a dict; carried on to the sum)."""
     done = rendered if isinstance(rendered, dict) else {"rendered": rendered, "sent": 0}
     return {**done, "sent": done["sent"] + send_missing(batch_id, first_number, last_number)}
 
@@ -154,13 +158,40 @@ def finish_batch(chunks: list[dict], batch_id: int) -> dict:
     }
 
 
+@shared_task(name="titres.tasks.mail_batch", bind=True, **RETRY)
+@in_scope_of(TitreBatch, "batch_id")
+def mail_batch(self, rendered: list[dict], batch_id: int) -> dict:
+    """The second wave, once every chunk is rendered (`rendered`: their results, in the order
+    of the chunks): one `send_chunk` per chunk over the workers, then `finish_batch`.
+
+    Queued, it is replaced by that chord; called directly or eagerly, it runs it here."""
+    chunks = chunks_plan(batch_id)
+    job = chord(
+        group(
+            send_chunk.si(done, batch_id, c.first_number, c.last_number)
+            for done, c in zip(rendered, chunks, strict=True)
+        ),
+        finish_batch.s(batch_id),
+    )
+    return _run_or_replace(self, job)
+
+
+def _run_or_replace(task, job):
+    """`job` in place of `task`: queued, the task is replaced by it (its result is the job's);
+    called directly or eagerly, the job runs here."""
+    if task.request.called_directly or task.request.is_eager:
+        with allow_join_result():  # every result here is already there: nothing waits
+            return job.apply().get()
+    return task.replace(job)
+
+
 @shared_task(name="billing.tasks.process_batch", bind=True, **RETRY)
 @in_scope_of(TitreBatch, "batch_id")
 def process_batch(self, batch_id: int) -> dict:
     """Render, then e-mail, every titre of an issued batch; a rerun only does what is missing.
 
-    Queued, it is replaced by the chord of its chunks (its result is the chord's); called
-    directly or eagerly, it runs that chord here.
+    Queued, it is replaced by the chord of its chunks' renders, then their e-mails (its result
+    is the last chord's); called directly or eagerly, it runs them here.
     """
     if not TitreBatch.objects.filter(pk=batch_id, state="issued").exists():
         return {"rendered": 0, "sent": 0}
@@ -172,10 +203,7 @@ def process_batch(self, batch_id: int) -> dict:
         return {"rendered": 0, "sent": 0}
     # Every chunk, even done: what a chunk has done costs a query or two to skip.
     job = chord(
-        group(render_chunk.si(batch_id, c.first_number, c.last_number) for c in chunks),
-        finish_batch.s(batch_id),
+        group(render_chunk.si(batch_id, c.first_number, c.last_number, mail=False) for c in chunks),
+        mail_batch.s(batch_id),
     )
-    if self.request.called_directly or self.request.is_eager:
-        with allow_join_result():  # every result here is already there: nothing waits
-            return job.apply().get()
-    return self.replace(job)
+    return _run_or_replace(self, job)
