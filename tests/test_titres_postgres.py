@@ -224,6 +224,23 @@ def test_database_refuses_raw_sql_on_documents_and_payments(world, issued_batch)
     _refused_by_the_database(statements, "Cet enregistrement est définitif")
 
 
+def test_titre_pdfs_are_stored_without_compression(world, issued_batch):
+    """Already compressed: PostgreSQL would spend its CPU trying (titres 0003)."""
+    render_missing(issued_batch.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute"
+            " WHERE attrelid = 'billing_titredocument'::regclass AND attname = 'pdf'"
+        )
+        assert cursor.fetchone() == ("e",)  # EXTERNAL: out of line, never compressed
+        cursor.execute("SELECT count(*) FROM billing_titredocument")
+        assert cursor.fetchone()[0] > 0
+        cursor.execute(
+            "SELECT count(*) FROM billing_titredocument WHERE pg_column_compression(pdf) IS NOT NULL"
+        )
+        assert cursor.fetchone() == (0,)
+
+
 def test_a_draft_can_still_be_changed_and_deleted_by_raw_sql(drafts):
     titre = drafts.titres.first()
     line = titre.lines.first()
