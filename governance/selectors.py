@@ -24,6 +24,7 @@ from governance.models import (
     Vote,
 )
 from governance.vote_base import (  # noqa: F401 (read from here by the other modules)
+    SEAT_NAME_COLUMNS,
     VOTING_STATUSES,
     Quorum,
     SeatName,
@@ -189,13 +190,8 @@ def attendance_of(meeting: Meeting) -> dict[int, Attendance]:
 def seat_names(body: Body) -> list[SeatName]:
     """The body's active seats in its order, as rows: what the attendance sheet shows of them
     (2,000 seats, people and partners built as models were half of the sheet's time)."""
-    rows = active_seats(body).values_list(
-        "pk", "partner_id", "person__first_name", "person__last_name", "partner__short_name", "role"
-    )
-    return [
-        SeatName(pk, partner_id, f"{first} {last}", short, role)
-        for pk, partner_id, first, last, short, role in rows
-    ]
+    rows = active_seats(body).values_list(*SEAT_NAME_COLUMNS, "role")
+    return [SeatName.from_row(*row) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from partners.models import Holding, PartnerStatus, PersonRole, Tenant
 #: Partners whose tenants vote (article 6): a candidate has no vote yet, a withdrawn or excluded
 #: partner none any more, from the effective date kept in `member_until`.
 VOTING_STATUSES = (PartnerStatus.MEMBER, PartnerStatus.WITHDRAWING)
+_VOTING = frozenset(status.value for status in VOTING_STATUSES)
 
 
 def voting_holder(day: datetime.date, path: str = "") -> Q:
@@ -69,13 +70,12 @@ def _base_of(body: Body, day: datetime.date) -> tuple[dict, dict]:
         deployed[tenant_id] = deployed_on
         if partner_id in seated:
             has_seat.add(tenant_id)
-        if _votes(status, member_until, day):
+        # Most holders are members: a set lookup before the call (3,500 holdings a page).
+        if status in _VOTING or _votes(status, member_until, day):
             holders.setdefault(tenant_id, set()).add(partner_id)
     voting = has_seat & holders.keys()
-    return (
-        {pk: deployed[pk] for pk in voting},
-        {pk: frozenset(holders[pk]) for pk in voting},
-    )
+    # The holders' sets as they are (only ever read), not copied into 3,000 frozensets.
+    return {pk: deployed[pk] for pk in voting}, {pk: holders[pk] for pk in voting}
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,6 +126,17 @@ def tenants_of_body(body: Body, day: datetime.date) -> list[Tenant]:
     return _tenants(body, day, deployed)
 
 
+#: The columns a `SeatName` is read from (`SeatName.from_row`), from a seat or, prefixed by the
+#: relation ("seat__"), from another model's rows; its role is read only where it is shown.
+SEAT_NAME_COLUMNS = (
+    "pk",
+    "partner_id",
+    "person__first_name",
+    "person__last_name",
+    "partner__short_name",
+)
+
+
 @dataclass(frozen=True)
 class SeatName:
     """What a voice needs of a seat: its key, its partner and its name (`Seat.__str__`), read as
@@ -139,6 +150,11 @@ class SeatName:
 
     def __str__(self) -> str:
         return f"{self.person} ({self.partner_short_name})"
+
+    @classmethod
+    def from_row(cls, pk, partner_id, first_name, last_name, short_name, role="") -> "SeatName":
+        """From the values of `SEAT_NAME_COLUMNS` (and the role, if read)."""
+        return cls(pk, partner_id, f"{first_name} {last_name}", short_name, role)
 
     def get_role_display(self) -> str:
         return str(PersonRole(self.role).label) if self.role else ""
@@ -270,25 +286,30 @@ class VoteBase:
             .order_by("pk")
             .values_list("seat_id", "seat__partner_id", "status", "proxy_to_id", "pk")
         )
-        rows = list(rows)
+        self._rows = rows = list(rows)
         self.stamp = _stamp(row[-1] for row in rows)
+        # The quorum needs only which partners speak: the voices are built on first use.
+        self._speaking = {row[1] for row in rows}
+        self._in_person = {row[1] for row in rows if row[2] == AttendanceStatus.PRESENT}
+        self._voters: dict[int | None, list[TenantVoter]] = {}
+
+    @cached_property
+    def _presences(self) -> list[_Presence]:
         present, proxies = [], []
-        for seat_id, partner_id, status, proxy_to_id, _pk in rows:
+        for seat_id, partner_id, status, proxy_to_id, _pk in self._rows:
             if status == AttendanceStatus.PRESENT:
                 present.append(_Presence(seat_id, partner_id, None))
             else:
                 proxies.append(_Presence(seat_id, partner_id, proxy_to_id))
         # Voices in order: present seats first, then proxies, each as recorded.
-        self._presences = present + proxies
-        self._by_partner: dict[int, list[int]] = {}
-        for index, presence in enumerate(self._presences):
-            self._by_partner.setdefault(presence.partner_id, []).append(index)
-        self._in_person = {p.partner_id for p in present}
-        self._voters: dict[int | None, list[TenantVoter]] = {}
+        return present + proxies
 
-    def _deliberative(self, tenant_id: int) -> bool:
-        deployed_on = self.deployed[tenant_id]
-        return deployed_on is not None and deployed_on <= self.day
+    @cached_property
+    def _by_partner(self) -> dict[int, list[int]]:
+        by_partner: dict[int, list[int]] = {}
+        for index, presence in enumerate(self._presences):
+            by_partner.setdefault(presence.partner_id, []).append(index)
+        return by_partner
 
     @cached_property
     def tenants(self) -> list[TenantName]:
@@ -303,14 +324,9 @@ class VoteBase:
                 attendances__status__in=(AttendanceStatus.PRESENT, AttendanceStatus.PROXY),
             )
             .order_by()
-            .values_list(
-                "pk", "partner_id", "person__first_name", "person__last_name", "partner__short_name"
-            )
+            .values_list(*SEAT_NAME_COLUMNS)
         )
-        seats = {
-            pk: SeatName(pk, partner_id, f"{first} {last}", short)
-            for pk, partner_id, first, last, short in attending
-        }
+        seats = {row[0]: SeatName.from_row(*row) for row in attending}
         return [
             Voice(cast_by=seats[p.proxy_to_id], proxy_from=seats[p.seat_id])
             if p.proxy_to_id
@@ -352,11 +368,10 @@ class VoteBase:
         body = self.body
         # A tenant is represented when one of its holders is present (or, if proxies count,
         # has given its proxy: the holder of a proxy is present).
-        speaking = set(self._by_partner) if body.quorum_counts_proxies else self._in_person
-        deliberative = [pk for pk in self.deployed if self._deliberative(pk)]
-        represented = sum(
-            1 for pk in deliberative if not speaking.isdisjoint(self.holders.get(pk, ()))
-        )
+        speaking = self._speaking if body.quorum_counts_proxies else self._in_person
+        day, holders = self.day, self.holders
+        deliberative = [pk for pk, on in self.deployed.items() if on is not None and on <= day]
+        represented = sum(1 for pk in deliberative if not speaking.isdisjoint(holders[pk]))
         required = math.ceil(body.quorum * len(deliberative)) if body.quorum is not None else None
         return Quorum(required=required, represented=represented, deliberative=len(deliberative))
 
