@@ -23,14 +23,11 @@ a duration. The tables are written into docs/PERFORMANCE.md, between its bench m
 """
 
 import argparse
-import contextlib
 import itertools
 import json
 import os
 import platform
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,81 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SIZES = (300, 3_000)
 #: Past this, the batch is reported unfinished.
 TIMEOUT = 3_600
-from performance_doc import write_section  # noqa: E402  (bench/ is the script's own folder)
+import titre_batch_processes as processes  # noqa: E402  (bench/ is the script's own folder)
+from performance_doc import write_section  # noqa: E402
 
 BEGIN, END = "<!-- bench:titre_batch:begin -->", "<!-- bench:titre_batch:end -->"
-
-
-# --- Processes ----------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _redis() -> tuple[subprocess.Popen, str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        sys.exit("redis-server not found on PATH (scripts/system-deps installs it).")
-    port = _free_port()
-    process = subprocess.Popen(  # noqa: S603 (redis-server from PATH)
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-            return process, f"redis://127.0.0.1:{port}/0"
-        time.sleep(0.05)
-    process.kill()
-    sys.exit("redis-server did not start.")
-
-
-def _create_database(url: str, name: str) -> str:
-    import psycopg
-
-    base = url.rsplit("/", 1)[0]
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return f"{base}/{name}"
-
-
-def _manage(env: dict, *args: str) -> None:
-    manage = [sys.executable, str(ROOT / "manage.py"), *args]
-    subprocess.run(manage, env=env, check=True)  # noqa: S603 (our own manage.py)
-
-
-def _proc_stats(pid: int) -> dict:
-    """Peak resident memory (MiB) and CPU seconds of a live process."""
-    status = Path(f"/proc/{pid}/status").read_text()
-    peak = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    return {"peak_mib": peak / 1024, "cpu": (int(fields[11]) + int(fields[12])) / ticks}
-
-
-def _process_start() -> float:
-    """When this process started (epoch seconds): a replaced task process's start-up."""
-    ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
-    boot = next(
-        int(line.split()[1])
-        for line in Path("/proc/stat").read_text().splitlines()
-        if line.startswith("btime")
-    )
-    return boot + ticks / os.sysconf("SC_CLK_TCK")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 # --- In a worker process ------------------------------------------------------------------------
@@ -152,7 +78,7 @@ def worker(name: str, mail_dir: str) -> None:
 
     def record(task=None, **_kwargs) -> None:
         with stats.open("a") as file:
-            file.write(json.dumps({"pid": os.getpid(), **_proc_stats(os.getpid())}) + "\n")
+            file.write(json.dumps({"pid": os.getpid(), **processes.proc_stats(os.getpid())}) + "\n")
         # Per task: its wall and CPU time and its PostgreSQL backend's (where the time goes).
         with timings.open("a") as file:
             file.write(
@@ -165,7 +91,7 @@ def worker(name: str, mail_dir: str) -> None:
                         "cpu": time.process_time() - started.get("cpu", 0),
                         "db_cpu": server_cpu() - started.get("db", 0),
                         "first": started.get("first"),
-                        "process_start": _process_start(),
+                        "process_start": processes.process_start(),
                         "process_up": started.get("process_up"),
                     }
                 )
@@ -192,7 +118,7 @@ def worker(name: str, mail_dir: str) -> None:
 
 def _worker_stats(process: subprocess.Popen, stats: Path) -> dict:
     """The main process's stats with its task processes' (the last record of each)."""
-    main = _proc_stats(process.pid)
+    main = processes.proc_stats(process.pid)
     children: dict[int, dict] = {}
     if stats.exists():
         for line in stats.read_text().splitlines():
@@ -304,14 +230,14 @@ def measure(size: int) -> dict:
 def bench_size(size: int, redis_url: str, database_url: str) -> dict:
     env = {
         **os.environ,
-        "DATABASE_URL": _create_database(database_url, f"bench_batch_{size}"),
+        "DATABASE_URL": processes.create_database(database_url, f"bench_batch_{size}"),
         "CELERY_BROKER_URL": redis_url,
         "DJANGO_ENV": "development",
         "DEBUG": "false",
     }
-    _manage(env, "migrate", "--noinput", "-v0")
+    processes.manage(env, "migrate", "--noinput", "-v0")
     partners = max(2, size * 2 // 3)
-    _manage(
+    processes.manage(
         env,
         "generate_consortium",
         f"--partners={partners}",
@@ -356,7 +282,7 @@ def bench_size(size: int, redis_url: str, database_url: str) -> dict:
                     shutil.copy(log, keep / f"{size}-{log.name}")
         finally:
             for process in workers:
-                _stop(process)
+                processes.stop(process)
     print(result, file=sys.stderr)
     return result
 
@@ -414,12 +340,12 @@ def main() -> None:
         script = str(ROOT / "scripts" / "with-postgres")
         argv = [script, sys.executable, __file__, *sys.argv[1:]]
         os.execv(script, argv)  # noqa: S606 (our own script)
-    redis, redis_url = _redis()
+    redis, redis_url = processes.redis()
     try:
         sizes = [int(size) for size in args.sizes.split(",")]
         rows = [bench_size(size, redis_url, os.environ["DATABASE_URL"]) for size in sizes]
     finally:
-        _stop(redis)
+        processes.stop(redis)
     result = tables(rows)
     print(result)
     if not args.no_write:
