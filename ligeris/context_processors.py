@@ -46,6 +46,9 @@ _COST_SHARING = (
 _TITRES = ("billing:titre_list", "billing:my_titres")
 #: The catalogue's entries, shown to a consortium that bills on a catalogue only.
 _CATALOGUE = ("catalogue:", "commitments:")
+#: The workstreams (chantiers) of a partnership programme (seeds 001/003), shown only to a
+#: consortium that bills nothing: the programme is how such a consortium works together.
+_PROGRAMME = ("programme:",)
 
 
 def _consortia(request):
@@ -59,10 +62,12 @@ def _hidden(consortium) -> tuple[str, ...]:
     from partners.models import BillingMode
 
     if consortium is None:
-        return _CATALOGUE
+        return _CATALOGUE + _PROGRAMME
     hidden = () if consortium.shares_costs is not False else _COST_SHARING
     if consortium.billing_mode == BillingMode.NONE:
         hidden += _TITRES
+    else:
+        hidden += _PROGRAMME
     if consortium.billing_mode != BillingMode.CATALOGUE:
         hidden += _CATALOGUE
     return hidden

@@ -397,9 +397,11 @@ def test_a_catalogue_consortium_shows_its_titres_and_catalogue_not_cost_sharing(
     assert ("Catalogue" if role == "finance" else "Mes abonnements") in nav
     assert "Répartition des coûts" not in nav and "Mes quotes-parts" not in nav
     assert "Tenants" not in nav and "Bons de commande" not in nav
+    assert "Chantiers" not in nav  # workstreams belong to a partnership programme
     assert "Voir les tenants" not in home.text and "Mes tenants" not in home.text
 
 
 def test_a_consortium_that_shares_costs_keeps_its_entries(world, client_for):
     nav = client_for("finance").get(reverse("home")).text.split('class="site-nav"')[1]
     assert "Répartition des coûts" in nav.split("</nav>")[0]
+    assert "Chantiers" not in nav.split("</nav>")[0]
