@@ -58,7 +58,7 @@ def _settings(fiscal_year: FiscalYear) -> None:
 
 @transaction.atomic
 @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
-def load_demo_titres(fiscal_year: FiscalYear) -> None:
+def load_demo_titres(fiscal_year: FiscalYear, issued_by=None) -> None:
     if fiscal_year.titres.exists():
         return
     _settings(fiscal_year)
@@ -67,7 +67,7 @@ def load_demo_titres(fiscal_year: FiscalYear) -> None:
         batch, _skipped = titres.drafts_from_run(run=run, issue_date=ISSUE_DATE)
         for titre in batch.titres.filter(below_threshold=True):
             titres.titre_decide_recovery(titre=titre, recover=True)
-        titres.batch_issue(batch=batch)
+        titres.batch_issue(batch=batch, user=issued_by)
         process_batch(batch.pk)
     issued = RevenueTitle.objects.filter(batch=batch, state=TitreState.ISSUED).select_related(
         "debtor"
@@ -84,6 +84,7 @@ def load_demo_titres(fiscal_year: FiscalYear) -> None:
                 paid_on=paid_on,
                 amount=amount,
                 reference=f"P503-2026-{titre.number:04d}",
+                user=issued_by,
             )
     first_unpaid = issued.filter(debtor__short_name__in=UNPAID).order_by("number").first()
     if first_unpaid is not None:
@@ -94,5 +95,6 @@ def load_demo_titres(fiscal_year: FiscalYear) -> None:
                 amount=Decimal("100.00"),
                 reason="Tenant ouvert avec un mois de retard du fait du prestataire (COPIL du 12/03/2026)",
                 issue_date=datetime.date(2026, 3, 16),
+                user=issued_by,
             )
             process_batch(reduction.batch_id)

@@ -11,7 +11,7 @@ from partners.consortia import consortia_of
 from partners.models import BillingMode, Consortium, Organisation, Partner
 from programme.models import RotaEntry, Workstream
 from titres import titre_selectors
-from titres.models import RevenueTitle, TitreSettings, TitreState
+from titres.models import RevenueTitle, TitreBatch, TitreSettings, TitreState
 
 
 def test_the_demo(db):
@@ -23,6 +23,7 @@ def test_the_demo(db):
     _one_organisation_in_two_consortia()
     _each_convention_brings_its_own_rows(demo)
     _each_consortium_has_its_staff_and_the_operator_works_for_all(demo)
+    _batches_are_issued_by_their_consortium_finance_account()
 
 
 def _four_consortia_once(demo):
@@ -97,3 +98,15 @@ def _each_consortium_has_its_staff_and_the_operator_works_for_all(demo):
     # The Cher's partner user acts for one organisation, member of two consortia.
     assert worked_for("partenaire@cher.localhost") == {"Ligeris", "GIP RECIA"}
     assert worked_for("partenaire@chateauroux.localhost") == {"Ligeris"}
+
+
+def _batches_are_issued_by_their_consortium_finance_account():
+    """A batch page reads « Émis par Fabrice Finances », never « Émis par — »."""
+    issued = TitreBatch.objects.filter(issued_at__isnull=False).select_related(
+        "issued_by", "fiscal_year__consortium"
+    )
+    by = {(b.fiscal_year.consortium.short_name, b.issued_by.email) for b in issued}
+    assert by == {
+        ("Ligeris", "finance@ligeris.localhost"),
+        ("Cœur Côte Fleurie", "finance@coeurcotefleurie.localhost"),
+    }

@@ -199,9 +199,10 @@ def load_gip_recia(ligeris: Consortium, year: int = 2026) -> Consortium:
 
 
 @transaction.atomic
-def load_ccf() -> Consortium:
+def load_ccf(issuer=None) -> Consortium:
     """Seed 004's consortium, its 2025 catalogue billed in arrears and issued in February 2026,
-    inside the window; its 2026 catalogue copied, to vote."""
+    inside the window; its 2026 catalogue copied, to vote. `issuer(consortium)`: the user who
+    issues the batch (none: issued by no one)."""
     existing = Consortium.objects.filter(name=CCF_NAME).first()
     if existing is not None:
         return existing
@@ -221,7 +222,7 @@ def load_ccf() -> Consortium:
         batch, _notes = catalogue_billing(
             consortium=consortium, issue_date=datetime.date(2026, 2, 16)
         )
-        titres.batch_issue(batch=batch)
+        titres.batch_issue(batch=batch, user=issuer(consortium) if issuer else None)
         process_batch(batch.pk)
     # Illustrative: both communes paid, Villers-sur-Mer three weeks after the due date.
     paid = {"Trouville-sur-Mer": "2026-03-12", "Villers-sur-Mer": "2026-04-09"}
@@ -329,6 +330,7 @@ def load_cergy_pontoise() -> Consortium:
     return consortium
 
 
-def load(ligeris: Consortium) -> list[Consortium]:
-    """The three other consortia, in the seeds' order of the issue (RECIA, CCF, Cergy)."""
-    return [load_gip_recia(ligeris), load_ccf(), load_cergy_pontoise()]
+def load(ligeris: Consortium, ccf_issuer=None) -> list[Consortium]:
+    """The three other consortia, in the seeds' order of the issue (RECIA, CCF, Cergy);
+    `ccf_issuer`: see `load_ccf`."""
+    return [load_gip_recia(ligeris), load_ccf(ccf_issuer), load_cergy_pontoise()]

@@ -50,30 +50,46 @@ class Command(BaseCommand):
             f"Groupement : {consortium.name} ({consortium.partners.count()} partenaires)"
         )
         fiscal_year = load_demo_billing(consortium)
-        load_demo_titres(fiscal_year)
+        # The demo's batches are issued by their consortium's finance account, as in real use.
+        load_demo_titres(fiscal_year, issued_by=_account("finance@ligeris.localhost", [consortium]))
         load_demo_orders(fiscal_year)
         load_demo_membership(consortium)
         self.stdout.write(f"Répartition des coûts : exercice {fiscal_year.year}")
-        every = [consortium, *demo_consortia.load(consortium)]
+        every = [
+            consortium,
+            *demo_consortia.load(
+                consortium,
+                ccf_issuer=lambda ccf: _account("finance@coeurcotefleurie.localhost", [ccf]),
+            ),
+        ]
         for other in every[1:]:
             self.stdout.write(f"Groupement : {other.name} ({other.partners.count()} partenaires)")
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
-        for email, role, partner_name, indexes, first_name, last_name in DEMO_ACCOUNTS:
-            consortia = [every[i] for i in indexes]
-            if not User.objects.filter(email=email).exists():
-                services.user_create(
-                    email=email,
-                    role=role,
-                    partner=Partner.objects.get(consortium=consortium, short_name=partner_name)
-                    if partner_name
-                    else None,
-                    first_name=first_name,
-                    last_name=last_name,
-                    password=DEMO_PASSWORD,
-                    verified=True,
-                    consortia=consortia,
-                )
-            where = partner_name or ", ".join(c.short_name for c in consortia)
+        for email, role, partner_name, indexes, _first, _last in DEMO_ACCOUNTS:
+            _account(email, [every[i] for i in indexes], ligeris=consortium)
+            where = partner_name or ", ".join(every[i].short_name for i in indexes)
             self.stdout.write(f"  {email:<36} {Role(role).label} — {where}")
         # The portal's requests are the partner users' own: made once their accounts exist.
         demo_portal.load(consortium)
+
+
+def _account(email: str, consortia: list, *, ligeris=None) -> User:
+    """The demo account of `email` (DEMO_ACCOUNTS), made once, working for `consortia`."""
+    existing = User.objects.filter(email=email).first()
+    if existing is not None:
+        return existing
+    _email, role, partner_name, _indexes, first_name, last_name = next(
+        row for row in DEMO_ACCOUNTS if row[0] == email
+    )
+    return services.user_create(
+        email=email,
+        role=role,
+        partner=Partner.objects.get(consortium=ligeris, short_name=partner_name)
+        if partner_name
+        else None,
+        first_name=first_name,
+        last_name=last_name,
+        password=DEMO_PASSWORD,
+        verified=True,
+        consortia=consortia,
+    )
