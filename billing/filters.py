@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from partners.consortia import request_consortium
+from partners.models import BillingMode
 from titres.models import RevenueTitle, TitreKind, TitreState
 
 
@@ -22,6 +24,13 @@ class TitreFilter(django_filters.FilterSet):
     class Meta:
         model = RevenueTitle
         fields = ["q", "year", "exercise", "kind", "state", "unpaid"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        consortium = request_consortium(self.request) if self.request is not None else None
+        if consortium is not None and consortium.billing_mode == BillingMode.CATALOGUE:
+            # A catalogue bills a year's services (in arrears, the year before the titre's).
+            self.filters["year"].label = _("Exercice des services facturés")
 
     def search(self, queryset, name, value):
         return queryset.filter(

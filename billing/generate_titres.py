@@ -28,7 +28,7 @@ from billing.titre_plan import fold_members
 from ligeris.lib import demo_clock
 from ligeris.lib.french import lower_first
 from partners.models import Consortium
-from titres import titre_selectors
+from titres import balances, titre_selectors
 from titres.models import (
     CHARGING_KINDS,
     BatchState,
@@ -242,4 +242,6 @@ def generate_annual_titres(*, run, settings: TitreSettings, rng: random.Random) 
             run=run, issue_date=issue_date, threshold=settings.recovery_threshold
         )
         ids = batch_issue_in_bulk(batch=batch, settings=settings)
-    return len(ids), _payments(ids, rng)
+    paid = _payments(ids, rng)
+    balances.refresh(ids)  # issued and paid past the services: their stored balances
+    return len(ids), paid

@@ -405,3 +405,13 @@ def test_a_consortium_that_shares_costs_keeps_its_entries(world, client_for):
     nav = client_for("finance").get(reverse("home")).text.split('class="site-nav"')[1]
     assert "Répartition des coûts" in nav.split("</nav>")[0]
     assert "Chantiers" not in nav.split("</nav>")[0]
+
+
+def test_the_titres_filter_names_the_year_a_catalogue_bills(world, client_for):
+    url = reverse("billing:titre_list")
+    assert "Exercice de la répartition" in client_for("finance").get(url).text
+    Consortium.objects.filter(pk=world.consortium.pk).update(
+        shares_costs=False, billing_mode=BillingMode.CATALOGUE
+    )
+    page = client_for("finance").get(url).text
+    assert "Exercice des services facturés" in page and "de la répartition" not in page

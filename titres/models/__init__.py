@@ -5,6 +5,7 @@ The tables keep their `billing_` names (the PostgreSQL triggers of billing's mig
 to them); the runs and shares a titre refers to stay in `billing`, named by string.
 """
 
+from titres.models.balances import TitreBalance
 from titres.models.documents import Payment, TitreBatchChunk, TitreDocument, TitreEmail
 from titres.models.pes import PesExport
 from titres.models.settlements import Carryover, PaymentReversal, Refund
@@ -33,6 +34,7 @@ __all__ = [
     "PesExport",
     "Refund",
     "RevenueTitle",
+    "TitreBalance",
     "TitreBatch",
     "TitreBatchChunk",
     "TitreDocument",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ligeris.lib.audit import log_updated
 from ligeris.lib.services import validate_in_bulk
 from partners.models import Partner
-from titres import titre_selectors
+from titres import balances, titre_selectors
 from titres.models import (
     CHARGING_KINDS,
     BatchState,
@@ -294,6 +294,8 @@ def _issue(titres: list[RevenueTitle], batch: TitreBatch, user) -> list[RevenueT
             titre.snapshot["settlement"] = settlements[titre.pk]
         validate_in_bulk(titre)
     _write_issued(titres)
+    # What is left to pay, stored: the new titres', and their originals' for corrections.
+    balances.refresh([t.pk for t in titres] + [t.original_id for t in titres if t.original_id])
     log_updated(zip(drafts, titres, strict=True), ISSUED_FIELDS)
     # In this transaction: what the drafters keep of the titres (cost sharing locks the runs
     # they came from) is written with them or not at all.

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ligeris.lib.services import save_validated as save
-from titres import titre_selectors
+from titres import balances, titre_selectors
 from titres.models import CHARGING_KINDS, Payment, PaymentReversal, Refund, RevenueTitle, TitreState
 from titres.money import ZERO, format_euros, round_money
 
@@ -60,9 +60,11 @@ def payment_record(
                 % {"balance": format_euros(balance)}
             }
         )
-    return save(
+    payment = save(
         Payment(titre=titre, recorded_by=user), paid_on=paid_on, amount=amount, reference=reference
     )
+    balances.refresh([titre.pk])
+    return payment
 
 
 @transaction.atomic
@@ -83,11 +85,13 @@ def payment_reverse(
         payment.paid_on,
         _("Une contre-passation ne peut précéder le paiement qu'elle annule."),
     )
-    return save(
+    reversal = save(
         PaymentReversal(payment=payment, recorded_by=user),
         reversed_on=reversed_on,
         reason=reason.strip(),
     )
+    balances.refresh([payment.titre_id])
+    return reversal
 
 
 @transaction.atomic
@@ -124,9 +128,11 @@ def refund_record(
         titre.issued_on,
         _("Un remboursement ne peut précéder l'émission du titre."),
     )
-    return save(
+    refund = save(
         Refund(titre=titre, recorded_by=user),
         mandate_number=mandate_number.strip(),
         paid_on=paid_on,
         amount=amount,
     )
+    balances.refresh([titre.pk])
+    return refund
