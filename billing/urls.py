@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing.views import allocation, batches, orders, pes, recap, setup, titre_forms, titres
+from billing.views import allocation, batches, orders, recap, setup, titre_forms, titres
 
 app_name = "billing"
 
@@ -153,17 +153,6 @@ urlpatterns = [
         "titres/bordereaux/<int:pk>/progression/",
         batches.BatchProgressView.as_view(),
         name="batch_progress",
-    ),
-    path("titres/bordereaux/<int:pk>/pes/", pes.BatchPesView.as_view(), name="batch_pes"),
-    path(
-        "titres/bordereaux/<int:pk>/import-comptable.csv",
-        pes.BatchAccountingCsvView.as_view(),
-        name="batch_accounting_csv",
-    ),
-    path(
-        "titres/bordereaux/<int:pk>/import-comptable.xlsx",
-        pes.BatchAccountingXlsxView.as_view(),
-        name="batch_accounting_xlsx",
     ),
     path("mes-titres/", titres.MyTitresView.as_view(), name="my_titres"),
     # Purchase orders (articles 5 and 7).

@@ -17,6 +17,7 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("utilisateurs/", include("accounts.urls")),
     path("finances/", include("billing.urls")),
+    path("finances/", include("titres.urls")),
     path("vie-du-groupement/", include("membership.urls")),
     path("programme/", include("programme.urls")),
     path("catalogue/", include("catalogue.urls")),

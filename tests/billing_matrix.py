@@ -74,9 +74,9 @@ BILLING_MATRIX = {
     "billing:batch_resume": ("post", "billing_issued_batch", POST_MANAGERS),
     "billing:my_titres": ("get", None, PARTNERS_ONLY),
     # The accountant's files of an issued batch (PDFs rendered, PES codes set).
-    "billing:batch_pes": ("get", "billing_pes_batch", MANAGERS_ONLY),
-    "billing:batch_accounting_csv": ("get", "billing_pes_batch", MANAGERS_ONLY),
-    "billing:batch_accounting_xlsx": ("get", "billing_pes_batch", MANAGERS_ONLY),
+    "titres:batch_pes": ("get", "billing_pes_batch", MANAGERS_ONLY),
+    "titres:batch_accounting_csv": ("get", "billing_pes_batch", MANAGERS_ONLY),
+    "titres:batch_accounting_xlsx": ("get", "billing_pes_batch", MANAGERS_ONLY),
 }
 
 

@@ -42,7 +42,7 @@ def test_finance_downloads_the_flux_from_the_batch_page(world, billing_year, cli
     batch = annual_batch(world, billing_year)
     client = client_for("finance")
     page = client.get(reverse("billing:batch_detail", args=[batch.pk]))
-    url = reverse("billing:batch_pes", args=[batch.pk])
+    url = reverse("titres:batch_pes", args=[batch.pk])
     assert f'href="{url}"' in page.text
     response = client.get(url)
     assert response.status_code == 200
@@ -67,7 +67,7 @@ def test_without_the_pes_codes_the_page_says_what_is_missing(world, billing_year
     batch = annual_batch(world, billing_year)
     settings_for(world, **dict.fromkeys(PES_CODES, ""))
     client = client_for("admin")
-    response = client.get(reverse("billing:batch_pes", args=[batch.pk]), follow=True)
+    response = client.get(reverse("titres:batch_pes", args=[batch.pk]), follow=True)
     assert response.redirect_chain == [(batch.get_absolute_url(), 302)]
     assert "Renseignez d'abord les codes PES" in unescape(response.text)
     assert "paramètres des titres" in unescape(response.text)
@@ -81,7 +81,7 @@ def _csv_rows(content: bytes) -> list[list[str]]:
 
 def test_the_accounting_csv_has_one_row_per_titre_line(world, billing_year, client_for):
     batch = annual_batch(world, billing_year)
-    response = client_for("finance").get(reverse("billing:batch_accounting_csv", args=[batch.pk]))
+    response = client_for("finance").get(reverse("titres:batch_accounting_csv", args=[batch.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
         f'attachment; filename="import-comptable-2026-bordereau-{batch.number}.csv"'
@@ -110,7 +110,7 @@ def test_the_accounting_csv_has_one_row_per_titre_line(world, billing_year, clie
 
 def test_the_accounting_xlsx_has_numeric_amounts(world, billing_year, client_for):
     batch = annual_batch(world, billing_year)
-    response = client_for("admin").get(reverse("billing:batch_accounting_xlsx", args=[batch.pk]))
+    response = client_for("admin").get(reverse("titres:batch_accounting_xlsx", args=[batch.pk]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS
@@ -132,9 +132,9 @@ def test_the_accounting_file_cannot_run_a_formula(world, billing_year, client_fo
     )
     batch = annual_batch(world, billing_year)
     client = client_for("finance")
-    rows = _csv_rows(client.get(reverse("billing:batch_accounting_csv", args=[batch.pk])).content)
+    rows = _csv_rows(client.get(reverse("titres:batch_accounting_csv", args=[batch.pk])).content)
     assert '\'=HYPERLINK("http://x")' in [row[8] for row in rows]
-    response = client.get(reverse("billing:batch_accounting_xlsx", args=[batch.pk]))
+    response = client.get(reverse("titres:batch_accounting_xlsx", args=[batch.pk]))
     names = [row[8] for row in load_workbook(io.BytesIO(response.content)).active.values]
     assert '\'=HYPERLINK("http://x")' in names
 

@@ -6,6 +6,7 @@ import pathlib
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from billing.models import AllocationRun
 from billing.services import titres
@@ -43,6 +44,28 @@ def test_titres_import_billing_only_where_listed():
 
 def test_the_titres_app_imports_no_billing_module_at_all():
     assert _billing_imports() == {}
+
+
+def test_the_titres_pages_import_no_billing_module():
+    """The pages moved out of billing (issue 18 item 0) stay on the engine's side."""
+    pages = [ROOT / "titres" / "urls.py", *(ROOT / "titres" / "views").rglob("*.py")]
+    assert len(pages) > 2
+    found = {str(p.relative_to(ROOT)): _imports(p) for p in pages}
+    assert {
+        p: {n for n in names if n.split(".")[0] == "billing"} for p, names in found.items()
+    } == {p: set() for p in found}
+
+
+@pytest.mark.parametrize(
+    "name, path",
+    [
+        ("titres:batch_pes", "/finances/titres/bordereaux/7/pes/"),
+        ("titres:batch_accounting_csv", "/finances/titres/bordereaux/7/import-comptable.csv"),
+        ("titres:batch_accounting_xlsx", "/finances/titres/bordereaux/7/import-comptable.xlsx"),
+    ],
+)
+def test_the_moved_pages_keep_their_paths(name, path):
+    assert reverse(name, args=[7]) == path
 
 
 def test_the_scanner_sees_an_import_of_billing_in_titres(tmp_path):
