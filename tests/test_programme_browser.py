@@ -5,6 +5,7 @@ Headless Debian Chromium through Playwright, against the live server.
 
 import pytest
 
+from partners.models import BillingMode, Consortium
 from programme.models import DeliverableStatus, ObjectivesStatus, WorkstreamReview
 from programme.services import workstreams as services
 from tests.browser_fixtures import log_in
@@ -16,6 +17,10 @@ pytestmark = pytest.mark.browser
 def test_secretary_records_a_deliverable_and_the_copil_follow_up(
     transactional_db, live_server, world, users, copil, page, tmp_path
 ):
+    # A partnership programme (seeds 001/003): a consortium that bills nothing shows its workstreams.
+    Consortium.objects.filter(pk=world.consortium.pk).update(
+        shares_costs=False, billing_mode=BillingMode.NONE
+    )
     workstream = services.workstream_create(
         consortium=world.consortium,
         name="Catalogage",
