@@ -74,6 +74,11 @@ def money(value) -> Decimal:
     return round_money(Decimal(str(value)))
 
 
+def day(value) -> datetime.date:
+    """A date read by a raw query (SQLite gives its ISO text)."""
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
 def _from_ledger(where: str, params: list, ids: list[int] | None = None) -> list[TitreBalance]:
     sql, params = ledger_sql(where, params, ids)
     with connection.cursor() as cursor:
@@ -83,9 +88,7 @@ def _from_ledger(where: str, params: list, ids: list[int] | None = None) -> list
         TitreBalance(
             titre_id=pk,
             consortium_id=consortium,
-            due_on=due_on
-            if isinstance(due_on, datetime.date)
-            else datetime.date.fromisoformat(due_on),
+            due_on=day(due_on),
             corrected=money(corrected),
             paid=money(paid),
             refunded=money(refunded),
@@ -111,17 +114,16 @@ def drift(consortium_id: int | None = None) -> list[int]:
     """The titres whose stored balance differs from the ledger's (none, if every money path
     refreshes): a stored row missing, extra or with other figures."""
     where, params = ("t.consortium_id = %s", [consortium_id]) if consortium_id else ("1 = 1", [])
-    expected = {
-        row.titre_id: (row.due_on, row.corrected, row.paid, row.refunded, row.balance)
-        for row in _from_ledger(where, params)
-    }
     stored_rows = TitreBalance._base_manager.all()
     if consortium_id:
         stored_rows = stored_rows.filter(consortium_id=consortium_id)
-    stored = {
-        row.titre_id: (row.due_on, row.corrected, row.paid, row.refunded, row.balance)
-        for row in stored_rows
-    }
+    expected, stored = (
+        {
+            row.titre_id: (row.due_on, row.corrected, row.paid, row.refunded, row.balance)
+            for row in rows
+        }
+        for rows in (_from_ledger(where, params), stored_rows)
+    )
     return sorted(
         pk for pk in expected.keys() | stored.keys() if expected.get(pk) != stored.get(pk)
     )

@@ -72,13 +72,11 @@ def overdue_rows(consortium: Consortium, today: datetime.date | None = None) -> 
         cursor.execute(sql + " ORDER BY s.due_on, s.exercise, s.number", params)
         fetched = cursor.fetchall()
     return [
-        OverdueRow(pk, debtor, rank, _date(due_on), *(balances.money(value) for value in money))
+        OverdueRow(
+            pk, debtor, rank, balances.day(due_on), *(balances.money(value) for value in money)
+        )
         for pk, debtor, rank, due_on, *money in fetched
     ]
-
-
-def _date(value) -> datetime.date:
-    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
 def titres_of(
